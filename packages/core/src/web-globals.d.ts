@@ -1,0 +1,19 @@
+// The few web-standard globals the core uses. Every runtime we target (Node >= 20, Bun, Deno,
+// browsers) has them; declaring them here keeps `lib: ["DOM"]` and `@types/node` out of the core.
+declare global {
+  var crypto: {
+    randomUUID(): `${string}-${string}-${string}-${string}-${string}`;
+    getRandomValues<T extends ArrayBufferView>(array: T): T;
+  };
+  function btoa(data: string): string;
+  function atob(data: string): string;
+  class TextEncoder {
+    encode(input?: string): Uint8Array;
+  }
+  class TextDecoder {
+    constructor(label?: string, options?: { fatal?: boolean });
+    decode(input?: ArrayBufferView | ArrayBuffer): string;
+  }
+}
+
+export {};
