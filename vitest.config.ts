@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
-import { defaultServerConditions as viteServerConditions } from 'vite';
 
 // Workspace packages resolve to their TypeScript sources through the `@facekit/source` export
-// condition, so tests never depend on a stale `dist/`.
-const conditions = ['@facekit/source', ...viteServerConditions];
+// condition, so tests never depend on a stale `dist/`. No `module` condition: externalised
+// dependencies are loaded by Node itself, which cannot run their extensionless `dist-es` builds.
+const conditions = ['@facekit/source', 'node', 'development|production'];
 
 const packageDirs = readdirSync('packages').map((dir) => `packages/${dir}`);
 
@@ -12,10 +12,10 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
-    projects: [...packageDirs, 'conformance'].map((root) => ({
+    projects: [...packageDirs, 'conformance', 'conformance/e2e'].map((root) => ({
       extends: true,
       test: {
-        name: root.replace(/^packages\//, ''),
+        name: root.replace(/^(packages|conformance)\//, ''),
         root,
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       },

@@ -1,0 +1,45 @@
+import type { FaceStore, OperationName } from '@facekit/core';
+
+/** A JSON object as it travels on the wire. */
+export type WireObject = Record<string, unknown>;
+
+/** What a frontend reports for a failed call, whatever its transport. */
+export interface ApiErrorInfo {
+  /** The Rekognition error name (`__type`). */
+  name: string;
+  message: string;
+  /** HTTP status, when the frontend has one. */
+  httpStatus?: number;
+}
+
+/**
+ * One way of reaching the service: the core directly, the HTTP server through the AWS SDK, the
+ * CLI... Every frontend takes and returns wire-shaped JSON (PascalCase, epoch seconds, base64),
+ * so the same scenarios hold each one to the same expectations.
+ */
+export interface ApiFrontend {
+  readonly name: string;
+  /** Resolves with the wire response, or rejects with an {@link ApiCallError}. */
+  call(operation: OperationName, input: WireObject): Promise<WireObject>;
+}
+
+export class ApiCallError extends Error implements ApiErrorInfo {
+  override readonly name: string;
+  readonly httpStatus?: number;
+
+  constructor(info: ApiErrorInfo, options?: { cause?: unknown }) {
+    super(info.message, options);
+    this.name = info.name;
+    this.httpStatus = info.httpStatus;
+  }
+}
+
+/** A frontend plus the store behind it, for seeding faces that IndexFaces would otherwise create. */
+export interface ApiHarness {
+  frontend: ApiFrontend;
+  store: FaceStore;
+  /** Region and account the service puts in ARNs. */
+  region: string;
+  accountId: string;
+  close(): Promise<void>;
+}

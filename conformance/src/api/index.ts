@@ -1,0 +1,10 @@
+export {
+  ApiCallError,
+  type ApiErrorInfo,
+  type ApiFrontend,
+  type ApiHarness,
+  type WireObject,
+} from './api-frontend.js';
+export { describeApiScenarios } from './api-scenarios.js';
+export { createSdkFrontend, type SdkFrontendOptions } from './sdk-frontend.js';
+export { createServiceFrontend } from './service-frontend.js';

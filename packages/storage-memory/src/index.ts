@@ -1,0 +1,1 @@
+export { createMemoryFaceStore } from './memory-face-store.js';
