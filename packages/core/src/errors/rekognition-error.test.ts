@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { InternalServerError, InvalidParameterException, RekognitionError, errorClasses } from '../index.js';
+import {
+  errorClasses,
+  InternalServerError,
+  InvalidParameterException,
+  RekognitionError,
+} from '../index.js';
 
 describe('RekognitionError', () => {
   it('carries the wire name, fault and cause', () => {

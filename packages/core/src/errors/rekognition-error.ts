@@ -33,7 +33,8 @@ export interface RekognitionErrorOptions {
  * (e.g. a bundled CLI and a user's install) must still recognise each other's errors.
  */
 export abstract class RekognitionError extends Error {
-  private readonly [MARKER] = true;
+  // Read through `isInstance`; protected so that lint does not take it for dead code.
+  protected readonly [MARKER] = true;
   abstract override readonly name: RekognitionErrorName;
   /** `server` faults are retried by the AWS SDKs; `client` faults are not. */
   abstract readonly $fault: 'client' | 'server';

@@ -247,7 +247,11 @@ export class FaceService {
     const tags = input.Tags ?? {};
     this.#checkTagCount(Object.keys(tags).length);
     await this.store.createCollection(
-      { collectionId: input.CollectionId, faceModelVersion: this.faceModelVersion, createdAt: this.#now() },
+      {
+        collectionId: input.CollectionId,
+        faceModelVersion: this.faceModelVersion,
+        createdAt: this.#now(),
+      },
       tags,
     );
     return {
@@ -298,7 +302,10 @@ export class FaceService {
       this.store.describeCollection(CollectionId),
       this.store.listFaces(
         CollectionId,
-        { limit: input.MaxResults || this.limits.defaultPageSize, after: this.#cursor(context, input.NextToken) },
+        {
+          limit: input.MaxResults || this.limits.defaultPageSize,
+          after: this.#cursor(context, input.NextToken),
+        },
         { userId: UserId, faceIds: FaceIds },
       ),
     ]);
@@ -393,7 +400,8 @@ export class FaceService {
         if (!user) throw userNotFound(CollectionId, UserId);
         // The threshold only applies once the user has a face to compare against.
         const userVector = await this.store.getUserVector(CollectionId, UserId);
-        const lowConfidence: NonNullable<AssociateFacesResponse['UnsuccessfulFaceAssociations']> = [];
+        const lowConfidence: NonNullable<AssociateFacesResponse['UnsuccessfulFaceAssociations']> =
+          [];
         let candidates: readonly string[] = FaceIds;
         if (userVector) {
           const faces = await this.store.getFaces(CollectionId, FaceIds);
@@ -403,7 +411,11 @@ export class FaceService {
             const similarity = this.#similarity.toPercent(dot(face.vector, userVector));
             if (similarity < threshold) {
               tooDifferent.add(face.faceId);
-              lowConfidence.push({ FaceId: face.faceId, Confidence: similarity, Reasons: ['LOW_MATCH_CONFIDENCE'] });
+              lowConfidence.push({
+                FaceId: face.faceId,
+                Confidence: similarity,
+                Reasons: ['LOW_MATCH_CONFIDENCE'],
+              });
             }
           }
           candidates = FaceIds.filter((id) => !tooDifferent.has(id));
@@ -462,7 +474,9 @@ export class FaceService {
     } else {
       const [face] = await this.store.getFaces(CollectionId, [FaceId as string]);
       if (!face) {
-        throw new InvalidParameterException(`faceId ${FaceId} was not found in the collection ${CollectionId}`);
+        throw new InvalidParameterException(
+          `faceId ${FaceId} was not found in the collection ${CollectionId}`,
+        );
       }
       vector = face.vector;
     }
@@ -496,11 +510,16 @@ export class FaceService {
   }
 
   async #untagResource(input: UntagResourceRequest): Promise<UntagResourceResponse> {
-    await this.store.untagCollection(collectionIdFromArn(this.#scope, input.ResourceArn), input.TagKeys);
+    await this.store.untagCollection(
+      collectionIdFromArn(this.#scope, input.ResourceArn),
+      input.TagKeys,
+    );
     return {};
   }
 
-  async #listTagsForResource(input: ListTagsForResourceRequest): Promise<ListTagsForResourceResponse> {
+  async #listTagsForResource(
+    input: ListTagsForResourceRequest,
+  ): Promise<ListTagsForResourceResponse> {
     return { Tags: await this.store.getTags(collectionIdFromArn(this.#scope, input.ResourceArn)) };
   }
 
@@ -551,4 +570,3 @@ function toWireFace(face: FaceMetadata): Face {
     ...(face.userId === undefined ? {} : { UserId: face.userId }),
   };
 }
-

@@ -28,7 +28,12 @@ export class IdempotencyCache {
     this.#options = options;
   }
 
-  run<T>(operation: string, token: string | undefined, params: unknown, execute: () => Promise<T>): Promise<T> {
+  run<T>(
+    operation: string,
+    token: string | undefined,
+    params: unknown,
+    execute: () => Promise<T>,
+  ): Promise<T> {
     if (token === undefined) return execute();
     const now = this.#options.now();
     this.#evict(now);
@@ -64,7 +69,11 @@ export class IdempotencyCache {
 export function stableStringify(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+            a < b ? -1 : a > b ? 1 : 0,
+          ),
+        )
       : v,
   );
 }

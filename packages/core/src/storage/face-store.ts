@@ -21,7 +21,10 @@ export interface FaceStore {
   /**
    * @throws {ResourceAlreadyExistsException} when a collection with this id exists (ids are case-sensitive).
    */
-  createCollection(collection: CollectionRecord, tags?: Readonly<Record<string, string>>): Promise<void>;
+  createCollection(
+    collection: CollectionRecord,
+    tags?: Readonly<Record<string, string>>,
+  ): Promise<void>;
   /** Deletes the collection with its faces, users and tags. @throws {ResourceNotFoundException} */
   deleteCollection(collectionId: string): Promise<void>;
   /** @throws {ResourceNotFoundException} */
@@ -36,7 +39,11 @@ export interface FaceStore {
    * @throws {ServiceQuotaExceededException} when the resource would hold more than `maxTags` tags; nothing is changed.
    * @throws {ResourceNotFoundException}
    */
-  tagCollection(collectionId: string, tags: Readonly<Record<string, string>>, maxTags: number): Promise<void>;
+  tagCollection(
+    collectionId: string,
+    tags: Readonly<Record<string, string>>,
+    maxTags: number,
+  ): Promise<void>;
   /** Removes tags; absent keys are ignored. @throws {ResourceNotFoundException} */
   untagCollection(collectionId: string, keys: readonly string[]): Promise<void>;
 
@@ -48,7 +55,11 @@ export interface FaceStore {
   /** Faces with these ids (in the order asked, missing ones left out), with their vectors. @throws {ResourceNotFoundException} */
   getFaces(collectionId: string, faceIds: readonly string[]): Promise<StoredFace[]>;
   /** Faces in indexing order, optionally only those of one user and/or with the given ids. @throws {ResourceNotFoundException} */
-  listFaces(collectionId: string, page: PageRequest, filter?: FaceFilter): Promise<Page<FaceMetadata>>;
+  listFaces(
+    collectionId: string,
+    page: PageRequest,
+    filter?: FaceFilter,
+  ): Promise<Page<FaceMetadata>>;
   /**
    * Deletes faces that exist and belong to no user. Faces owned by a user are refused with
    * `ASSOCIATED_TO_AN_EXISTING_USER`, unknown ids with `FACE_NOT_FOUND`.
@@ -60,10 +71,17 @@ export interface FaceStore {
    * ties broken by indexing order; only scores `>= minScore` when given; `excludeFaceIds` never returned.
    * @throws {ResourceNotFoundException}
    */
-  searchFaces(collectionId: string, vector: Float32Array, options: VectorSearchOptions): Promise<ScoredFace[]>;
+  searchFaces(
+    collectionId: string,
+    vector: Float32Array,
+    options: VectorSearchOptions,
+  ): Promise<ScoredFace[]>;
 
   /** @throws {ConflictException} when the user exists. @throws {ResourceNotFoundException} when the collection does not. */
-  createUser(collectionId: string, user: { userId: string; createdAt: number }): Promise<UserRecord>;
+  createUser(
+    collectionId: string,
+    user: { userId: string; createdAt: number },
+  ): Promise<UserRecord>;
   /** Deletes the user after disassociating its faces (the faces stay). @throws {ResourceNotFoundException} for a missing collection or user. */
   deleteUser(collectionId: string, userId: string): Promise<void>;
   /** The user, or `undefined`. @throws {ResourceNotFoundException} when the collection does not exist. */
@@ -76,13 +94,22 @@ export interface FaceStore {
    * @throws {ServiceQuotaExceededException} when the user would own more than `maxFacesPerUser`; nothing changes.
    * @throws {ResourceNotFoundException} for a missing collection or user.
    */
-  associateFaces(collectionId: string, userId: string, faceIds: readonly string[], maxFacesPerUser: number): Promise<FaceOwnershipResult>;
+  associateFaces(
+    collectionId: string,
+    userId: string,
+    faceIds: readonly string[],
+    maxFacesPerUser: number,
+  ): Promise<FaceOwnershipResult>;
   /**
    * Removes faces from a user. Faces of no user are ignored; unknown faces fail with
    * `FACE_NOT_FOUND`, faces of another user with `ASSOCIATED_TO_A_DIFFERENT_USER`.
    * @throws {ResourceNotFoundException} for a missing collection or user.
    */
-  disassociateFaces(collectionId: string, userId: string, faceIds: readonly string[]): Promise<FaceOwnershipResult>;
+  disassociateFaces(
+    collectionId: string,
+    userId: string,
+    faceIds: readonly string[],
+  ): Promise<FaceOwnershipResult>;
   /**
    * A user's vector: the L2-normalised mean of its faces' vectors; `undefined` when it has no faces.
    * @throws {ResourceNotFoundException} for a missing collection.
@@ -93,7 +120,11 @@ export interface FaceStore {
    * users without faces are never returned.
    * @throws {ResourceNotFoundException}
    */
-  searchUsers(collectionId: string, vector: Float32Array, options: UserSearchOptions): Promise<ScoredUser[]>;
+  searchUsers(
+    collectionId: string,
+    vector: Float32Array,
+    options: UserSearchOptions,
+  ): Promise<ScoredUser[]>;
 
   /** Releases files, connections and memory. Further calls may fail. */
   close(): Promise<void>;
