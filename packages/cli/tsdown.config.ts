@@ -6,4 +6,6 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
+  // `.js`, as package.json's exports and bin say (tsdown defaults to `.mjs` on platform node).
+  fixedExtension: false,
 });

@@ -1,10 +1,4 @@
-import {
-  type FaceStore,
-  RekognitionError,
-  type StoredFace,
-  centroid,
-  dot,
-} from '@facekit/core';
+import { centroid, dot, type FaceStore, RekognitionError, type StoredFace } from '@facekit/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nearbyUnitVector, randomUnitVectors } from './seeded-vectors.js';
 
@@ -45,7 +39,9 @@ export function describeFaceStoreContract(
   });
 
   const newCollection = (store: FaceStore, collectionId = `c-${uuid()}`, createdAt = Date.now()) =>
-    store.createCollection({ collectionId, faceModelVersion: '7.0', createdAt }).then(() => collectionId);
+    store
+      .createCollection({ collectionId, faceModelVersion: '7.0', createdAt })
+      .then(() => collectionId);
 
   async function expectError(promise: Promise<unknown>, errorName: string): Promise<void> {
     const error = await promise.then(
@@ -53,7 +49,9 @@ export function describeFaceStoreContract(
       (e: unknown) => e,
     );
     expect(error, `expected ${errorName}`).toBeDefined();
-    expect(RekognitionError.isInstance(error), `not a RekognitionError: ${String(error)}`).toBe(true);
+    expect(RekognitionError.isInstance(error), `not a RekognitionError: ${String(error)}`).toBe(
+      true,
+    );
     expect((error as RekognitionError).name).toBe(errorName);
   }
 
@@ -106,7 +104,10 @@ export function describeFaceStoreContract(
         await expectError(store.deleteCollection(missing), 'ResourceNotFoundException');
         await expectError(store.describeCollection(missing), 'ResourceNotFoundException');
         await expectError(store.getTags(missing), 'ResourceNotFoundException');
-        await expectError(store.tagCollection(missing, { a: 'b' }, 50), 'ResourceNotFoundException');
+        await expectError(
+          store.tagCollection(missing, { a: 'b' }, 50),
+          'ResourceNotFoundException',
+        );
         await expectError(store.untagCollection(missing, ['a']), 'ResourceNotFoundException');
         await expectError(store.putFaces(missing, [face]), 'ResourceNotFoundException');
         await expectError(store.getFaces(missing, [face.faceId]), 'ResourceNotFoundException');
@@ -197,7 +198,11 @@ export function describeFaceStoreContract(
         );
         expect(await store.getTags('t')).toEqual({ env: 'prod', owner: 'ana' });
         await store.tagCollection('t', { env: 'dev', 'cost center': 'R&D 1' }, 50);
-        expect(await store.getTags('t')).toEqual({ env: 'dev', owner: 'ana', 'cost center': 'R&D 1' });
+        expect(await store.getTags('t')).toEqual({
+          env: 'dev',
+          owner: 'ana',
+          'cost center': 'R&D 1',
+        });
         await store.untagCollection('t', ['owner', 'absent']);
         expect(await store.getTags('t')).toEqual({ env: 'dev', 'cost center': 'R&D 1' });
       });
@@ -205,7 +210,10 @@ export function describeFaceStoreContract(
       it('refuses to exceed the tag limit and changes nothing', async () => {
         const id = await newCollection(store);
         await store.tagCollection(id, { a: '1', b: '2' }, 3);
-        await expectError(store.tagCollection(id, { c: '3', d: '4' }, 3), 'ServiceQuotaExceededException');
+        await expectError(
+          store.tagCollection(id, { c: '3', d: '4' }, 3),
+          'ServiceQuotaExceededException',
+        );
         expect(await store.getTags(id)).toEqual({ a: '1', b: '2' });
         await store.tagCollection(id, { a: 'overwrite', c: '3' }, 3);
         expect(await store.getTags(id)).toEqual({ a: 'overwrite', b: '2', c: '3' });
@@ -246,7 +254,10 @@ export function describeFaceStoreContract(
         const [existing] = await seedFaces(store, id, 1, 6);
         const fresh = makeFace(randomUnitVectors(1, dimensions, 7)[0]);
         const duplicate = { ...makeFace(existing.vector), faceId: existing.faceId };
-        await expect(store.putFaces(id, [fresh, duplicate])).rejects.toBeDefined();
+        await expectError(store.putFaces(id, [fresh, duplicate]), 'ConflictException');
+        const twice = makeFace(randomUnitVectors(1, dimensions, 8)[0]);
+        await expectError(store.putFaces(id, [twice, { ...twice }]), 'ConflictException');
+        expect(await store.getFaces(id, [twice.faceId])).toEqual([]);
         expect(await store.getFaces(id, [fresh.faceId])).toEqual([]);
         expect((await store.describeCollection(id)).faceCount).toBe(1);
       });
@@ -354,7 +365,10 @@ export function describeFaceStoreContract(
           limit: 2,
           excludeFaceIds: [sameFaces[0].faceId],
         });
-        expect(excluded.map((m) => m.face.faceId)).toEqual([sameFaces[1].faceId, sameFaces[2].faceId]);
+        expect(excluded.map((m) => m.face.faceId)).toEqual([
+          sameFaces[1].faceId,
+          sameFaces[2].faceId,
+        ]);
       });
 
       it('never returns a deleted face', async () => {
@@ -383,7 +397,10 @@ export function describeFaceStoreContract(
             faceCount: 0,
           });
         }
-        await expectError(store.createUser(id, { userId: 'adam', createdAt: 6 }), 'ConflictException');
+        await expectError(
+          store.createUser(id, { userId: 'adam', createdAt: 6 }),
+          'ConflictException',
+        );
         const first = await store.listUsers(id, { limit: 2 });
         expect(first.items.map((u) => u.userId)).toEqual(['zoe', 'adam']);
         const second = await store.listUsers(id, { limit: 2, after: first.next });
@@ -421,7 +438,10 @@ export function describeFaceStoreContract(
         expect(again.unsuccessful).toEqual([]);
         const [face0] = await store.getFaces(id, [faces[0].faceId]);
         expect(face0.userId).toBe('ana');
-        await expectError(store.associateFaces(id, 'nobody', [faces[2].faceId], 100), 'ResourceNotFoundException');
+        await expectError(
+          store.associateFaces(id, 'nobody', [faces[2].faceId], 100),
+          'ResourceNotFoundException',
+        );
       });
 
       it('refuses to go over the faces-per-user quota and changes nothing', async () => {
@@ -430,7 +450,12 @@ export function describeFaceStoreContract(
         await store.createUser(id, { userId: 'ana', createdAt: 1 });
         await store.associateFaces(id, 'ana', [faces[0].faceId, faces[1].faceId], 3);
         await expectError(
-          store.associateFaces(id, 'ana', faces.slice(2).map((f) => f.faceId), 3),
+          store.associateFaces(
+            id,
+            'ana',
+            faces.slice(2).map((f) => f.faceId),
+            3,
+          ),
           'ServiceQuotaExceededException',
         );
         expect((await store.getUser(id, 'ana'))?.faceCount).toBe(2);
@@ -465,18 +490,29 @@ export function describeFaceStoreContract(
         expect(result.user.faceCount).toBe(1);
         const [face0] = await store.getFaces(id, [faces[0].faceId]);
         expect(face0.userId).toBeUndefined();
-        await expectError(store.disassociateFaces(id, 'nobody', [faces[1].faceId]), 'ResourceNotFoundException');
+        await expectError(
+          store.disassociateFaces(id, 'nobody', [faces[1].faceId]),
+          'ResourceNotFoundException',
+        );
       });
 
       it('deleting a user frees its faces', async () => {
         const id = await newCollection(store);
         const faces = await seedFaces(store, id, 2, 20);
         await store.createUser(id, { userId: 'ana', createdAt: 1 });
-        await store.associateFaces(id, 'ana', faces.map((f) => f.faceId), 100);
+        await store.associateFaces(
+          id,
+          'ana',
+          faces.map((f) => f.faceId),
+          100,
+        );
         await store.deleteUser(id, 'ana');
         expect(await store.getUser(id, 'ana')).toBeUndefined();
         await expectError(store.deleteUser(id, 'ana'), 'ResourceNotFoundException');
-        const stored = await store.getFaces(id, faces.map((f) => f.faceId));
+        const stored = await store.getFaces(
+          id,
+          faces.map((f) => f.faceId),
+        );
         expect(stored.map((f) => f.userId)).toEqual([undefined, undefined]);
         expect((await store.deleteFaces(id, [faces[0].faceId])).deleted).toEqual([faces[0].faceId]);
         expect((await store.describeCollection(id)).userCount).toBe(0);
@@ -488,9 +524,20 @@ export function describeFaceStoreContract(
         const anaFaces = [0.9, 0.8].map((s, i) => makeFace(nearbyUnitVector(ana, s, 200 + i)));
         const boFaces = [0.9].map((s, i) => makeFace(nearbyUnitVector(bo, s, 300 + i)));
         await store.putFaces(id, [...anaFaces, ...boFaces]);
-        for (const userId of ['ana', 'bo', 'empty']) await store.createUser(id, { userId, createdAt: 1 });
-        await store.associateFaces(id, 'ana', anaFaces.map((f) => f.faceId), 100);
-        await store.associateFaces(id, 'bo', boFaces.map((f) => f.faceId), 100);
+        for (const userId of ['ana', 'bo', 'empty'])
+          await store.createUser(id, { userId, createdAt: 1 });
+        await store.associateFaces(
+          id,
+          'ana',
+          anaFaces.map((f) => f.faceId),
+          100,
+        );
+        await store.associateFaces(
+          id,
+          'bo',
+          boFaces.map((f) => f.faceId),
+          100,
+        );
 
         const expectedAna = centroid(anaFaces.map((f) => f.vector)) as Float32Array;
         const anaVector = await store.getUserVector(id, 'ana');
@@ -555,11 +602,15 @@ export function describeFaceStoreContract(
         const id = await newCollection(store);
         const faces = await seedFaces(store, id, 30, 23);
         await store.createUser(id, { userId: 'ana', createdAt: 1 });
-        const chunks = [0, 1, 2, 3, 4, 5].map((i) => faces.slice(i * 5, i * 5 + 5).map((f) => f.faceId));
+        const chunks = [0, 1, 2, 3, 4, 5].map((i) =>
+          faces.slice(i * 5, i * 5 + 5).map((f) => f.faceId),
+        );
         await Promise.allSettled(chunks.map((chunk) => store.associateFaces(id, 'ana', chunk, 12)));
         const user = await store.getUser(id, 'ana');
         expect(user?.faceCount).toBe(10);
-        expect((await store.listFaces(id, { limit: 100 }, { userId: 'ana' })).items).toHaveLength(10);
+        expect((await store.listFaces(id, { limit: 100 }, { userId: 'ana' })).items).toHaveLength(
+          10,
+        );
       });
     });
 
@@ -582,11 +633,18 @@ export function describeFaceStoreContract(
           userCount: 1,
         });
         expect(await store.getTags(id)).toEqual({ env: 'prod' });
-        const stored = await store.getFaces(id, faces.map((f) => f.faceId));
+        const stored = await store.getFaces(
+          id,
+          faces.map((f) => f.faceId),
+        );
         expect(stored.map((f) => f.faceId)).toEqual([faces[0].faceId, faces[1].faceId]);
         expect(Array.from(stored[1].vector)).toEqual(Array.from(faces[1].vector));
         expect(stored[0].userId).toBe('ana');
-        expect(await store.getUser(id, 'ana')).toEqual({ userId: 'ana', createdAt: 2, faceCount: 1 });
+        expect(await store.getUser(id, 'ana')).toEqual({
+          userId: 'ana',
+          createdAt: 2,
+          faceCount: 1,
+        });
         // A cursor handed out before the restart still continues the listing.
         const rest = await store.listFaces(id, { limit: 10, after: page.next });
         expect(rest.items.map((f) => f.faceId)).toEqual([faces[1].faceId]);

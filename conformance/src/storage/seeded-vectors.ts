@@ -25,7 +25,11 @@ export function randomUnitVectors(count: number, dimensions: number, seed: numbe
 }
 
 /** A unit vector at cosine ≈ `similarity` from `base` (a "same person" embedding). */
-export function nearbyUnitVector(base: Float32Array, similarity: number, seed: number): Float32Array {
+export function nearbyUnitVector(
+  base: Float32Array,
+  similarity: number,
+  seed: number,
+): Float32Array {
   const [noise] = randomUnitVectors(1, base.length, seed);
   // Remove noise's component along base, then mix: cos(result, base) = similarity exactly.
   let along = 0;

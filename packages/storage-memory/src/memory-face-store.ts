@@ -2,7 +2,10 @@ import {
   type CollectionRecord,
   type CollectionStats,
   ConflictException,
+  centroid,
+  collectionNotFound,
   type DeleteFacesResult,
+  dot,
   type FaceFilter,
   type FaceMetadata,
   type FaceOwnershipResult,
@@ -11,18 +14,14 @@ import {
   type Page,
   type PageRequest,
   ResourceAlreadyExistsException,
-  ResourceNotFoundException,
   type ScoredFace,
   type ScoredUser,
   ServiceQuotaExceededException,
   type StoredFace,
   type UserRecord,
   type UserSearchOptions,
-  type VectorSearchOptions,
-  centroid,
-  collectionNotFound,
-  dot,
   userNotFound,
+  type VectorSearchOptions,
 } from '@facekit/core';
 
 interface Sequenced {
@@ -123,13 +122,18 @@ export function createMemoryFaceStore(): FaceStore {
 
     async putFaces(collectionId, faces) {
       const state = collection(collectionId);
+      const batch = new Set<string>();
       for (const face of faces) {
-        if (state.faces.has(face.faceId)) {
+        if (state.faces.has(face.faceId) || batch.has(face.faceId)) {
           throw new ConflictException(`Face ${face.faceId} already exists in ${collectionId}.`);
         }
+        batch.add(face.faceId);
       }
       for (const face of faces) {
-        state.faces.set(face.faceId, { seq: nextSeq++, face: { ...copyFace(face), userId: undefined } });
+        state.faces.set(face.faceId, {
+          seq: nextSeq++,
+          face: { ...copyFace(face), userId: undefined },
+        });
       }
     },
 
@@ -144,7 +148,8 @@ export function createMemoryFaceStore(): FaceStore {
     async listFaces(collectionId, page, filter: FaceFilter = {}) {
       const state = collection(collectionId);
       let entries = [...state.faces.values()];
-      if (filter.userId !== undefined) entries = entries.filter((e) => e.face.userId === filter.userId);
+      if (filter.userId !== undefined)
+        entries = entries.filter((e) => e.face.userId === filter.userId);
       if (filter.faceIds) {
         const wanted = new Set(filter.faceIds);
         entries = entries.filter((e) => wanted.has(e.face.faceId));
@@ -183,7 +188,10 @@ export function createMemoryFaceStore(): FaceStore {
         if (options.minScore !== undefined && score < options.minScore) continue;
         scored.push({ face: entry.face, score, seq: entry.seq });
       }
-      return topK(scored, options.limit).map(({ face, score }) => ({ face: metadata(face), score }));
+      return topK(scored, options.limit).map(({ face, score }) => ({
+        face: metadata(face),
+        score,
+      }));
     },
 
     async createUser(collectionId, { userId, createdAt }) {
@@ -218,7 +226,11 @@ export function createMemoryFaceStore(): FaceStore {
     async associateFaces(collectionId, userId, faceIds, maxFacesPerUser) {
       const state = collection(collectionId);
       const entry = user(state, userId);
-      const result: FaceOwnershipResult = { changed: [], unsuccessful: [], user: userRecord(entry) };
+      const result: FaceOwnershipResult = {
+        changed: [],
+        unsuccessful: [],
+        user: userRecord(entry),
+      };
       const toAssociate: FaceEntry[] = [];
       for (const faceId of new Set(faceIds)) {
         const face = state.faces.get(faceId);
@@ -249,7 +261,11 @@ export function createMemoryFaceStore(): FaceStore {
     async disassociateFaces(collectionId, userId, faceIds) {
       const state = collection(collectionId);
       const entry = user(state, userId);
-      const result: FaceOwnershipResult = { changed: [], unsuccessful: [], user: userRecord(entry) };
+      const result: FaceOwnershipResult = {
+        changed: [],
+        unsuccessful: [],
+        user: userRecord(entry),
+      };
       for (const faceId of new Set(faceIds)) {
         const face = state.faces.get(faceId);
         if (!face) result.unsuccessful.push({ faceId, reason: 'FACE_NOT_FOUND' });

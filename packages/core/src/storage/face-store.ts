@@ -48,7 +48,8 @@ export interface FaceStore {
   untagCollection(collectionId: string, keys: readonly string[]): Promise<void>;
 
   /**
-   * Adds faces. Face ids are unique in the collection; `userId` must be unset.
+   * Adds faces. Face ids are unique in the collection; `userId` is ignored (new faces belong to no user).
+   * @throws {ConflictException} when a face id exists or repeats within the batch; nothing is written.
    * @throws {ResourceNotFoundException} when the collection does not exist; nothing is written.
    */
   putFaces(collectionId: string, faces: readonly StoredFace[]): Promise<void>;
@@ -184,7 +185,7 @@ export interface UserRecord {
 }
 
 export interface PageRequest {
-  /** Maximum items, >= 1. */
+  /** Maximum items, >= 1 (the service never asks for 0). */
   limit: number;
   /** A cursor this store returned as `next`; adapters keep them under 64 characters. */
   after?: string;

@@ -1,0 +1,1 @@
+export { createSqliteFaceStore, type SqliteFaceStoreOptions } from './sqlite-face-store.js';
