@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSdkFrontend, describeApiScenarios } from '@facekit/conformance/api';
 import { FaceService, type FaceStore } from '@facekit/core';
 import { serve } from '@facekit/server-hono/node';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
 import { createSqliteFaceStore } from '@facekit/storage-sqlite';
-import { createSdkFrontend, describeApiScenarios } from '@facekit/conformance/api';
 
 // The same scenarios, through the real @aws-sdk/client-rekognition and a server on a random
 // loopback port: proves the wire protocol, not just the service.
@@ -27,7 +27,9 @@ async function harnessOver(store: FaceStore, cleanup: () => void = () => {}) {
   };
 }
 
-describeApiScenarios('AWS SDK → HTTP server, memory store', () => harnessOver(createMemoryFaceStore()));
+describeApiScenarios('AWS SDK → HTTP server, memory store', () =>
+  harnessOver(createMemoryFaceStore()),
+);
 
 describeApiScenarios('AWS SDK → HTTP server, SQLite store', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'facekit-conformance-'));

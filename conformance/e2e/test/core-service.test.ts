@@ -1,6 +1,6 @@
+import { createServiceFrontend, describeApiScenarios } from '@facekit/conformance/api';
 import { FaceService } from '@facekit/core';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
-import { createServiceFrontend, describeApiScenarios } from '@facekit/conformance/api';
 
 describeApiScenarios('core service, memory store', async () => {
   const store = createMemoryFaceStore();

@@ -19,6 +19,11 @@ export interface ApiErrorInfo {
  */
 export interface ApiFrontend {
   readonly name: string;
+  /**
+   * Whether the input reaches the service exactly as given, unknown members and malformed
+   * base64 included. SDKs drop members outside the model and encode blobs themselves.
+   */
+  readonly sendsRawInput: boolean;
   /** Resolves with the wire response, or rejects with an {@link ApiCallError}. */
   call(operation: OperationName, input: WireObject): Promise<WireObject>;
 }

@@ -25,20 +25,30 @@ export function createSdkFrontend(options: SdkFrontendOptions): ApiFrontend & {
   });
   return {
     name: 'AWS SDK over HTTP',
+    sendsRawInput: false,
     client,
     async call(operation: OperationName, input: WireObject) {
-      const Command = (rekognition as unknown as Record<string, CommandClass>)[`${operation}Command`];
+      const Command = (rekognition as unknown as Record<string, CommandClass>)[
+        `${operation}Command`
+      ];
       if (!Command) throw new Error(`@aws-sdk/client-rekognition has no ${operation}Command`);
       try {
-        const { $metadata: _metadata, ...output } = (await client.send(
-          new Command(toSdk(input)),
-        )) as WireObject;
+        const response: unknown = await client.send(new Command(toSdk(input)));
+        const { $metadata: _metadata, ...output } = response as WireObject;
         return fromSdk(output) as WireObject;
       } catch (error) {
-        const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+        const e = error as {
+          name?: string;
+          message?: string;
+          $metadata?: { httpStatusCode?: number };
+        };
         if (!(error instanceof rekognition.RekognitionServiceException)) throw error;
         throw new ApiCallError(
-          { name: e.name ?? 'Unknown', message: e.message ?? '', httpStatus: e.$metadata?.httpStatusCode },
+          {
+            name: e.name ?? 'Unknown',
+            message: e.message ?? '',
+            httpStatus: e.$metadata?.httpStatusCode,
+          },
           { cause: error },
         );
       }

@@ -5,6 +5,7 @@ import { ApiCallError, type ApiFrontend } from './api-frontend.js';
 export function createServiceFrontend(service: FaceService): ApiFrontend {
   return {
     name: 'core service',
+    sendsRawInput: true,
     async call(operation, input) {
       try {
         // Round-trip through JSON so the scenarios see exactly what a wire client would.
@@ -13,7 +14,11 @@ export function createServiceFrontend(service: FaceService): ApiFrontend {
       } catch (error) {
         if (!RekognitionError.isInstance(error)) throw error;
         throw new ApiCallError(
-          { name: error.name, message: error.message, httpStatus: error.$fault === 'server' ? 500 : 400 },
+          {
+            name: error.name,
+            message: error.message,
+            httpStatus: error.$fault === 'server' ? 500 : 400,
+          },
           { cause: error },
         );
       }

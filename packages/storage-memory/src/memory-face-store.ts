@@ -181,7 +181,7 @@ export function createMemoryFaceStore(): FaceStore {
     async searchFaces(collectionId, vector, options: VectorSearchOptions) {
       const state = collection(collectionId);
       const excluded = new Set(options.excludeFaceIds ?? []);
-      const scored: (ScoredFace & Sequenced)[] = [];
+      const scored: { face: StoredFace; score: number; seq: number }[] = [];
       for (const entry of state.faces.values()) {
         if (excluded.has(entry.face.faceId)) continue;
         const score = dot(vector, entry.face.vector);
