@@ -14,7 +14,6 @@ import {
   type Page,
   type PageRequest,
   ResourceAlreadyExistsException,
-  type ScoredFace,
   type ScoredUser,
   ServiceQuotaExceededException,
   type StoredFace,
