@@ -2,6 +2,7 @@ import {
   AccessDeniedException,
   InvalidParameterException,
   ServiceQuotaExceededException,
+  UnknownOperationException,
 } from '../errors/exceptions.js';
 import { userNotFound } from '../errors/not-found.js';
 import type {
@@ -149,7 +150,7 @@ export class FaceService {
     input: unknown,
   ): Promise<OperationShapes[Op]['output']> {
     const handler = this.#handlers[operation] as Handler<Op> | undefined;
-    if (!handler) throw new InvalidParameterException(`Unknown operation: ${operation}`);
+    if (!handler) throw new UnknownOperationException(`Unknown operation: ${operation}`);
     return handler(validateRequest(operation, input));
   }
 

@@ -1,0 +1,44 @@
+export const mainHelp = `facekit - a self-hosted server for the Amazon Rekognition face API
+
+Usage:
+  facekit <command> [options]
+
+Commands:
+  serve        Start the Rekognition-compatible HTTP server
+
+Options:
+  -h, --help       Show help (also: facekit <command> --help)
+  -v, --version    Print the version
+
+Examples:
+  facekit serve
+  facekit serve --port 9000 --store memory
+`;
+
+export const serveHelp = `facekit serve - start the Rekognition-compatible HTTP server (AWS JSON 1.1)
+
+Usage:
+  facekit serve [options]
+
+Options (each also read from an environment variable; flags win):
+  --port <n>              Port to listen on, 0 = any free port       FACEKIT_PORT       [8080]
+  --host <addr>           Interface to bind; 0.0.0.0 for all          FACEKIT_HOST       [127.0.0.1]
+  --store <kind>          sqlite (persistent) or memory               FACEKIT_STORE      [sqlite]
+  --data-dir <dir>        Directory of <dir>/facekit.sqlite           FACEKIT_DATA_DIR   [./data]
+  --region <name>         Region used in collection ARNs              FACEKIT_REGION     [us-east-1]
+  --account-id <12 digits> Account id used in collection ARNs         FACEKIT_ACCOUNT_ID [000000000000]
+  --log-level <level>     info, debug or silent                       FACEKIT_LOG_LEVEL  [info]
+  -h, --help              Show this help
+
+Examples:
+  facekit serve
+  facekit serve --port 9000 --store memory --log-level debug
+  FACEKIT_DATA_DIR=/var/lib/facekit facekit serve --host 0.0.0.0
+
+  # then, with any credentials (the signature is not checked):
+  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \\
+    aws rekognition create-collection --collection-id demo \\
+    --endpoint-url http://127.0.0.1:8080 --region us-east-1
+
+Stop with Ctrl-C (SIGINT) or SIGTERM: in-flight requests finish, then the store is closed.
+`;

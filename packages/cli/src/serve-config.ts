@@ -1,0 +1,107 @@
+import { resolve } from 'node:path';
+import { UsageError } from './usage-error.js';
+
+export type StoreKind = 'sqlite' | 'memory';
+export type LogLevel = 'silent' | 'info' | 'debug';
+
+/** Everything `facekit serve` needs, resolved from flags, environment and defaults. */
+export interface ServeConfig {
+  port: number;
+  host: string;
+  store: StoreKind;
+  /** Absolute directory of persistent stores. */
+  dataDir: string;
+  region: string;
+  accountId: string;
+  logLevel: LogLevel;
+}
+
+/** Raw string values of the `serve` flags, as parsed (absent when not given). */
+export interface ServeFlags {
+  port?: string;
+  host?: string;
+  store?: string;
+  'data-dir'?: string;
+  region?: string;
+  'account-id'?: string;
+  'log-level'?: string;
+}
+
+/** Each flag and the environment variable that provides it when the flag is absent. */
+export const serveEnvVars = {
+  port: 'FACEKIT_PORT',
+  host: 'FACEKIT_HOST',
+  store: 'FACEKIT_STORE',
+  'data-dir': 'FACEKIT_DATA_DIR',
+  region: 'FACEKIT_REGION',
+  'account-id': 'FACEKIT_ACCOUNT_ID',
+  'log-level': 'FACEKIT_LOG_LEVEL',
+} as const satisfies Record<keyof ServeFlags, string>;
+
+export const serveDefaults = {
+  port: '8080',
+  host: '127.0.0.1',
+  store: 'sqlite',
+  'data-dir': './data',
+  region: 'us-east-1',
+  'account-id': '000000000000',
+  'log-level': 'info',
+} as const satisfies Required<Record<keyof ServeFlags, string>>;
+
+const STORES: readonly StoreKind[] = ['sqlite', 'memory'];
+const LOG_LEVELS: readonly LogLevel[] = ['silent', 'info', 'debug'];
+
+/**
+ * Flags win over `FACEKIT_*` variables, which win over defaults. Empty variables count as unset.
+ * @throws {UsageError} naming the flag or variable that holds a bad value.
+ */
+export function resolveServeConfig(
+  flags: ServeFlags,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string = process.cwd(),
+): ServeConfig {
+  const pick = (key: keyof ServeFlags): { value: string; source: string } => {
+    const flag = flags[key];
+    if (flag !== undefined) return { value: flag, source: `--${key}` };
+    const fromEnv = env[serveEnvVars[key]];
+    if (fromEnv !== undefined && fromEnv !== '')
+      return { value: fromEnv, source: serveEnvVars[key] };
+    return { value: serveDefaults[key], source: 'default' };
+  };
+  const invalid = (key: keyof ServeFlags, expected: string): never => {
+    const { value, source } = pick(key);
+    throw new UsageError(`invalid ${source} '${value}': expected ${expected}`);
+  };
+
+  const port = pick('port').value;
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) invalid('port', 'an integer 0..65535');
+
+  const host = pick('host').value;
+  if (host.trim() === '' || /[\s/]/.test(host)) invalid('host', 'a hostname or IP address');
+
+  const store = pick('store').value;
+  if (!STORES.includes(store as StoreKind)) invalid('store', STORES.join(' or '));
+
+  const dataDir = pick('data-dir').value;
+  if (dataDir.trim() === '') invalid('data-dir', 'a directory');
+
+  const region = pick('region').value;
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(region))
+    invalid('region', 'a region name such as us-east-1');
+
+  const accountId = pick('account-id').value;
+  if (!/^\d{12}$/.test(accountId)) invalid('account-id', '12 digits');
+
+  const logLevel = pick('log-level').value;
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) invalid('log-level', LOG_LEVELS.join(', '));
+
+  return {
+    port: Number(port),
+    host,
+    store: store as StoreKind,
+    dataDir: resolve(cwd, dataDir),
+    region,
+    accountId,
+    logLevel: logLevel as LogLevel,
+  };
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import packageJson from '../package.json' with { type: 'json' };
+import { resolveServeConfig, runCli, UsageError } from '../src/index.js';
+import { fakeIo } from './io.js';
+
+describe('resolveServeConfig', () => {
+  it('has documented defaults', () => {
+    expect(resolveServeConfig({}, {}, '/srv')).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      store: 'sqlite',
+      dataDir: '/srv/data',
+      region: 'us-east-1',
+      accountId: '000000000000',
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every FACEKIT_* variable', () => {
+    const env = {
+      FACEKIT_PORT: '9000',
+      FACEKIT_HOST: '0.0.0.0',
+      FACEKIT_STORE: 'memory',
+      FACEKIT_DATA_DIR: '/var/lib/facekit',
+      FACEKIT_REGION: 'eu-central-1',
+      FACEKIT_ACCOUNT_ID: '123456789012',
+      FACEKIT_LOG_LEVEL: 'debug',
+    };
+    expect(resolveServeConfig({}, env, '/srv')).toEqual({
+      port: 9000,
+      host: '0.0.0.0',
+      store: 'memory',
+      dataDir: '/var/lib/facekit',
+      region: 'eu-central-1',
+      accountId: '123456789012',
+      logLevel: 'debug',
+    });
+  });
+
+  it('lets flags win over variables, and ignores empty variables', () => {
+    const env = { FACEKIT_PORT: '9000', FACEKIT_STORE: 'memory', FACEKIT_REGION: '' };
+    const config = resolveServeConfig({ port: '0', 'data-dir': 'rel' }, env, '/srv');
+    expect(config).toMatchObject({
+      port: 0,
+      store: 'memory',
+      region: 'us-east-1',
+      dataDir: '/srv/rel',
+    });
+  });
+
+  it.each([
+    [{ port: '70000' }, {}, "invalid --port '70000'"],
+    [{ port: 'abc' }, {}, "invalid --port 'abc'"],
+    [{}, { FACEKIT_PORT: '-1' }, "invalid FACEKIT_PORT '-1'"],
+    [{ store: 'postgres' }, {}, "invalid --store 'postgres': expected sqlite or memory"],
+    [{}, { FACEKIT_LOG_LEVEL: 'loud' }, "invalid FACEKIT_LOG_LEVEL 'loud'"],
+    [{ 'account-id': '42' }, {}, "invalid --account-id '42': expected 12 digits"],
+    [{ region: 'US East' }, {}, "invalid --region 'US East'"],
+  ])('rejects %o / %o', (flags, env, message) => {
+    expect(() => resolveServeConfig(flags, env, '/srv')).toThrow(UsageError);
+    expect(() => resolveServeConfig(flags, env, '/srv')).toThrow(message);
+  });
+});
+
+describe('runCli usage', () => {
+  it('prints --version', async () => {
+    const t = fakeIo();
+    expect(await runCli(['--version'], t.io)).toEqual({ kind: 'exit', exitCode: 0 });
+    expect(t.stdout()).toBe(`${packageJson.version}\n`);
+  });
+
+  it.each([[['--help']], [['-h']], [['help']]])('prints the main help for %j', async (argv) => {
+    const t = fakeIo();
+    expect(await runCli(argv, t.io)).toEqual({ kind: 'exit', exitCode: 0 });
+    expect(t.stdout()).toContain('facekit <command>');
+    expect(t.stdout()).toContain('serve');
+  });
+
+  it.each([[['serve', '--help']], [['help', 'serve']]])(
+    'prints serve help with examples for %j',
+    async (argv) => {
+      const t = fakeIo();
+      expect(await runCli(argv, t.io)).toEqual({ kind: 'exit', exitCode: 0 });
+      for (const text of ['--port', 'FACEKIT_DATA_DIR', 'Examples:', 'aws rekognition']) {
+        expect(t.stdout()).toContain(text);
+      }
+    },
+  );
+
+  it.each([
+    [['frobnicate'], "facekit: unknown command 'frobnicate' (run 'facekit --help')\n"],
+    [['--frob'], "facekit: unknown option '--frob' (run 'facekit --help')\n"],
+    [['serve', '--frob'], "facekit: unknown option '--frob' (run 'facekit serve --help')\n"],
+    [['serve', 'extra'], "facekit: unexpected argument 'extra' (run 'facekit serve --help')\n"],
+    [
+      ['serve', '--port'],
+      "facekit: option '--port <value>' needs a value (run 'facekit serve --help')\n",
+    ],
+    [['serve', '--port', 'x'], "facekit: invalid --port 'x': expected an integer 0..65535\n"],
+  ])('fails %j with one line and exit code 2', async (argv, line) => {
+    const t = fakeIo();
+    expect(await runCli(argv, t.io)).toEqual({ kind: 'exit', exitCode: 2 });
+    expect(t.stderr()).toBe(line);
+    expect(t.stdout()).toBe('');
+  });
+
+  it('shows usage with exit code 2 when no command is given', async () => {
+    const t = fakeIo();
+    expect(await runCli([], t.io)).toEqual({ kind: 'exit', exitCode: 2 });
+    expect(t.stderr()).toContain('facekit <command>');
+  });
+});

@@ -1,0 +1,113 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type CliResult, runCli } from '../src/index.js';
+import { fakeIo } from './io.js';
+
+let tmp: string;
+const running: CliResult[] = [];
+
+beforeEach(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'facekit-cli-'));
+});
+afterEach(async () => {
+  for (const result of running.splice(0)) if (result.kind === 'serving') await result.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function start(argv: string[], env: Record<string, string> = {}) {
+  const terminal = fakeIo(env, tmp);
+  const result = await runCli(argv, terminal.io);
+  running.push(result);
+  if (result.kind !== 'serving') throw new Error(`not serving: ${terminal.stderr()}`);
+  return { server: result, ...terminal };
+}
+
+async function rekognition(url: string, operation: string, input: unknown = {}) {
+  const response = await fetch(`${url}/`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': `RekognitionService.${operation}`,
+    },
+    body: JSON.stringify(input),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('facekit serve', () => {
+  it('keeps sqlite data across a restart on the same data dir', async () => {
+    const argv = [
+      'serve',
+      '--port',
+      '0',
+      '--store',
+      'sqlite',
+      '--data-dir',
+      tmp,
+      '--log-level',
+      'silent',
+    ];
+    const first = await start(argv);
+    const created = await rekognition(first.server.url, 'CreateCollection', {
+      CollectionId: 'kept',
+    });
+    expect(created.status).toBe(200);
+    expect(first.server.storeLocation).toBe(join(tmp, 'facekit.sqlite'));
+    await first.server.close();
+
+    const second = await start(argv);
+    const listed = await rekognition(second.server.url, 'ListCollections');
+    expect(listed.body.CollectionIds).toEqual(['kept']);
+  });
+
+  it('prints the endpoint and a ready-to-run aws CLI example', async () => {
+    const { server, stdout } = await start(['serve', '--port', '0', '--store', 'memory']);
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(stdout()).toContain(`facekit listening on ${server.url}`);
+    expect(stdout()).toContain(
+      `AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws rekognition list-collections --endpoint-url ${server.url} --region us-east-1`,
+    );
+  });
+
+  it('uses region and account id from the environment in ARNs, and logs requests', async () => {
+    const { server, stdout } = await start(['serve', '--store', 'memory'], {
+      FACEKIT_PORT: '0',
+      FACEKIT_REGION: 'eu-west-1',
+      FACEKIT_ACCOUNT_ID: '123456789012',
+    });
+    const created = await rekognition(server.url, 'CreateCollection', { CollectionId: 'c' });
+    expect(created.body.CollectionArn).toBe('aws:rekognition:eu-west-1:123456789012:collection/c');
+    const missing = await rekognition(server.url, 'DescribeCollection', { CollectionId: 'nope' });
+    expect(missing.status).toBe(400);
+    expect(stdout()).toMatch(/CreateCollection 200 [\d.]+ms [0-9a-f-]{36}\n/);
+    expect(stdout()).toMatch(
+      /DescribeCollection 400 [\d.]+ms [0-9a-f-]{36} ResourceNotFoundException\n/,
+    );
+  });
+
+  it('defaults the data dir to ./data under the working directory', async () => {
+    const { server } = await start(['serve', '--port', '0', '--log-level', 'silent']);
+    expect(server.storeLocation).toBe(join(tmp, 'data', 'facekit.sqlite'));
+  });
+
+  it('fails with exit code 1 when the port is taken', async () => {
+    const { server } = await start([
+      'serve',
+      '--port',
+      '0',
+      '--store',
+      'memory',
+      '--log-level',
+      'silent',
+    ]);
+    const terminal = fakeIo({}, tmp);
+    const result = await runCli(
+      ['serve', '--port', String(server.port), '--store', 'memory'],
+      terminal.io,
+    );
+    expect(result).toEqual({ kind: 'exit', exitCode: 1 });
+    expect(terminal.stderr()).toContain('EADDRINUSE');
+  });
+});
