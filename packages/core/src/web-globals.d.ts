@@ -7,6 +7,7 @@ declare global {
   };
   function btoa(data: string): string;
   function atob(data: string): string;
+  function setTimeout(handler: () => void, ms?: number): unknown;
   class TextEncoder {
     encode(input?: string): Uint8Array;
   }

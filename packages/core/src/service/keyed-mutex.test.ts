@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KeyedMutex } from './keyed-mutex.js';
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+const tick = () => new Promise<void>((resolve) => setTimeout(() => resolve(), 1));
 
 describe('KeyedMutex', () => {
   it('runs critical sections on one key one at a time, in order', async () => {
