@@ -224,6 +224,7 @@ describe('loadDocumentedExamples', () => {
         },
       }),
     );
+    // In the order of the model's operation names.
     expect(loadDocumentedExamples(dir)).toEqual([
       {
         operation: 'CreateCollection',
@@ -233,18 +234,18 @@ describe('loadDocumentedExamples', () => {
         sources: ['botocore', 'smithy'],
       },
       {
-        operation: 'ListCollections',
-        title: 'list',
-        input: {},
-        output: { CollectionIds: ['a'] },
-        sources: ['botocore', 'smithy'],
-      },
-      {
         operation: 'CreateUser',
         title: 'user',
         input: { CollectionId: 'a', UserId: 'u' },
         output: {},
         sources: ['smithy'],
+      },
+      {
+        operation: 'ListCollections',
+        title: 'list',
+        input: {},
+        output: { CollectionIds: ['a'] },
+        sources: ['botocore', 'smithy'],
       },
     ]);
   });

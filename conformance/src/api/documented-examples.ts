@@ -1,32 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type OperationName, operations, type StoredFace, validateShape } from '@facekit/core';
+import {
+  type OperationName,
+  operationNames,
+  operations,
+  type StoredFace,
+  validateShape,
+} from '@facekit/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nearbyUnitVector, randomUnitVectors } from '../storage/seeded-vectors.js';
 import type { ApiHarness, WireObject } from './api-frontend.js';
 
 const BOTOCORE_EXAMPLES = 'rekognition-2016-06-27.examples-1.botocore-1.43.107.json';
 const SMITHY_MODEL = 'rekognition-2016-06-27.smithy.api-models-aws-56c8953.json';
-
-/** Control-plane operations whose documented examples are replayed. */
-const REPLAYED_OPERATIONS: readonly OperationName[] = [
-  'CreateCollection',
-  'DeleteCollection',
-  'DescribeCollection',
-  'ListCollections',
-  'ListFaces',
-  'DeleteFaces',
-  'SearchFaces',
-  'CreateUser',
-  'DeleteUser',
-  'ListUsers',
-  'AssociateFaces',
-  'DisassociateFaces',
-  'SearchUsers',
-  'TagResource',
-  'UntagResource',
-  'ListTagsForResource',
-];
 
 /** Image operations: their examples need the face pipeline and read S3 images, so they are listed but skipped. */
 const IMAGE_OPERATIONS: readonly OperationName[] = [
@@ -94,7 +80,7 @@ export function loadDocumentedExamples(specDir: string): DocumentedExample[] {
     }
     examples.push({ operation, title: raw.title, input, output, sources: [source] });
   };
-  for (const operation of [...REPLAYED_OPERATIONS, ...IMAGE_OPERATIONS]) {
+  for (const operation of operationNames) {
     for (const raw of botocore.examples?.[operation] ?? []) add(operation, raw, 'botocore');
     const shape = smithy.shapes?.[`com.amazonaws.rekognition#${operation}`];
     const traits = (shape?.traits?.['smithy.api#examples'] ?? []) as RawExample[];

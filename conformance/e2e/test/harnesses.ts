@@ -1,0 +1,42 @@
+import type { ApiHarness } from '@facekit/conformance/api';
+import { createSdkFrontend, createServiceFrontend } from '@facekit/conformance/api';
+import { FaceService, type FaceStore } from '@facekit/core';
+
+/** The core service in-process: the reference frontend. */
+export async function coreServiceHarness(store: FaceStore): Promise<ApiHarness> {
+  const service = new FaceService({ store, region: 'eu-west-1', accountId: '123456789012' });
+  return {
+    frontend: createServiceFrontend(service),
+    store,
+    region: 'eu-west-1',
+    accountId: '123456789012',
+    close: () => store.close(),
+  };
+}
+
+/**
+ * The real @aws-sdk/client-rekognition against the HTTP server on a random loopback port:
+ * proves the wire protocol, not just the service.
+ */
+export async function sdkServerHarness(
+  store: FaceStore,
+  cleanup: () => void = () => {},
+): Promise<ApiHarness> {
+  // Imported here so that a server package that does not load fails only this frontend.
+  const { serve } = await import('@facekit/server-hono/node');
+  const service = new FaceService({ store, region: 'us-west-2', accountId: '210987654321' });
+  const server = await serve({ service, port: 0, hostname: '127.0.0.1' });
+  const frontend = createSdkFrontend({ endpoint: server.url, region: 'us-west-2' });
+  return {
+    frontend,
+    store,
+    region: 'us-west-2',
+    accountId: '210987654321',
+    async close() {
+      frontend.client.destroy();
+      await server.close();
+      await store.close();
+      cleanup();
+    },
+  };
+}
