@@ -1,7 +1,21 @@
+export type {
+  AnalyzedFace,
+  AnalyzeOptions,
+  FaceAnalyzer,
+  ImageAnalysis,
+} from './analysis/face-analyzer.js';
 export * from './errors/exceptions.js';
 export { collectionNotFound, userNotFound } from './errors/not-found.js';
 export type { RekognitionErrorName, RekognitionErrorOptions } from './errors/rekognition-error.js';
 export { RekognitionError } from './errors/rekognition-error.js';
+export type { DecodedImage, DecodeLimits, ImageDecoder } from './image/image-decoder.js';
+export type { RgbImage } from './image/raster.js';
+export type {
+  InferenceBackend,
+  InferenceSession,
+  SessionOptions,
+  Tensor,
+} from './inference/inference-backend.js';
 export type {
   BlobShapeSpec,
   BooleanShapeSpec,
@@ -19,6 +33,13 @@ export { operations, shapes } from './model/shapes.generated.js';
 // Model-driven wire types and request validation (generated from the botocore model).
 export type * from './model/wire-types.generated.js';
 export { operationNames } from './model/wire-types.generated.js';
+export {
+  type ModelInput,
+  type ModelManifestEntry,
+  type ModelOutput,
+  sha256Hex,
+  verifyModelBytes,
+} from './models/model-manifest.js';
 export { type ArnScope, collectionArn, collectionIdFromArn } from './service/collection-arn.js';
 export {
   defaultFaceServiceLimits,

@@ -4,6 +4,9 @@ declare global {
   var crypto: {
     randomUUID(): `${string}-${string}-${string}-${string}-${string}`;
     getRandomValues<T extends ArrayBufferView>(array: T): T;
+    subtle: {
+      digest(algorithm: 'SHA-256', data: ArrayBufferView | ArrayBuffer): Promise<ArrayBuffer>;
+    };
   };
   function btoa(data: string): string;
   function atob(data: string): string;

@@ -1,0 +1,31 @@
+/**
+ * The inference seam, as in transformers.js: the core runs neural networks only through this
+ * interface, so onnxruntime-node, onnxruntime-web or anything else can sit behind it and no
+ * runtime's types leak into the core.
+ */
+export interface InferenceBackend {
+  readonly specificationVersion: 'v1';
+  /** e.g. `onnxruntime-node`, `onnxruntime-web`. */
+  readonly name: string;
+  /** Creates a session from an ONNX model's bytes (already verified against its manifest). */
+  loadModel(model: Uint8Array, options?: SessionOptions): Promise<InferenceSession>;
+}
+
+export interface SessionOptions {
+  /** Intra-op threads; default 1, so concurrent requests scale across cores instead. */
+  threads?: number;
+}
+
+export interface InferenceSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /** Runs the model. Implementations may serialise calls; callers may call concurrently. */
+  run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>>;
+  release(): Promise<void>;
+}
+
+/** A dense float32 tensor, row-major. */
+export interface Tensor {
+  readonly data: Float32Array;
+  readonly dims: readonly number[];
+}
