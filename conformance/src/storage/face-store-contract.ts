@@ -296,6 +296,21 @@ export function describeFaceStoreContract(
         expect(both.items.map((f) => f.faceId)).toEqual([faces[5].faceId]);
       });
 
+      it('finds the faces indexed from one image', async () => {
+        const id = await newCollection(store);
+        const other = await newCollection(store);
+        const imageId = uuid();
+        const [a, b, c] = randomUnitVectors(3, dimensions, 30).map((v) => makeFace(v, { imageId }));
+        await store.putFaces(id, [a, b]);
+        await seedFaces(store, id, 2, 31);
+        await store.putFaces(other, [c]);
+        const found = await store.findFacesByImage(id, imageId);
+        expect(found.map((f) => f.faceId)).toEqual([a.faceId, b.faceId]);
+        expect(found[0]).not.toHaveProperty('vector');
+        expect(await store.findFacesByImage(id, uuid())).toEqual([]);
+        await expectError(store.findFacesByImage('missing', imageId), 'ResourceNotFoundException');
+      });
+
       it('deletes unowned faces and reports the others with reasons', async () => {
         const id = await newCollection(store);
         const faces = await seedFaces(store, id, 3, 9);

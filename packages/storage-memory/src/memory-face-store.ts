@@ -144,6 +144,13 @@ export function createMemoryFaceStore(): FaceStore {
       });
     },
 
+    async findFacesByImage(collectionId, imageId) {
+      return [...collection(collectionId).faces.values()]
+        .filter((e) => e.face.imageId === imageId)
+        .sort((a, b) => a.seq - b.seq)
+        .map((e) => metadata(e.face));
+    },
+
     async listFaces(collectionId, page, filter: FaceFilter = {}) {
       const state = collection(collectionId);
       let entries = [...state.faces.values()];

@@ -62,6 +62,10 @@ export const MIGRATIONS: readonly string[] = [
   -- (user_seq, rowid): a user's faces in indexing order; also serves ON DELETE SET NULL.
   CREATE INDEX faces_user ON faces (user_seq) WHERE user_seq IS NOT NULL;
   `,
+  // 2: IndexFaces looks up the faces already indexed from an image (its duplicate rule).
+  `
+  CREATE INDEX faces_collection_image ON faces (collection_seq, image_id);
+  `,
 ];
 
 /** The schema version this code writes: the number of migrations. */

@@ -319,6 +319,10 @@ function prepareStatements(db: BetterSqlite3.Database) {
          CROSS JOIN faces f ON f.collection_seq = ? AND f.face_id = j.value`,
       )
       .pluck(),
+    facesOfImage: db.prepare<[number, string], FaceRow>(
+      `SELECT ${FACE_COLUMNS} FROM faces f LEFT JOIN users u ON u.seq = f.user_seq
+       WHERE f.collection_seq = ? AND f.image_id = ? ORDER BY f.seq`,
+    ),
     listFaces: db.prepare<[number, number, number], FaceRow>(
       `SELECT ${FACE_COLUMNS} FROM faces f LEFT JOIN users u ON u.seq = f.user_seq
        WHERE f.collection_seq = ? AND f.seq > ? ORDER BY f.seq LIMIT ?`,
@@ -540,6 +544,13 @@ class SqliteFaceStore implements FaceStore {
       return this.statements.facesByIds
         .all(JSON.stringify(faceIds), seq)
         .map((row): StoredFace => ({ ...faceMetadata(row), vector: decodeVector(row.vector) }));
+    });
+  }
+
+  async findFacesByImage(collectionId: string, imageId: string) {
+    return this.read(() => {
+      const { seq } = this.collection(collectionId);
+      return this.statements.facesOfImage.all(seq, imageId).map(faceMetadata);
     });
   }
 

@@ -99,6 +99,29 @@ describe('createSqliteFaceStore', () => {
     });
   });
 
+  it('upgrades a version-1 database, keeping its data', async () => {
+    const path = tempPath();
+    const store = await open(path);
+    await store.createCollection({ collectionId: 'old', faceModelVersion: '7.0', createdAt: 1 });
+    await store.close();
+    // Roll the file back to what schema version 1 wrote.
+    withRawDatabase(path, (db) => {
+      db.exec('DROP INDEX faces_collection_image');
+      db.pragma('user_version = 1');
+    });
+    const reopened = await open(path);
+    expect((await reopened.describeCollection('old')).createdAt).toBe(1);
+    await reopened.close();
+    withRawDatabase(path, (db) => {
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      const indexes = db
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index'")
+        .pluck()
+        .all();
+      expect(indexes).toContain('faces_collection_image');
+    });
+  });
+
   it('refuses a database written by a newer version, and leaves it untouched', async () => {
     const path = tempPath();
     await (await open(path)).close();

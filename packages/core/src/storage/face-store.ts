@@ -55,6 +55,8 @@ export interface FaceStore {
   putFaces(collectionId: string, faces: readonly StoredFace[]): Promise<void>;
   /** Faces with these ids (in the order asked, missing ones left out), with their vectors. @throws {ResourceNotFoundException} */
   getFaces(collectionId: string, faceIds: readonly string[]): Promise<StoredFace[]>;
+  /** Faces indexed from one image (same `imageId`), in indexing order. @throws {ResourceNotFoundException} */
+  findFacesByImage(collectionId: string, imageId: string): Promise<FaceMetadata[]>;
   /** Faces in indexing order, optionally only those of one user and/or with the given ids. @throws {ResourceNotFoundException} */
   listFaces(
     collectionId: string,
