@@ -1,3 +1,4 @@
+import type { AnalyzedFace, FaceAnalyzer } from '../analysis/face-analyzer.js';
 import {
   AccessDeniedException,
   InvalidParameterException,
@@ -8,6 +9,7 @@ import { userNotFound } from '../errors/not-found.js';
 import type {
   AssociateFacesRequest,
   AssociateFacesResponse,
+  ComparedFace,
   CompareFacesRequest,
   CompareFacesResponse,
   CreateCollectionRequest,
@@ -27,6 +29,8 @@ import type {
   DisassociateFacesRequest,
   DisassociateFacesResponse,
   Face,
+  FaceDetail,
+  FaceRecord,
   IndexFacesRequest,
   IndexFacesResponse,
   ListCollectionsRequest,
@@ -49,21 +53,35 @@ import type {
   SearchUsersResponse,
   TagResourceRequest,
   TagResourceResponse,
+  UnindexedFace,
+  UnsearchedFace,
   UntagResourceRequest,
   UntagResourceResponse,
   UserStatus,
 } from '../model/wire-types.generated.js';
-import type { FaceMetadata, FaceStore, UserRecord } from '../storage/face-store.js';
+import type {
+  CollectionStats,
+  FaceMetadata,
+  FaceStore,
+  StoredFace,
+  UserRecord,
+} from '../storage/face-store.js';
 import { validateRequest } from '../validation/validate-shape.js';
 import { dot } from '../vector/vector-math.js';
 import { type ArnScope, collectionArn, collectionIdFromArn } from './collection-arn.js';
 import { IdempotencyCache } from './idempotency-cache.js';
+import { contentImageId, imageBytes } from './image-input.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { decodePaginationToken, encodePaginationToken } from './pagination-token.js';
+import { qualityReasons } from './quality-filter.js';
 import { linearSimilarityScale, type SimilarityScale } from './similarity-scale.js';
 
 /** Limits and defaults the Rekognition model leaves to the service. */
 export interface FaceServiceLimits {
+  /** Faces one collection may hold (Rekognition: 20 million). */
+  maxFacesPerCollection: number;
+  /** Faces IndexFaces indexes from one image at most (Rekognition: 100). */
+  maxFacesPerImage: number;
   /** Faces one UserID may own (Rekognition: 100). */
   maxFacesPerUser: number;
   /** Tags on one collection (AWS tagging: 50). */
@@ -83,6 +101,8 @@ export interface FaceServiceLimits {
 }
 
 export const defaultFaceServiceLimits: FaceServiceLimits = {
+  maxFacesPerCollection: 20_000_000,
+  maxFacesPerImage: 100,
   maxFacesPerUser: 100,
   maxTagsPerResource: 50,
   defaultPageSize: 1000,
@@ -99,9 +119,19 @@ export interface FaceServiceOptions {
   region?: string;
   /** 12-digit account id inside ARNs. Default `000000000000`. */
   accountId?: string;
-  /** Reported as `FaceModelVersion` for new collections. Default `7.0`. */
+  /**
+   * The neural pipelines this service can run, one per face model version. New collections get
+   * the default one's version (see `faceModelVersion`), and every collection is served by the
+   * analyzer of its own version, so vectors of two models are never mixed. Without analyzers
+   * the image operations answer `AccessDeniedException`.
+   */
+  analyzers?: readonly FaceAnalyzer[];
+  /**
+   * `FaceModelVersion` of new collections: selects the default analyzer. Default: the first
+   * analyzer's version, or `7.0` when there is none.
+   */
   faceModelVersion?: string;
-  /** Cosine ↔ percentage calibration of the face model. */
+  /** Similarity calibration for collections whose model has no analyzer here. Default: linear. */
   similarity?: SimilarityScale;
   limits?: Partial<FaceServiceLimits>;
   /** Epoch milliseconds; injectable for tests. */
@@ -123,13 +153,18 @@ export class FaceService {
   readonly limits: FaceServiceLimits;
   readonly #scope: ArnScope;
   readonly #similarity: SimilarityScale;
+  readonly #analyzers: ReadonlyMap<string, FaceAnalyzer>;
+  readonly #defaultAnalyzer: FaceAnalyzer | undefined;
   readonly #now: () => number;
   readonly #collectionLocks = new KeyedMutex();
   readonly #idempotency: IdempotencyCache;
 
   constructor(options: FaceServiceOptions) {
     this.store = options.store;
-    this.faceModelVersion = options.faceModelVersion ?? '7.0';
+    const analyzers = options.analyzers ?? [];
+    this.#analyzers = new Map(analyzers.map((a) => [a.faceModelVersion, a]));
+    this.faceModelVersion = options.faceModelVersion ?? analyzers[0]?.faceModelVersion ?? '7.0';
+    this.#defaultAnalyzer = this.#analyzers.get(this.faceModelVersion);
     this.limits = { ...defaultFaceServiceLimits, ...options.limits };
     this.#scope = {
       region: options.region ?? 'us-east-1',
@@ -159,20 +194,20 @@ export class FaceService {
     DeleteCollection: (i) => this.#deleteCollection(i),
     DescribeCollection: (i) => this.#describeCollection(i),
     ListCollections: (i) => this.#listCollections(i),
-    IndexFaces: (i) => this.#needsAnalyzer('IndexFaces', i.CollectionId),
+    IndexFaces: (i) => this.#indexFaces(i),
     ListFaces: (i) => this.#listFaces(i),
     DeleteFaces: (i) => this.#deleteFaces(i),
     SearchFaces: (i) => this.#searchFaces(i),
-    SearchFacesByImage: (i) => this.#needsAnalyzer('SearchFacesByImage', i.CollectionId),
-    DetectFaces: () => this.#needsAnalyzer('DetectFaces'),
-    CompareFaces: () => this.#needsAnalyzer('CompareFaces'),
+    SearchFacesByImage: (i) => this.#searchFacesByImage(i),
+    DetectFaces: (i) => this.#detectFaces(i),
+    CompareFaces: (i) => this.#compareFaces(i),
     CreateUser: (i) => this.#createUser(i),
     DeleteUser: (i) => this.#deleteUser(i),
     ListUsers: (i) => this.#listUsers(i),
     AssociateFaces: (i) => this.#associateFaces(i),
     DisassociateFaces: (i) => this.#disassociateFaces(i),
     SearchUsers: (i) => this.#searchUsers(i),
-    SearchUsersByImage: (i) => this.#needsAnalyzer('SearchUsersByImage', i.CollectionId),
+    SearchUsersByImage: (i) => this.#searchUsersByImage(i),
     TagResource: (i) => this.#tagResource(i),
     UntagResource: (i) => this.#untagResource(i),
     ListTagsForResource: (i) => this.#listTagsForResource(i),
@@ -342,17 +377,13 @@ export class FaceService {
         `faceId ${FaceId} was not found in the collection ${CollectionId}`,
       );
     }
-    const threshold = input.FaceMatchThreshold ?? 80;
-    const matches = await this.store.searchFaces(CollectionId, face.vector, {
-      limit: input.MaxFaces ?? this.limits.defaultMaxFaces,
-      minScore: this.#minScore(threshold),
-      excludeFaceIds: [FaceId],
-    });
     return {
       SearchedFaceId: FaceId,
-      FaceMatches: matches
-        .map((m) => ({ Similarity: this.#similarity.toPercent(m.score), Face: toWireFace(m.face) }))
-        .filter((m) => m.Similarity >= threshold),
+      FaceMatches: await this.#faceMatches(collection, face.vector, {
+        threshold: input.FaceMatchThreshold ?? 80,
+        maxFaces: input.MaxFaces,
+        excludeFaceIds: [FaceId],
+      }),
       FaceModelVersion: collection.faceModelVersion,
     };
   }
@@ -397,6 +428,8 @@ export class FaceService {
     const threshold = input.UserMatchThreshold ?? 75;
     return this.#idempotency.run('AssociateFaces', ClientRequestToken, params, () =>
       this.#collectionLocks.run(CollectionId, async () => {
+        const collection = await this.store.describeCollection(CollectionId);
+        const scale = this.#similarityFor(collection);
         const user = await this.store.getUser(CollectionId, UserId);
         if (!user) throw userNotFound(CollectionId, UserId);
         // The threshold only applies once the user has a face to compare against.
@@ -409,7 +442,7 @@ export class FaceService {
           const tooDifferent = new Set<string>();
           for (const face of faces) {
             if (face.userId !== undefined) continue;
-            const similarity = this.#similarity.toPercent(dot(face.vector, userVector));
+            const similarity = scale.toPercent(dot(face.vector, userVector));
             if (similarity < threshold) {
               tooDifferent.add(face.faceId);
               lowConfidence.push({
@@ -481,24 +514,220 @@ export class FaceService {
       }
       vector = face.vector;
     }
-    const threshold = input.UserMatchThreshold ?? 80;
-    const matches = vector
-      ? await this.store.searchUsers(CollectionId, vector, {
-          limit: input.MaxUsers ?? this.limits.defaultMaxUsers,
-          minScore: this.#minScore(threshold),
-          excludeUserIds: UserId === undefined ? [] : [UserId],
-        })
-      : [];
     return {
-      UserMatches: matches
-        .map((m) => ({
-          Similarity: this.#similarity.toPercent(m.score),
-          User: { UserId: m.user.userId, UserStatus: userStatus(m.user) },
-        }))
-        .filter((m) => m.Similarity >= threshold),
+      UserMatches: vector
+        ? await this.#userMatches(collection, vector, {
+            threshold: input.UserMatchThreshold ?? 80,
+            maxUsers: input.MaxUsers,
+            excludeUserIds: UserId === undefined ? [] : [UserId],
+          })
+        : [],
       FaceModelVersion: collection.faceModelVersion,
       ...(UserId !== undefined ? { SearchedUser: { UserId } } : { SearchedFace: { FaceId } }),
     };
+  }
+
+  // ---- images ------------------------------------------------------------------------------
+
+  async #detectFaces(input: DetectFacesRequest): Promise<DetectFacesResponse> {
+    const analysis = await this.#analyzer('DetectFaces').analyze(imageBytes(input.Image), {
+      attributes: input.Attributes ?? ['DEFAULT'],
+      embedLargest: 0,
+    });
+    return { FaceDetails: analysis.faces.map((f) => f.detail) };
+  }
+
+  async #indexFaces(input: IndexFacesRequest): Promise<IndexFacesResponse> {
+    const { CollectionId, ExternalImageId } = input;
+    const bytes = imageBytes(input.Image);
+    const collection = await this.store.describeCollection(CollectionId);
+    const analyzer = this.#analyzerFor('IndexFaces', collection);
+    const [analysis, imageId] = await Promise.all([
+      analyzer.analyze(bytes, {
+        attributes: input.DetectionAttributes ?? ['DEFAULT'],
+        embedLargest: this.limits.maxFacesPerImage,
+      }),
+      contentImageId(bytes),
+    ]);
+
+    // Quality filter first, then MaxFaces: faces that clear the HIGH bar are kept before the
+    // others, and within each group the largest (the analyzer's order) first.
+    const filter = input.QualityFilter ?? 'AUTO';
+    const unindexed: UnindexedFace[] = [];
+    const candidates: AnalyzedFace[] = [];
+    for (const face of analysis.faces) {
+      const reasons = qualityReasons(face, filter);
+      if (reasons.length > 0) unindexed.push({ Reasons: reasons, FaceDetail: face.detail });
+      else candidates.push(face);
+    }
+    const maxFaces = Math.min(
+      input.MaxFaces ?? Number.POSITIVE_INFINITY,
+      this.limits.maxFacesPerImage,
+    );
+    const ranked = [...candidates].sort(
+      (a, b) =>
+        Number(qualityReasons(a, 'HIGH').length > 0) - Number(qualityReasons(b, 'HIGH').length > 0),
+    );
+    const kept = new Set(ranked.slice(0, maxFaces));
+    for (const face of candidates) {
+      if (!kept.has(face))
+        unindexed.push({ Reasons: ['EXCEEDS_MAX_FACES'], FaceDetail: face.detail });
+    }
+    const toIndex = candidates.filter((face) => kept.has(face));
+
+    const records = await this.#collectionLocks.run(CollectionId, async () => {
+      const current = await this.store.describeCollection(CollectionId);
+      if (current.faceModelVersion !== collection.faceModelVersion) {
+        throw new InvalidParameterException(
+          `Collection ${CollectionId} changed while indexing; retry.`,
+        );
+      }
+      // Same image, same collection, same ExternalImageId: Rekognition stores nothing new.
+      const existing = (await this.store.findFacesByImage(CollectionId, imageId)).filter(
+        (f) => f.externalImageId === ExternalImageId,
+      );
+      if (existing.length > 0) {
+        return existing.map(
+          (face, i): FaceRecord => ({
+            Face: toWireFace(face),
+            ...(toIndex[i] ? { FaceDetail: toIndex[i].detail } : {}),
+          }),
+        );
+      }
+      if (current.faceCount + toIndex.length > this.limits.maxFacesPerCollection) {
+        throw new ServiceQuotaExceededException(
+          `Collection ${CollectionId} holds ${current.faceCount} faces; the limit is ${this.limits.maxFacesPerCollection}.`,
+        );
+      }
+      const now = this.#now();
+      const stored = toIndex.map(
+        (face): StoredFace => ({
+          faceId: crypto.randomUUID(),
+          imageId,
+          ...(ExternalImageId === undefined ? {} : { externalImageId: ExternalImageId }),
+          boundingBox: fromWireBox(face.detail),
+          confidence: face.detail.Confidence ?? 0,
+          indexFacesModelVersion: collection.faceModelVersion,
+          createdAt: now,
+          vector: embeddingOf(face),
+        }),
+      );
+      await this.store.putFaces(CollectionId, stored);
+      return stored.map(
+        (face, i): FaceRecord => ({ Face: toWireFace(face), FaceDetail: toIndex[i].detail }),
+      );
+    });
+    return {
+      FaceRecords: records,
+      FaceModelVersion: collection.faceModelVersion,
+      UnindexedFaces: unindexed,
+    };
+  }
+
+  async #searchFacesByImage(input: SearchFacesByImageRequest): Promise<SearchFacesByImageResponse> {
+    const collection = await this.store.describeCollection(input.CollectionId);
+    const analyzer = this.#analyzerFor('SearchFacesByImage', collection);
+    const { searched } = await this.#largestFace(
+      analyzer,
+      imageBytes(input.Image),
+      input.QualityFilter,
+    );
+    if (!searched) {
+      throw new InvalidParameterException('There are no faces in the image. Should be at least 1.');
+    }
+    return {
+      SearchedFaceBoundingBox: searched.detail.BoundingBox,
+      SearchedFaceConfidence: searched.detail.Confidence,
+      FaceMatches: await this.#faceMatches(collection, embeddingOf(searched), {
+        threshold: input.FaceMatchThreshold ?? 80,
+        maxFaces: input.MaxFaces,
+      }),
+      FaceModelVersion: collection.faceModelVersion,
+    };
+  }
+
+  async #searchUsersByImage(input: SearchUsersByImageRequest): Promise<SearchUsersByImageResponse> {
+    const collection = await this.store.describeCollection(input.CollectionId);
+    const analyzer = this.#analyzerFor('SearchUsersByImage', collection);
+    const { searched, unsearched } = await this.#largestFace(
+      analyzer,
+      imageBytes(input.Image),
+      input.QualityFilter,
+    );
+    // Unlike SearchFacesByImage, no usable face is not an error: just no matches.
+    return {
+      UserMatches: searched
+        ? await this.#userMatches(collection, embeddingOf(searched), {
+            threshold: input.UserMatchThreshold ?? 80,
+            maxUsers: input.MaxUsers,
+          })
+        : [],
+      FaceModelVersion: collection.faceModelVersion,
+      ...(searched ? { SearchedFace: { FaceDetail: searched.detail } } : {}),
+      UnsearchedFaces: unsearched,
+    };
+  }
+
+  async #compareFaces(input: CompareFacesRequest): Promise<CompareFacesResponse> {
+    const analyzer = this.#analyzer('CompareFaces');
+    const source = imageBytes(input.SourceImage, 'SourceImage');
+    const target = imageBytes(input.TargetImage, 'TargetImage');
+    const filter = input.QualityFilter ?? 'NONE';
+    const [{ searched }, targetAnalysis] = await Promise.all([
+      this.#largestFace(analyzer, source, filter),
+      analyzer.analyze(target, {
+        attributes: ['DEFAULT'],
+        embedLargest: this.limits.maxFacesPerImage,
+      }),
+    ]);
+    const targets = targetAnalysis.faces.filter((f) => qualityReasons(f, filter).length === 0);
+    if (!searched) throw new InvalidParameterException('There are no faces in the source image.');
+    if (targets.length === 0)
+      throw new InvalidParameterException('There are no faces in the target image.');
+    const threshold = input.SimilarityThreshold ?? 80;
+    const sourceVector = embeddingOf(searched);
+    const matches: NonNullable<CompareFacesResponse['FaceMatches']> = [];
+    const unmatched: ComparedFace[] = [];
+    for (const face of targets) {
+      const similarity = analyzer.similarity.toPercent(dot(sourceVector, embeddingOf(face)));
+      if (similarity >= threshold)
+        matches.push({ Similarity: similarity, Face: comparedFace(face.detail) });
+      else unmatched.push(comparedFace(face.detail));
+    }
+    matches.sort((a, b) => (b.Similarity ?? 0) - (a.Similarity ?? 0));
+    return {
+      SourceImageFace: {
+        BoundingBox: searched.detail.BoundingBox,
+        Confidence: searched.detail.Confidence,
+      },
+      FaceMatches: matches,
+      UnmatchedFaces: unmatched,
+    };
+  }
+
+  /**
+   * The largest face that clears `filter` (the one Rekognition searches with), embedded, and
+   * every other face with the reason it was not used.
+   */
+  async #largestFace(
+    analyzer: FaceAnalyzer,
+    bytes: Uint8Array,
+    filter: IndexFacesRequest['QualityFilter'] = 'NONE',
+  ): Promise<{ searched?: AnalyzedFace; unsearched: UnsearchedFace[] }> {
+    const analysis = await analyzer.analyze(bytes, {
+      attributes: ['DEFAULT'],
+      // With a filter the largest usable face may not be the largest face.
+      embedLargest: filter === 'NONE' ? 1 : this.limits.maxFacesPerImage,
+    });
+    let searched: AnalyzedFace | undefined;
+    const unsearched: UnsearchedFace[] = [];
+    for (const face of analysis.faces) {
+      const reasons = qualityReasons(face, filter);
+      if (reasons.length > 0) unsearched.push({ FaceDetails: face.detail, Reasons: reasons });
+      else if (!searched) searched = face;
+      else unsearched.push({ FaceDetails: face.detail, Reasons: ['FACE_NOT_LARGEST'] });
+    }
+    return { searched, unsearched };
   }
 
   // ---- tags --------------------------------------------------------------------------------
@@ -526,16 +755,66 @@ export class FaceService {
 
   // ---- helpers -----------------------------------------------------------------------------
 
-  async #needsAnalyzer(operation: OperationName, collectionId?: string): Promise<never> {
-    if (collectionId !== undefined) await this.store.describeCollection(collectionId);
-    throw new AccessDeniedException(
-      `${operation} needs a face analyzer (detector and embedder), and this server was started without one.`,
+  /** The analyzer for new collections and collection-less operations (DetectFaces, CompareFaces). */
+  #analyzer(operation: OperationName): FaceAnalyzer {
+    if (!this.#defaultAnalyzer) {
+      throw new AccessDeniedException(
+        `${operation} needs a face analyzer (detector and embedder), and this server was started without one.`,
+      );
+    }
+    return this.#defaultAnalyzer;
+  }
+
+  /** The analyzer of a collection's own face model: vectors of two models never meet. */
+  #analyzerFor(operation: OperationName, collection: CollectionStats): FaceAnalyzer {
+    const analyzer = this.#analyzers.get(collection.faceModelVersion);
+    if (analyzer) return analyzer;
+    if (this.#analyzers.size === 0) return this.#analyzer(operation);
+    throw new InvalidParameterException(
+      `Collection ${collection.collectionId} uses face model version ${collection.faceModelVersion}, which this server does not run (it runs ${[...this.#analyzers.keys()].join(', ')}).`,
     );
   }
 
-  /** The store-side cut-off for a percentage threshold; none at 0, where every match qualifies. */
-  #minScore(thresholdPercent: number): number | undefined {
-    return thresholdPercent > 0 ? this.#similarity.toCosine(thresholdPercent) : undefined;
+  #similarityFor(collection: CollectionStats): SimilarityScale {
+    return this.#analyzers.get(collection.faceModelVersion)?.similarity ?? this.#similarity;
+  }
+
+  /** Faces of `collection` matching `vector` at or above `threshold` percent, best first. */
+  async #faceMatches(
+    collection: CollectionStats,
+    vector: Float32Array,
+    options: { threshold: number; maxFaces?: number; excludeFaceIds?: readonly string[] },
+  ): Promise<NonNullable<SearchFacesResponse['FaceMatches']>> {
+    const scale = this.#similarityFor(collection);
+    const matches = await this.store.searchFaces(collection.collectionId, vector, {
+      limit: options.maxFaces ?? this.limits.defaultMaxFaces,
+      // No store-side cut-off at 0, where every match qualifies (even a negative cosine).
+      minScore: options.threshold > 0 ? scale.toCosine(options.threshold) : undefined,
+      excludeFaceIds: options.excludeFaceIds,
+    });
+    return matches
+      .map((m) => ({ Similarity: scale.toPercent(m.score), Face: toWireFace(m.face) }))
+      .filter((m) => m.Similarity >= options.threshold);
+  }
+
+  /** Users of `collection` matching `vector` at or above `threshold` percent, best first. */
+  async #userMatches(
+    collection: CollectionStats,
+    vector: Float32Array,
+    options: { threshold: number; maxUsers?: number; excludeUserIds?: readonly string[] },
+  ): Promise<NonNullable<SearchUsersResponse['UserMatches']>> {
+    const scale = this.#similarityFor(collection);
+    const matches = await this.store.searchUsers(collection.collectionId, vector, {
+      limit: options.maxUsers ?? this.limits.defaultMaxUsers,
+      minScore: options.threshold > 0 ? scale.toCosine(options.threshold) : undefined,
+      excludeUserIds: options.excludeUserIds,
+    });
+    return matches
+      .map((m) => ({
+        Similarity: scale.toPercent(m.score),
+        User: { UserId: m.user.userId, UserStatus: userStatus(m.user) },
+      }))
+      .filter((m) => m.Similarity >= options.threshold);
   }
 
   #checkTagCount(count: number): void {
@@ -557,6 +836,22 @@ export class FaceService {
 
 function userStatus(user: UserRecord): UserStatus {
   return user.faceCount > 0 ? 'ACTIVE' : 'CREATED';
+}
+
+function embeddingOf(face: AnalyzedFace): Float32Array {
+  if (!face.embedding) throw new Error('analyzer returned a face without the embedding asked for');
+  return face.embedding;
+}
+
+function fromWireBox(detail: FaceDetail): StoredFace['boundingBox'] {
+  const { Width = 0, Height = 0, Left = 0, Top = 0 } = detail.BoundingBox ?? {};
+  return { width: Width, height: Height, left: Left, top: Top };
+}
+
+/** The members of a `FaceDetail` that CompareFaces returns (`ComparedFace`). */
+function comparedFace(detail: FaceDetail): ComparedFace {
+  const { BoundingBox, Confidence, Landmarks, Pose, Quality, Emotions, Smile } = detail;
+  return { BoundingBox, Confidence, Landmarks, Pose, Quality, Emotions, Smile };
 }
 
 function toWireFace(face: FaceMetadata): Face {
