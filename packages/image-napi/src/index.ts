@@ -1,0 +1,6 @@
+export {
+  createNapiImageDecoder,
+  defaultDecodeLimits,
+  defaultMaxImageBytes,
+  type NapiImageDecoderOptions,
+} from './napi-image-decoder.js';
