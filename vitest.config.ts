@@ -12,7 +12,7 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
-    projects: [...packageDirs, 'conformance', 'conformance/e2e'].map((root) => ({
+    projects: [...packageDirs, 'conformance', 'conformance/e2e', 'models', 'benchmarks'].map((root) => ({
       extends: true,
       test: {
         name: root.replace(/^(packages|conformance)\//, ''),
