@@ -1,0 +1,3 @@
+export { loadManifest } from './load-manifest.js';
+export { type LoadedModel, loadModel } from './load-model.js';
+export { modelsDir } from './models-dir.js';

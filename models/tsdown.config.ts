@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsdown';
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: 'esm',
+  // Emit .js/.d.ts, which the package.json exports point at.
+  fixedExtension: false,
+  dts: true,
+  sourcemap: true,
+  // dist/ also holds the built models: clean only what tsdown writes, so they survive.
+  clean: ['dist/*.js', 'dist/*.d.ts', 'dist/*.map'],
+});
