@@ -49,7 +49,11 @@ export {
 } from './service/face-service.js';
 export { contentImageId, imageBytes } from './service/image-input.js';
 export { type QualityBar, qualityBars, qualityReasons } from './service/quality-filter.js';
-export { linearSimilarityScale, type SimilarityScale } from './service/similarity-scale.js';
+export {
+  linearSimilarityScale,
+  piecewiseLinearSimilarityScale,
+  type SimilarityScale,
+} from './service/similarity-scale.js';
 export type {
   BoxRatios,
   CollectionRecord,
