@@ -1,3 +1,4 @@
+import { dlibResnetRecipe } from './convert/dlib-resnet.js';
 import { copiedRecipe, type ModelRecipe } from './model-recipe.js';
 import type { PinnedPackage } from './sources/pinned-package.js';
 
@@ -231,4 +232,5 @@ export const recipes: readonly ModelRecipe[] = [
     },
     outputs: BLAZEFACE_OUTPUTS(128, [8, 16]),
   }),
+  dlibResnetRecipe,
 ];

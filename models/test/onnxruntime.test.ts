@@ -18,18 +18,26 @@ describe.each(loadManifest().map((e) => [e.id, e] as const))(
         expect(session.outputNames).toEqual(entry.outputs.map((o) => o.name));
         const [input] = session.inputMetadata;
         expect(input.isTensor && input.type).toBe('float32');
-        expect(input.isTensor && input.shape).toEqual(entry.input.dims);
+        // ORT names a free dimension ('N'); the manifest writes it as -1.
+        const manifestDims = (shape: readonly (number | string)[]) =>
+          shape.map((d) => (typeof d === 'string' ? -1 : d));
+        expect(input.isTensor && manifestDims(input.shape)).toEqual(entry.input.dims);
         expect(
-          session.outputMetadata.map((o) => (o.isTensor ? [o.name, o.shape] : [o.name])),
+          session.outputMetadata.map((o) =>
+            o.isTensor ? [o.name, manifestDims(o.shape)] : [o.name],
+          ),
         ).toEqual(entry.outputs.map((o) => [o.name, o.dims]));
 
-        const size = entry.input.dims.reduce((a, b) => a * b, 1);
+        // Run with batch 1 where the batch is free.
+        const runDims = (dims: readonly number[]) => dims.map((d) => (d === -1 ? 1 : d));
+        const inputDims = runDims(entry.input.dims);
+        const size = inputDims.reduce((a, b) => a * b, 1);
         const feeds = {
-          [entry.input.name]: new ort.Tensor('float32', new Float32Array(size), entry.input.dims),
+          [entry.input.name]: new ort.Tensor('float32', new Float32Array(size), inputDims),
         };
         const results = await session.run(feeds);
         for (const output of entry.outputs) {
-          expect(results[output.name].dims).toEqual(output.dims);
+          expect(results[output.name].dims).toEqual(runDims(output.dims));
           expect(Array.from(results[output.name].data as Float32Array).every(Number.isFinite)).toBe(
             true,
           );
