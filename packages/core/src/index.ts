@@ -76,3 +76,66 @@ export type {
 export type { ShapeViolation, ShapeViolationRule } from './validation/validate-shape.js';
 export { validateRequest, validateShape } from './validation/validate-shape.js';
 export { centroid, dot, l2Normalize } from './vector/vector-math.js';
+
+// Neural face pipeline: the ONNX-backed analyzer and its pure pre/post-processing steps.
+
+export {
+  createOnnxFaceAnalyzer,
+  defaultFaceDetectionOptions,
+  type FaceDetectionOptions,
+  type ModelSource,
+  type OnnxFaceAnalyzer,
+  type OnnxFaceAnalyzerOptions,
+} from './analysis/onnx-face-analyzer.js';
+export {
+  type AlignOptions,
+  ARCFACE_TEMPLATE_112,
+  alignFace,
+  applySimilarity,
+  estimateSimilarity,
+  invertSimilarity,
+  type SimilarityTransform,
+  warpSimilarity,
+} from './pipeline/align.js';
+export {
+  type DecodeOptions,
+  type DetectionPass,
+  type DetectionPlan,
+  decodeUltraFace,
+  defaultMergeOptions,
+  defaultTilingOptions,
+  type FaceBox,
+  type MergeOptions,
+  mergeDetections,
+  planDetection,
+  renderPass,
+  shouldRunTiles,
+  type TilingOptions,
+} from './pipeline/detection.js';
+export {
+  type BoxCorners,
+  decodeLandmarks,
+  defaultLandmarkCrop,
+  fivePoints,
+  LANDMARK_COUNT,
+  type LandmarkCropOptions,
+  landmarkCrop,
+} from './pipeline/landmarks.js';
+export { iou, nms } from './pipeline/nms.js';
+export { estimatePose, type HeadPose } from './pipeline/pose.js';
+export { type FaceQuality, measureQuality, type QualityOptions } from './pipeline/quality.js';
+export {
+  REKOGNITION_LANDMARKS,
+  toRekognitionLandmarks,
+} from './pipeline/rekognition-landmarks.js';
+export {
+  letterbox,
+  letterboxTransform,
+  type Region,
+  type ResizeFilter,
+  type ResizeOptions,
+  resizeRegion,
+  type ScaleTransform,
+  transformRegion,
+} from './pipeline/resize.js';
+export { type InputSize, inputSize, neutralFill, toTensor } from './pipeline/to-tensor.js';

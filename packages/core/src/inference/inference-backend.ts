@@ -14,6 +14,13 @@ export interface InferenceBackend {
 export interface SessionOptions {
   /** Intra-op threads; default 1, so concurrent requests scale across cores instead. */
   threads?: number;
+  /** A name for the model in error messages, e.g. its manifest id. */
+  name?: string;
+  /**
+   * How much the runtime may rewrite the graph when loading. Usually `all` is fastest, but not
+   * always (measure per model); backends without such levels ignore it.
+   */
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
 }
 
 export interface InferenceSession {
