@@ -28,6 +28,8 @@ Options (each also read from an environment variable; flags win):
   --region <name>         Region used in collection ARNs              FACEKIT_REGION     [us-east-1]
   --account-id <12 digits> Account id used in collection ARNs         FACEKIT_ACCOUNT_ID [000000000000]
   --log-level <level>     info, debug or silent                       FACEKIT_LOG_LEVEL  [info]
+  --face-model <version>  face model of new collections, or none      FACEKIT_FACE_MODEL [1.0]
+  --runtime <name>        node (onnxruntime-node) or web (wasm)       FACEKIT_RUNTIME    [node]
   -h, --help              Show this help
 
 Examples:

@@ -68,6 +68,8 @@ async function serve(argv: string[], io: CliIo): Promise<CliResult> {
       region: { type: 'string' },
       'account-id': { type: 'string' },
       'log-level': { type: 'string' },
+      'face-model': { type: 'string' },
+      runtime: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     "run 'facekit serve --help'",

@@ -3,6 +3,7 @@ import { UsageError } from './usage-error.js';
 
 export type StoreKind = 'sqlite' | 'memory';
 export type LogLevel = 'silent' | 'info' | 'debug';
+export type InferenceRuntime = 'node' | 'web';
 
 /** Everything `facekit serve` needs, resolved from flags, environment and defaults. */
 export interface ServeConfig {
@@ -14,6 +15,9 @@ export interface ServeConfig {
   region: string;
   accountId: string;
   logLevel: LogLevel;
+  /** Face model version of new collections (`none`: no neural pipeline, image operations refused). */
+  faceModel: string;
+  runtime: InferenceRuntime;
 }
 
 /** Raw string values of the `serve` flags, as parsed (absent when not given). */
@@ -25,6 +29,8 @@ export interface ServeFlags {
   region?: string;
   'account-id'?: string;
   'log-level'?: string;
+  'face-model'?: string;
+  runtime?: string;
 }
 
 /** Each flag and the environment variable that provides it when the flag is absent. */
@@ -36,6 +42,8 @@ export const serveEnvVars = {
   region: 'FACEKIT_REGION',
   'account-id': 'FACEKIT_ACCOUNT_ID',
   'log-level': 'FACEKIT_LOG_LEVEL',
+  'face-model': 'FACEKIT_FACE_MODEL',
+  runtime: 'FACEKIT_RUNTIME',
 } as const satisfies Record<keyof ServeFlags, string>;
 
 export const serveDefaults = {
@@ -46,10 +54,13 @@ export const serveDefaults = {
   region: 'us-east-1',
   'account-id': '000000000000',
   'log-level': 'info',
+  'face-model': '1.0',
+  runtime: 'node',
 } as const satisfies Required<Record<keyof ServeFlags, string>>;
 
 const STORES: readonly StoreKind[] = ['sqlite', 'memory'];
 const LOG_LEVELS: readonly LogLevel[] = ['silent', 'info', 'debug'];
+const RUNTIMES: readonly InferenceRuntime[] = ['node', 'web'];
 
 /**
  * Flags win over `FACEKIT_*` variables, which win over defaults. Empty variables count as unset.
@@ -95,6 +106,13 @@ export function resolveServeConfig(
   const logLevel = pick('log-level').value;
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) invalid('log-level', LOG_LEVELS.join(', '));
 
+  const faceModel = pick('face-model').value;
+  if (!/^(none|[0-9.]+)$/.test(faceModel))
+    invalid('face-model', 'a face model version such as 1.0, or none');
+
+  const runtime = pick('runtime').value;
+  if (!RUNTIMES.includes(runtime as InferenceRuntime)) invalid('runtime', RUNTIMES.join(' or '));
+
   return {
     port: Number(port),
     host,
@@ -103,5 +121,7 @@ export function resolveServeConfig(
     region,
     accountId,
     logLevel: logLevel as LogLevel,
+    faceModel,
+    runtime: runtime as InferenceRuntime,
   };
 }

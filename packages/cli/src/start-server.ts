@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FaceService, type FaceStore } from '@facekit/core';
+import { type FaceAnalyzer, FaceService, type FaceStore } from '@facekit/core';
+import type { FaceModelVersion } from '@facekit/pipeline-node';
 import { serve } from '@facekit/server-hono/node';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
 import { createSqliteFaceStore } from '@facekit/storage-sqlite';
@@ -33,11 +34,26 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
     store = await createSqliteFaceStore({ path: storeLocation });
   }
 
-  const service = new FaceService({ store, region: config.region, accountId: config.accountId });
+  let analyzer: (FaceAnalyzer & { close(): Promise<void> }) | undefined;
   let server: Awaited<ReturnType<typeof serve>>;
   try {
+    if (config.faceModel !== 'none') {
+      // Loaded lazily so that `--face-model none` never touches onnxruntime or the models.
+      const { createNodeFaceAnalyzer } = await import('@facekit/pipeline-node');
+      analyzer = await createNodeFaceAnalyzer({
+        faceModelVersion: config.faceModel as FaceModelVersion,
+        runtime: config.runtime,
+      });
+    }
+    const service = new FaceService({
+      store,
+      region: config.region,
+      accountId: config.accountId,
+      analyzers: analyzer ? [analyzer] : [],
+    });
     server = await serve({ service, logger, port: config.port, hostname: config.host });
   } catch (error) {
+    await analyzer?.close();
     await store.close();
     throw error;
   }
@@ -45,7 +61,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
   if (config.logLevel !== 'silent') {
     const storeText = config.store === 'memory' ? 'memory (data is lost on exit)' : storeLocation;
     io.stdout.write(
-      `facekit listening on ${server.url} (store: ${storeText}, region: ${config.region})\n` +
+      `facekit listening on ${server.url} (store: ${storeText}, region: ${config.region}, face model: ${config.faceModel}${analyzer ? ` on onnxruntime-${config.runtime}` : ''})\n` +
         `Try: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws rekognition list-collections --endpoint-url ${server.url} --region ${config.region}\n`,
     );
   }
@@ -56,7 +72,10 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
     port: server.port,
     storeLocation,
     close() {
-      closing ??= server.close().finally(() => store.close());
+      closing ??= server
+        .close()
+        .finally(() => analyzer?.close())
+        .finally(() => store.close());
       return closing;
     },
   };

@@ -13,6 +13,8 @@ describe('resolveServeConfig', () => {
       region: 'us-east-1',
       accountId: '000000000000',
       logLevel: 'info',
+      faceModel: '1.0',
+      runtime: 'node',
     });
   });
 
@@ -25,6 +27,8 @@ describe('resolveServeConfig', () => {
       FACEKIT_REGION: 'eu-central-1',
       FACEKIT_ACCOUNT_ID: '123456789012',
       FACEKIT_LOG_LEVEL: 'debug',
+      FACEKIT_FACE_MODEL: 'none',
+      FACEKIT_RUNTIME: 'web',
     };
     expect(resolveServeConfig({}, env, '/srv')).toEqual({
       port: 9000,
@@ -34,6 +38,8 @@ describe('resolveServeConfig', () => {
       region: 'eu-central-1',
       accountId: '123456789012',
       logLevel: 'debug',
+      faceModel: 'none',
+      runtime: 'web',
     });
   });
 

@@ -1,6 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliResult, runCli } from '../src/index.js';
 import { fakeIo } from './io.js';
@@ -16,8 +19,9 @@ afterEach(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
+/** Starts `facekit serve`; without the neural pipeline unless the test asks for a face model. */
 async function start(argv: string[], env: Record<string, string> = {}) {
-  const terminal = fakeIo(env, tmp);
+  const terminal = fakeIo({ FACEKIT_FACE_MODEL: 'none', ...env }, tmp);
   const result = await runCli(argv, terminal.io);
   running.push(result);
   if (result.kind !== 'serving') throw new Error(`not serving: ${terminal.stderr()}`);
@@ -111,3 +115,37 @@ describe('facekit serve', () => {
     expect(terminal.stderr()).toContain('EADDRINUSE');
   });
 });
+
+const modelsBuilt = existsSync(
+  fileURLToPath(
+    new URL('../../../models/dist/faceplugin-embed-mobilefacenet512.onnx', import.meta.url),
+  ),
+);
+// A sample photo that ships in an npm package (a devDependency of @facekit/models): no datasets needed.
+const samplePhoto = join(
+  dirname(
+    createRequire(new URL('../../../models/package.json', import.meta.url)).resolve(
+      '@vladmandic/face-api/package.json',
+    ),
+  ),
+  'demo/sample1.jpg',
+);
+
+describe.skipIf(!modelsBuilt)(
+  `facekit serve with the face pipeline${modelsBuilt ? '' : ' (skipped: models not built; run pnpm build)'}`,
+  () => {
+    it('loads face model 1.0 and answers DetectFaces on a real photo', async () => {
+      const { server, stdout } = await start(
+        ['serve', '--port', '0', '--store', 'memory', '--face-model', '1.0'],
+        {},
+      );
+      expect(stdout()).toContain('face model: 1.0 on onnxruntime-node');
+      const bytes = readFileSync(samplePhoto).toString('base64');
+      const detected = await rekognition(server.url, 'DetectFaces', { Image: { Bytes: bytes } });
+      expect(detected.status).toBe(200);
+      expect((detected.body.FaceDetails as unknown[]).length).toBeGreaterThanOrEqual(2);
+      const created = await rekognition(server.url, 'CreateCollection', { CollectionId: 'c' });
+      expect(created.body.FaceModelVersion).toBe('1.0');
+    });
+  },
+);
