@@ -1,30 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { InferenceSession, Tensor } from '@facekit/core';
 import { describe, expect, it } from 'vitest';
 import { createOnnxNodeBackend } from '../src/node.js';
 import { createOnnxWebBackend } from '../src/web.js';
 import { maxAbsDiff, randomFloats } from './__fixtures__/random.js';
 
-const PACKAGE = 'faceplugin-face-recognition-js';
-const FILE = 'model/fr_feature.onnx';
 const repoRoot = resolve(import.meta.dirname, '../../..');
 
-/** The real embedding network, when `@facekit/models` (or anything else) has installed it. */
+/** The real embedding network, as `@facekit/models` builds it (`pnpm build`). */
 function findModel(): string | undefined {
   const fromEnv = process.env.FACEKIT_FR_FEATURE_ONNX;
   if (fromEnv) return fromEnv;
-  for (const base of [repoRoot, join(repoRoot, 'models')]) {
-    try {
-      const manifest = createRequire(join(base, 'package.json')).resolve(`${PACKAGE}/package.json`);
-      const file = join(dirname(manifest), FILE);
-      if (existsSync(file)) return file;
-    } catch {
-      // not installed there
-    }
-  }
-  return undefined;
+  const built = join(repoRoot, 'models/dist/faceplugin-embed-mobilefacenet512.onnx');
+  return existsSync(built) ? built : undefined;
 }
 
 const modelPath = findModel();
@@ -38,7 +27,7 @@ async function timedRuns(session: InferenceSession, feeds: Record<string, Tensor
   return { out, msPerRun: (performance.now() - start) / RUNS };
 }
 
-describe.skipIf(!modelPath)(`${PACKAGE}/${FILE} (real network, node vs web)`, () => {
+describe.skipIf(!modelPath)(`faceplugin-embed-mobilefacenet512 (real network, node vs web)`, () => {
   it('gives the same 512-d embedding on both runtimes (max abs diff < 1e-4)', async () => {
     const bytes = new Uint8Array(readFileSync(modelPath as string));
     const node = await createOnnxNodeBackend().loadModel(bytes, { name: 'fr_feature' });
@@ -75,7 +64,7 @@ describe.skipIf(!modelPath)(`${PACKAGE}/${FILE} (real network, node vs web)`, ()
 });
 
 describe.skipIf(modelPath)(
-  `${PACKAGE}/${FILE} is not installed (by @facekit/models) nor named by FACEKIT_FR_FEATURE_ONNX: real-network check skipped`,
+  `models/dist/faceplugin-embed-mobilefacenet512.onnx is not built (run pnpm build) nor named by FACEKIT_FR_FEATURE_ONNX: real-network check skipped`,
   () => {
     it.skip('node vs web on the real embedding network', () => {});
   },
