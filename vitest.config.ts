@@ -12,13 +12,15 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
-    projects: [...packageDirs, 'conformance', 'conformance/e2e', 'models', 'benchmarks'].map((root) => ({
-      extends: true,
-      test: {
-        name: root.replace(/^(packages|conformance)\//, ''),
-        root,
-        include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-      },
-    })),
+    projects: [...packageDirs, 'conformance', 'conformance/e2e', 'models', 'benchmarks'].map(
+      (root) => ({
+        extends: true,
+        test: {
+          name: root.replace(/^(packages|conformance)\//, ''),
+          root,
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+        },
+      }),
+    ),
   },
 });
