@@ -1,12 +1,6 @@
-import { defineConfig } from 'tsdown';
+import { packageConfig } from '../tools/tsdown/package-config.ts';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: 'esm',
-  // Emit .js/.d.ts, which the package.json exports point at.
-  fixedExtension: false,
-  dts: true,
-  sourcemap: true,
+export default packageConfig(['src/index.ts'], {
   // dist/ also holds the built models: clean only what tsdown writes, so they survive.
   clean: ['dist/*.js', 'dist/*.d.ts', 'dist/*.map'],
 });

@@ -1,11 +1,3 @@
-import { defineConfig } from 'tsdown';
+import { packageConfig } from '../../tools/tsdown/package-config.ts';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/bin.ts'],
-  format: 'esm',
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  // `.js`, as package.json's exports and bin say (tsdown defaults to `.mjs` on platform node).
-  fixedExtension: false,
-});
+export default packageConfig(['src/index.ts', 'src/bin.ts']);

@@ -1,11 +1,3 @@
-import { defineConfig } from 'tsdown';
+import { packageConfig } from '../../tools/tsdown/package-config.ts';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: 'esm',
-  // Emit .js/.d.ts, which the package.json exports point at.
-  fixedExtension: false,
-  dts: true,
-  sourcemap: true,
-  clean: true,
-});
+export default packageConfig(['src/index.ts']);
