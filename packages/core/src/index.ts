@@ -79,6 +79,7 @@ export { centroid, dot, l2Normalize } from './vector/vector-math.js';
 
 // Neural face pipeline: the ONNX-backed analyzer and its pure pre/post-processing steps.
 
+export type { EmbedderAlignment } from './analysis/onnx-face-analyzer.js';
 export {
   createOnnxFaceAnalyzer,
   defaultFaceDetectionOptions,
@@ -112,6 +113,11 @@ export {
   shouldRunTiles,
   type TilingOptions,
 } from './pipeline/detection.js';
+export {
+  extractFaceChip,
+  type FaceChipOptions,
+  faceChipTemplate,
+} from './pipeline/face-chip.js';
 export {
   type BoxCorners,
   decodeLandmarks,

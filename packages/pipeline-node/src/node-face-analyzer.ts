@@ -17,6 +17,14 @@ export const faceModels = {
     landmarks: 'faceplugin-landmark68',
     embedder: 'faceplugin-embed-mobilefacenet512',
   },
+  // dlib's 128-d ResNet on dlib's face chip. On the deepface pivot pairs: 99.29% 10-fold accuracy
+  // (1.0: 100%), ROC AUC 1.0 for both, but less separation (d′ 5.5 against 7.1), so 1.0 stays
+  // the default; a face embeds in about 10 ms instead of 23 (chip 3.5 ms + network 3.6 ms).
+  '2.0': {
+    detector: 'faceplugin-detect-rfb320',
+    landmarks: 'faceplugin-landmark68',
+    embedder: 'dlib-resnet-128',
+  },
 } as const;
 
 export type FaceModelVersion = keyof typeof faceModels;
@@ -42,6 +50,13 @@ const sessionOptionsByModel: Record<string, SessionOptions> = {
   'faceplugin-detect-rfb320': { graphOptimizationLevel: 'all' },
   'faceplugin-landmark68': { graphOptimizationLevel: 'all' },
   'faceplugin-embed-mobilefacenet512': { graphOptimizationLevel: 'extended' },
+  // 3.5 ms per face with `all` against 6.1 ms with `extended` or `basic` (same outputs to 1.5e-7).
+  'dlib-resnet-128': { graphOptimizationLevel: 'all' },
+};
+
+/** The crop each embedder was trained on (absent: the 5-point ArcFace 112×112 alignment). */
+const alignmentByModel: Record<string, ModelSource['alignment']> = {
+  'dlib-resnet-128': { kind: 'dlib-chip', size: 150, padding: 0.25 },
 };
 
 /**
@@ -61,7 +76,8 @@ export async function createNodeFaceAnalyzer(
   const backend = await createBackend(options);
   const source = async (id: string): Promise<ModelSource> => {
     const { entry, bytes } = await loadModel(id, options.modelsDir);
-    return { entry, bytes, sessionOptions: { name: id, ...sessionOptionsByModel[id] } };
+    const sessionOptions = { name: id, ...sessionOptionsByModel[id] };
+    return { entry, bytes, sessionOptions, alignment: alignmentByModel[id] };
   };
   const [detector, landmarks, embedder] = await Promise.all([
     source(ids.detector),

@@ -23,6 +23,7 @@ import {
   shouldRunTiles,
   type TilingOptions,
 } from '../pipeline/detection.js';
+import { extractFaceChip } from '../pipeline/face-chip.js';
 import {
   decodeLandmarks,
   fivePoints,
@@ -49,7 +50,19 @@ export interface ModelSource {
    * with `all` (2 ms against 6 ms).
    */
   readonly sessionOptions?: SessionOptions;
+  /** How the face is cropped for an embedder (ignored for other models); default `arcface112`. */
+  readonly alignment?: EmbedderAlignment;
 }
+
+/**
+ * The crop an embedder was trained on. `arcface112`: the 5-point similarity alignment onto the
+ * ArcFace template, scaled to the model's input size. `dlib-chip`: dlib's face chip (the 68
+ * points onto dlib's mean face, `padding` around it; see `extractFaceChip`), which dlib's ResNet
+ * needs: `size` (default the model's input side) must match the model's square input.
+ */
+export type EmbedderAlignment =
+  | { readonly kind: 'arcface112' }
+  | { readonly kind: 'dlib-chip'; readonly size?: number; readonly padding?: number };
 
 /** How faces are found: thresholds and the multi-scale plan. */
 export interface FaceDetectionOptions {
@@ -91,8 +104,9 @@ export interface OnnxFaceAnalyzerOptions {
   decoder: ImageDecoder;
   /**
    * UltraFace-style detector (`scores` `[1,N,2]` + decoded `boxes` `[1,N,4]`), 68-point landmark
-   * model (points as fractions of its crop) and embedding model (ArcFace-aligned crop in, vector
-   * out). Input names, sizes, layouts, channel orders and mean/std all come from the entries.
+   * model (points as fractions of its crop) and embedding model (aligned crop in, see
+   * {@link ModelSource.alignment}; vector out). Input names, sizes, layouts, channel orders and
+   * mean/std all come from the entries.
    */
   models: { detector: ModelSource; landmarks: ModelSource; embedder: ModelSource };
   /** Reported as `FaceModelVersion`; identifies the embedding model. */
@@ -124,8 +138,8 @@ interface Sessions {
  * The neural face pipeline behind the service: decode → detect (letterboxed full image plus
  * tiles) → the `maxFaces` largest faces → 68 landmarks each → Rekognition `FaceDetail`
  * (BoundingBox, Confidence = detector probability × 100, 5 or 30 Landmarks, Pose, Quality) →
- * for the `embedLargest` largest faces: 5-point ArcFace alignment → embedding → L2
- * normalisation.
+ * for the `embedLargest` largest faces: the embedder's alignment (5-point ArcFace by default,
+ * or dlib's face chip) → embedding → L2 normalisation.
  *
  * Sessions are created once, on first use, after each model's bytes pass their sha256 check;
  * concurrent `analyze` calls share them and nothing else (every buffer is per call).
@@ -148,6 +162,8 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
   const landmarkFill = neutralFill(landmarkInput);
   const embedderInput = models.embedder.entry.input;
   const embedderSize = inputSize(embedderInput);
+  const alignment = models.embedder.alignment ?? { kind: 'arcface112' };
+  if (alignment.kind === 'dlib-chip') checkChipSize(models.embedder.entry, alignment.size);
   const [scoresName, boxesName] = detectorOutputs(models.detector.entry);
 
   let sessions: Promise<Sessions> | undefined;
@@ -239,10 +255,16 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
     image: RgbImage,
     points: Float32Array,
   ): Promise<Float32Array> {
-    const aligned = alignFace(image, fivePoints(points), {
-      width: embedderSize.width,
-      height: embedderSize.height,
-    });
+    const aligned =
+      alignment.kind === 'dlib-chip'
+        ? extractFaceChip(image, points, {
+            size: embedderSize.width,
+            padding: alignment.padding,
+          })
+        : alignFace(image, fivePoints(points), {
+            width: embedderSize.width,
+            height: embedderSize.height,
+          });
     const outputs = await session.run({
       [embedderInput.name]: toTensor(aligned.image, embedderInput),
     });
@@ -304,6 +326,16 @@ function checkTask(source: ModelSource, task: ModelManifestEntry['task']): void 
   if (source.entry.task !== task) {
     throw new Error(
       `Model ${source.entry.id} is a ${source.entry.task} model; the analyzer needs a ${task} model here.`,
+    );
+  }
+}
+
+function checkChipSize(entry: ModelManifestEntry, size: number | undefined): void {
+  const { width, height } = inputSize(entry.input);
+  if (width !== height || (size !== undefined && size !== width)) {
+    const wanted = size === undefined ? 'a square chip' : `a ${size}×${size} chip`;
+    throw new Error(
+      `Embedder ${entry.id} takes ${width}×${height}; its dlib-chip alignment makes ${wanted}.`,
     );
   }
 }
