@@ -8,6 +8,7 @@ import { createSqliteFaceStore } from '@facekit/storage-sqlite';
 import type { CliIo } from './cli-io.js';
 import { createConsoleLogger } from './console-logger.js';
 import type { ServeConfig } from './serve-config.js';
+import { UsageError } from './usage-error.js';
 
 /** A running `facekit serve`. */
 export interface RunningServer {
@@ -34,26 +35,39 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
     store = await createSqliteFaceStore({ path: storeLocation });
   }
 
-  let analyzer: (FaceAnalyzer & { close(): Promise<void> }) | undefined;
+  const analyzers: (FaceAnalyzer & { close(): Promise<void> })[] = [];
   let server: Awaited<ReturnType<typeof serve>>;
   try {
     if (config.faceModel !== 'none') {
       // Loaded lazily so that `--face-model none` never touches onnxruntime or the models.
-      const { createNodeFaceAnalyzer } = await import('@facekit/pipeline-node');
-      analyzer = await createNodeFaceAnalyzer({
-        faceModelVersion: config.faceModel as FaceModelVersion,
-        runtime: config.runtime,
-      });
+      const { createNodeFaceAnalyzer, faceModels } = await import('@facekit/pipeline-node');
+      if (!(config.faceModel in faceModels)) {
+        throw new UsageError(
+          `unknown face model ${config.faceModel}; available: ${Object.keys(faceModels).join(', ')}, none`,
+        );
+      }
+      // Every face model is loaded, so collections made with an earlier default keep working;
+      // new collections get --face-model.
+      const versions = Object.keys(faceModels) as FaceModelVersion[];
+      const loaded = await Promise.allSettled(
+        versions.map((faceModelVersion) =>
+          createNodeFaceAnalyzer({ faceModelVersion, runtime: config.runtime }),
+        ),
+      );
+      for (const result of loaded) if (result.status === 'fulfilled') analyzers.push(result.value);
+      const failed = loaded.find((result) => result.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
     }
     const service = new FaceService({
       store,
       region: config.region,
       accountId: config.accountId,
-      analyzers: analyzer ? [analyzer] : [],
+      analyzers,
+      ...(config.faceModel === 'none' ? {} : { faceModelVersion: config.faceModel }),
     });
     server = await serve({ service, logger, port: config.port, hostname: config.host });
   } catch (error) {
-    await analyzer?.close();
+    await Promise.all(analyzers.map((a) => a.close()));
     await store.close();
     throw error;
   }
@@ -61,7 +75,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
   if (config.logLevel !== 'silent') {
     const storeText = config.store === 'memory' ? 'memory (data is lost on exit)' : storeLocation;
     io.stdout.write(
-      `facekit listening on ${server.url} (store: ${storeText}, region: ${config.region}, face model: ${config.faceModel}${analyzer ? ` on onnxruntime-${config.runtime}` : ''})\n` +
+      `facekit listening on ${server.url} (store: ${storeText}, region: ${config.region}, face model: ${config.faceModel}${analyzers.length > 0 ? ` on onnxruntime-${config.runtime}` : ''})\n` +
         `Try: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws rekognition list-collections --endpoint-url ${server.url} --region ${config.region}\n`,
     );
   }
@@ -74,7 +88,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
     close() {
       closing ??= server
         .close()
-        .finally(() => analyzer?.close())
+        .finally(() => Promise.all(analyzers.map((a) => a.close())))
         .finally(() => store.close());
       return closing;
     },

@@ -131,6 +131,18 @@ const samplePhoto = join(
   'demo/sample1.jpg',
 );
 
+describe('facekit serve --face-model', () => {
+  it('refuses an unknown face model with a usage error', async () => {
+    const terminal = fakeIo({}, tmp);
+    const result = await runCli(
+      ['serve', '--port', '0', '--store', 'memory', '--face-model', '9.9'],
+      terminal.io,
+    );
+    expect(result).toEqual({ kind: 'exit', exitCode: 2 });
+    expect(terminal.stderr()).toMatch(/unknown face model 9\.9; available: 1\.0, 2\.0, none/);
+  });
+});
+
 describe.skipIf(!modelsBuilt)(
   `facekit serve with the face pipeline${modelsBuilt ? '' : ' (skipped: models not built; run pnpm build)'}`,
   () => {
