@@ -15,8 +15,10 @@ export type {
 /** Options of {@link createOnnxNodeBackend}. */
 export interface OnnxNodeBackendOptions {
   /**
-   * Intra-op threads per session when `loadModel` is not given `threads`; default 1, so that
-   * concurrent requests spread across cores instead of contending inside one run.
+   * Intra-op threads per session when `loadModel` is not given `threads`; default 1. Note that
+   * onnxruntime-node 1.30 runs `run()` synchronously on the calling thread (inside a
+   * `setImmediate`), so one process uses one core for inference whatever the number of
+   * concurrent requests; more threads per session, or more processes, use more cores.
    */
   threads?: number;
   /** Default `'all'`; a model's `loadModel` options may override it. */
@@ -27,7 +29,8 @@ const loadOrt = lazyRuntime('onnxruntime-node', () => import('onnxruntime-node')
 
 /**
  * The `InferenceBackend` over `onnxruntime-node` (native CPU execution provider). Runs are not
- * queued: the native session runs them concurrently off the main thread.
+ * queued here; onnxruntime-node itself executes each `run()` synchronously on the main thread,
+ * so concurrent runs take turns and block the event loop while they compute.
  *
  * `onnxruntime-node` is an optional peer dependency, imported on the first `loadModel`.
  *
