@@ -592,6 +592,9 @@ if (args.variants) {
     ['tiles at 0.7 like the full pass', { tileScoreThreshold: 0.7 }],
     ['0.8 everywhere', { scoreThreshold: 0.8, tileScoreThreshold: 0.8 }],
     ['0.9 everywhere', { scoreThreshold: 0.9, tileScoreThreshold: 0.9 }],
+    ['containment 0.6', { containment: 0.6 }],
+    ['containment 0.6, no cross-pass support', { containment: 0.6, supportThreshold: 1 }],
+    ['containment 0.6, 2×2 tiles only', { containment: 0.6, tiling: { finerGrids: [] } }],
   ];
   const rows = [
     ['variant', '<32 px', '32–96 px', '>96 px', 'unmatched/img', 'face-less FP/img', 'ms/img'],

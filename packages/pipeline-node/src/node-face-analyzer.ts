@@ -54,6 +54,22 @@ const sessionOptionsByModel: Record<string, SessionOptions> = {
   'dlib-resnet-128': { graphOptimizationLevel: 'all' },
 };
 
+/**
+ * Detection on Node adds a 3×3 grid at up to 3× the full pass's scale to core's 2×2 tiles (at
+ * most 13 detector runs of about 3.5 ms). On the WIDER FACE subset (351 images of about 1024 px),
+ * with core's cross-pass agreement: 84.2% of faces 32–96 px tall and 92.9% of taller ones
+ * (2×2 alone: 80%, 92%), 1.59 unmatched boxes per image (0.84), 51 ms per image (24 ms).
+ */
+const finerGrids = [{ zoom: 3, maxTiles: 9 }] as const;
+
+/**
+ * With the finer grid, the same face is sometimes found twice at two scales, the smaller box
+ * mostly inside the larger: dropping boxes 60% inside a larger face (core's default is 80%)
+ * removes those (e.g. one in the face-api sample photos) at no measured recall cost
+ * (84.1% / 92.9%) and lowers false positives on face-less photos from 0.57 to 0.50 per image.
+ */
+const containment = 0.6;
+
 /** The crop each embedder was trained on (absent: the 5-point ArcFace 112×112 alignment). */
 const alignmentByModel: Record<string, ModelSource['alignment']> = {
   'dlib-resnet-128': { kind: 'dlib-chip', size: 150, padding: 0.25 },
@@ -90,7 +106,12 @@ export async function createNodeFaceAnalyzer(
     models: { detector, landmarks, embedder },
     faceModelVersion: version,
     similarity: similarityScaleFor(ids.embedder),
-    detection: options.detection,
+    detection: {
+      containment,
+      ...options.detection,
+      tiling:
+        options.detection?.tiling === false ? false : { finerGrids, ...options.detection?.tiling },
+    },
     sessionOptions: { threads: options.threads ?? 1 },
   });
 }

@@ -53,7 +53,7 @@ describe('planDetection', () => {
   });
 
   it('tiles a large image in a 2×2 grid at the largest scale that fits', () => {
-    const plan = planDetection(1024, 768, 320, 240);
+    const plan = planDetection(1024, 768, 320, 240, { finerGrids: [] });
     expect(plan.full.transform.scale).toBeCloseTo(0.3125);
     expect(plan.tiles).toHaveLength(4);
     // 2 tiles of 320 with 25% overlap cover 560 model px: 560 / 1024.
@@ -72,12 +72,25 @@ describe('planDetection', () => {
       [5568, 3712],
       [600, 2400],
     ]) {
-      const four = planDetection(w, h, 320, 240, { maxTiles: 4, zoom: 8 });
-      const nine = planDetection(w, h, 320, 240, { maxTiles: 9, zoom: 8 });
+      const four = planDetection(w, h, 320, 240, { maxTiles: 4, zoom: 8, finerGrids: [] });
+      const nine = planDetection(w, h, 320, 240, { maxTiles: 9, zoom: 8, finerGrids: [] });
       expect(four.tiles.length).toBeLessThanOrEqual(4);
       expect(nine.tiles.length).toBeLessThanOrEqual(9);
       expect(nine.tiles[0].transform.scale).toBeGreaterThan(four.tiles[0].transform.scale);
     }
+  });
+
+  it('adds finer grids after the first, each gaining minGain over the one before', () => {
+    const plan = planDetection(1024, 768, 320, 240, { finerGrids: [{ zoom: 3, maxTiles: 9 }] });
+    const scales = plan.tiles.map((t) => t.transform.scale);
+    expect(scales.slice(0, 4)).toEqual(Array(4).fill(560 / 1024));
+    expect(plan.tiles.length).toBeLessThanOrEqual(4 + 9);
+    expect(plan.tiles.length).toBeGreaterThan(4);
+    for (const s of scales.slice(4)) expect(s).toBeCloseTo(800 / 1024); // 3 tiles: 3 × 320 − 2 × 80
+    // Both grids would be at scale 1 (maxScale) here, so the 3×3 one is not planned.
+    expect(
+      planDetection(500, 380, 320, 240, { finerGrids: [{ zoom: 3, maxTiles: 9 }] }).tiles,
+    ).toHaveLength(4);
   });
 
   it('covers every face up to the overlap size wholly in some tile', () => {

@@ -46,6 +46,12 @@ export interface TilingOptions {
    * `Infinity` always runs them.
    */
   skipWhenFaceHeightRatio: number;
+  /**
+   * Further grids at higher zooms (each also lowered to fit its own `maxTiles`), for faces still
+   * too small for the first grid. A grid is planned only when its scale gains `minGain` over the
+   * previous one. Empty: one grid.
+   */
+  finerGrids: readonly { readonly zoom: number; readonly maxTiles: number }[];
 }
 
 /**
@@ -61,6 +67,7 @@ export const defaultTilingOptions: Readonly<TilingOptions> = {
   maxScale: 1,
   minGain: 1.25,
   skipWhenFaceHeightRatio: 0.3,
+  finerGrids: [],
 };
 
 /** One detector run: the model input is the image under `transform`, padded where it has none. */
@@ -111,15 +118,43 @@ export function planDetection(
   const plan = { imageWidth, imageHeight, modelWidth, modelHeight, full };
   if (tiling === false) return { ...plan, tiles: [] };
   const o = { ...defaultTilingOptions, ...tiling };
-  const wanted = Math.min(o.maxScale, transform.scale * o.zoom);
-  const overlapX = o.overlap * modelWidth;
-  const overlapY = o.overlap * modelHeight;
+  const tiles: DetectionPass[] = [];
+  let previous = transform.scale;
+  for (const grid of [{ zoom: o.zoom, maxTiles: o.maxTiles }, ...o.finerGrids]) {
+    const scale = gridScale(
+      imageWidth,
+      imageHeight,
+      modelWidth,
+      modelHeight,
+      Math.min(o.maxScale, transform.scale * grid.zoom),
+      o.overlap,
+      grid.maxTiles,
+    );
+    if (!(scale >= previous * o.minGain)) break;
+    tiles.push(...gridPasses(imageWidth, imageHeight, modelWidth, modelHeight, scale, o.overlap));
+    previous = scale;
+  }
+  return { ...plan, tiles };
+}
+
+/** The largest scale, up to `wanted`, whose grid covers the image with `overlap` in `maxTiles`. */
+function gridScale(
+  imageWidth: number,
+  imageHeight: number,
+  modelWidth: number,
+  modelHeight: number,
+  wanted: number,
+  overlap: number,
+  maxTiles: number,
+): number {
+  const overlapX = overlap * modelWidth;
+  const overlapY = overlap * modelHeight;
   // The largest scale at which an n-tile row (column) still covers the image with the overlap.
   const fit = (n: number, tile: number, overlap: number, length: number) =>
     (n * tile - (n - 1) * overlap) / length;
   let scale = 0;
-  for (let nx = 1; nx <= o.maxTiles; nx++) {
-    const ny = Math.floor(o.maxTiles / nx);
+  for (let nx = 1; nx <= maxTiles; nx++) {
+    const ny = Math.floor(maxTiles / nx);
     const s = Math.min(
       wanted,
       fit(nx, modelWidth, overlapX, imageWidth),
@@ -127,9 +162,20 @@ export function planDetection(
     );
     if (s > scale) scale = s;
   }
-  if (!(scale >= transform.scale * o.minGain)) return { ...plan, tiles: [] };
-  const xs = tileOrigins(imageWidth * scale, modelWidth, overlapX);
-  const ys = tileOrigins(imageHeight * scale, modelHeight, overlapY);
+  return scale;
+}
+
+/** The tiles of one grid at `scale`, row by row. */
+function gridPasses(
+  imageWidth: number,
+  imageHeight: number,
+  modelWidth: number,
+  modelHeight: number,
+  scale: number,
+  overlap: number,
+): DetectionPass[] {
+  const xs = tileOrigins(imageWidth * scale, modelWidth, overlap * modelWidth);
+  const ys = tileOrigins(imageHeight * scale, modelHeight, overlap * modelHeight);
   const tiles: DetectionPass[] = [];
   for (let j = 0; j < ys.length; j++) {
     for (let i = 0; i < xs.length; i++) {
@@ -145,7 +191,7 @@ export function planDetection(
       });
     }
   }
-  return { ...plan, tiles };
+  return tiles;
 }
 
 /** Evenly spaced tile starts (in scaled pixels) covering `length` with at least `overlap`. */
