@@ -82,6 +82,12 @@ export interface FaceDetectionOptions {
    * FACE subset, 84% of faces 32–96 px tall instead of 83%. 1 disables.
    */
   supportThreshold: number;
+  /**
+   * In tiles, boxes taller or wider than this fraction of the detector input are dropped (see
+   * `DecodeOptions.tileMaxBoxFraction`); default 0.4. Removes hair and clothing that the finest
+   * tiles took for large faces in group photos.
+   */
+  tileMaxBoxFraction: number;
   /** IoU above which overlapping boxes (within and across passes) are merged; default 0.4. */
   iouThreshold: number;
   /** Smallest face side in image pixels; default 8. */
@@ -100,6 +106,7 @@ export const defaultFaceDetectionOptions: Readonly<FaceDetectionOptions> = {
   scoreThreshold: 0.7,
   tileScoreThreshold: 0.8,
   supportThreshold: defaultFuseOptions.supportThreshold,
+  tileMaxBoxFraction: 0.4,
   iouThreshold: defaultMergeOptions.iouThreshold,
   minFaceSize: defaultMergeOptions.minSize,
   containment: defaultMergeOptions.containment,
@@ -224,6 +231,7 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
     const outputs = await session.run({ [detectorInput.name]: toTensor(input, detectorInput) });
     return decodeUltraFace(output(outputs, scoresName), output(outputs, boxesName), plan, pass, {
       scoreThreshold: Math.min(passThreshold(pass), detection.supportThreshold),
+      tileMaxBoxFraction: detection.tileMaxBoxFraction,
     });
   }
 

@@ -163,6 +163,21 @@ describe('decodeUltraFace', () => {
     expect(faces[1].x1).toBeCloseTo((0.5 * 320) / s);
   });
 
+  it('drops boxes too large for a tile, but never in the full pass', () => {
+    const plan = planDetection(1024, 768, 320, 240);
+    const [scores, boxes] = outputs(
+      [
+        [0.3, 0.3, 0.5, 0.5], // 20% of the input: kept
+        [0.2, 0.2, 0.7, 0.5], // 50% wide: dropped in a tile
+        [0.3, 0.1, 0.45, 0.6], // 50% tall: dropped in a tile
+      ],
+      [0.9, 0.9, 0.9],
+    );
+    const options = { scoreThreshold: 0.5, tileMaxBoxFraction: 0.4 };
+    expect(decodeUltraFace(scores, boxes, plan, plan.tiles[0], options)).toHaveLength(1);
+    expect(decodeUltraFace(scores, boxes, plan, plan.full, options)).toHaveLength(3);
+  });
+
   it('checks the output shapes', () => {
     const plan = planDetection(320, 240, 320, 240);
     const [scores, boxes] = outputs([], []);

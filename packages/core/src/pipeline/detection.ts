@@ -237,6 +237,12 @@ export interface DecodeOptions {
   scoreThreshold: number;
   /** Distance (model pixels) from a tile's inner edge within which a box counts as cut. */
   edgeMargin?: number;
+  /**
+   * In tiles, boxes taller or wider than this fraction of the model input are dropped. A tile sees
+   * only part of the scene, and faces that large are the coarser passes' job (they find them with
+   * the context around them); in tiles such boxes are mostly hair or clothing. Default: no limit.
+   */
+  tileMaxBoxFraction?: number;
 }
 
 /**
@@ -262,6 +268,8 @@ export function decodeUltraFace(
   const { modelWidth: mw, modelHeight: mh, imageWidth, imageHeight } = plan;
   const { scale, offsetX, offsetY } = pass.transform;
   const margin = options.edgeMargin ?? 2;
+  const maxW = (options.tileMaxBoxFraction ?? Number.POSITIVE_INFINITY) * mw;
+  const maxH = (options.tileMaxBoxFraction ?? Number.POSITIVE_INFINITY) * mh;
   const edges = pass.innerEdges;
   const s = scores.data;
   const b = boxes.data;
@@ -274,6 +282,7 @@ export function decodeUltraFace(
     const mx2 = b[i * 4 + 2] * mw;
     const my2 = b[i * 4 + 3] * mh;
     if (!(mx2 > mx1 && my2 > my1)) continue;
+    if (pass.kind === 'tile' && (mx2 - mx1 > maxW || my2 - my1 > maxH)) continue;
     if (
       (edges.left && mx1 < margin) ||
       (edges.top && my1 < margin) ||
