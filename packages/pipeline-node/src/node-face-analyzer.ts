@@ -71,6 +71,14 @@ const finerGrids = [{ zoom: 3, maxTiles: 9 }] as const;
  */
 const containment = 0.6;
 
+/**
+ * Tiles accept faces at the full pass's 0.7 (core's default is 0.8). With the box-size limit in
+ * tiles, the stricter cut no longer buys precision on face-less photos (0.36 false positives per
+ * image either way) and costs recall: WIDER 85.1% / 92.9% at 0.7 against 84.2% / 92.7% at 0.8,
+ * for 1.80 instead of 1.51 unmatched boxes per image (WIDER leaves many small faces unlabelled).
+ */
+const tileScoreThreshold = 0.7;
+
 /** The crop each embedder was trained on (absent: the 5-point ArcFace 112×112 alignment). */
 const alignmentByModel: Record<string, ModelSource['alignment']> = {
   'dlib-resnet-128': { kind: 'dlib-chip', size: 150, padding: 0.25 },
@@ -109,6 +117,7 @@ export async function createNodeFaceAnalyzer(
     similarity: similarityScaleFor(ids.embedder),
     detection: {
       containment,
+      tileScoreThreshold,
       ...options.detection,
       tiling:
         options.detection?.tiling === false ? false : { finerGrids, ...options.detection?.tiling },
