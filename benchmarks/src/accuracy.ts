@@ -21,6 +21,7 @@ import {
   createNodeFaceAnalyzer,
   type FaceModelVersion,
   faceModels,
+  type NodeFaceAnalyzerOptions,
   similarityAnchors,
 } from '@facekit/pipeline-node';
 import { proposeAnchors } from './calibration-anchors.js';
@@ -586,7 +587,8 @@ targets.push({
 
 if (args.variants) {
   heading('Detection variants (createNodeFaceAnalyzer({ detection }), same models and runtime)');
-  const variants: [string, Partial<FaceDetectionOptions>][] = [
+  type Variant = [string, Partial<FaceDetectionOptions>, NodeFaceAnalyzerOptions?];
+  const allVariants: Variant[] = [
     ['defaults', {}],
     ['no tiling (full-image pass only)', { tiling: false }],
     ['tiles at 0.7 like the full pass', { tileScoreThreshold: 0.7 }],
@@ -595,15 +597,30 @@ if (args.variants) {
     ['containment 0.6', { containment: 0.6 }],
     ['containment 0.6, no cross-pass support', { containment: 0.6, supportThreshold: 1 }],
     ['containment 0.6, 2×2 tiles only', { containment: 0.6, tiling: { finerGrids: [] } }],
+    // BlazeFace (256) confirming each face, on a crop twice the face's side.
+    ['BlazeFace verifier ≥ 0.5', { verifyThreshold: 0.5 }, { verifier: 'blazeface-back-256' }],
+    ['BlazeFace verifier ≥ 0.75', { verifyThreshold: 0.75 }, { verifier: 'blazeface-back-256' }],
+    [
+      'BlazeFace ≥ 0.5 below 0.995',
+      { verifyThreshold: 0.5, verifyBelow: 0.995 },
+      { verifier: 'blazeface-back-256' },
+    ],
+    [
+      'BlazeFace ≥ 0.5, IoU 0.1, crop 3×',
+      { verifyThreshold: 0.5, verifyIou: 0.1, verifyCropScale: 3 },
+      { verifier: 'blazeface-back-256' },
+    ],
   ];
+  const only = process.env.VARIANTS; // e.g. VARIANTS='defaults|BlazeFace'
+  const variants = allVariants.filter(([name]) => !only || new RegExp(only).test(name));
   const rows = [
     ['variant', '<32 px', '32–96 px', '>96 px', 'unmatched/img', 'face-less FP/img', 'ms/img'],
   ];
-  for (const [name, detection] of variants) {
+  for (const [name, detection, extra] of variants) {
     const variant =
       name === 'defaults'
         ? analyzer
-        : await createNodeFaceAnalyzer({ faceModelVersion: model, runtime, detection });
+        : await createNodeFaceAnalyzer({ faceModelVersion: model, runtime, detection, ...extra });
     const w = name === 'defaults' ? widerRun : await evaluateWider(variant);
     const f = name === 'defaults' ? facelessRun : await evaluateFaceless(variant, false);
     rows.push([

@@ -10,6 +10,7 @@ import type { FaceDetail } from '../model/wire-types.generated.js';
 import type { ModelManifestEntry } from '../models/model-manifest.js';
 import { verifyModelBytes } from '../models/model-manifest.js';
 import { alignFace } from '../pipeline/align.js';
+import { decodeBlazeFace, verifierCrop, verifierScore } from '../pipeline/blazeface.js';
 import {
   type DetectionPass,
   type DetectionPlan,
@@ -100,6 +101,18 @@ export interface FaceDetectionOptions {
   tiling: Partial<TilingOptions> | false;
   /** Resampling of detector inputs; default `bilinear` (what the detector was trained with). */
   filter: ResizeFilter;
+  /**
+   * With a verifier model (`models.verifier`, BlazeFace), a detected face is kept only if the
+   * verifier, run on a square crop around it, finds a face overlapping it (IoU ≥ `verifyIou`)
+   * at least this likely; default 0.5. Ignored without a verifier.
+   */
+  verifyThreshold: number;
+  /** Faces the detector gives at least this probability skip the verifier; default 1 (none). */
+  verifyBelow: number;
+  /** IoU between the detector's and the verifier's boxes that counts as agreement; default 0.3. */
+  verifyIou: number;
+  /** Side of the verifier's crop as a multiple of the face's longer side; default 2. */
+  verifyCropScale: number;
 }
 
 export const defaultFaceDetectionOptions: Readonly<FaceDetectionOptions> = {
@@ -113,6 +126,10 @@ export const defaultFaceDetectionOptions: Readonly<FaceDetectionOptions> = {
   maxFaces: 100,
   tiling: defaultTilingOptions,
   filter: 'bilinear',
+  verifyThreshold: 0.5,
+  verifyBelow: 1,
+  verifyIou: 0.3,
+  verifyCropScale: 2,
 };
 
 export interface OnnxFaceAnalyzerOptions {
@@ -124,7 +141,17 @@ export interface OnnxFaceAnalyzerOptions {
    * {@link ModelSource.alignment}; vector out). Input names, sizes, layouts, channel orders and
    * mean/std all come from the entries.
    */
-  models: { detector: ModelSource; landmarks: ModelSource; embedder: ModelSource };
+  models: {
+    detector: ModelSource;
+    landmarks: ModelSource;
+    embedder: ModelSource;
+    /**
+     * Optional second detector (MediaPipe BlazeFace: NHWC input, score logits `[1,N,1]` and
+     * regressions `[1,N,16]` per anchor grid) that confirms each face; see
+     * {@link FaceDetectionOptions.verifyThreshold}.
+     */
+    verifier?: ModelSource;
+  };
   /** Reported as `FaceModelVersion`; identifies the embedding model. */
   faceModelVersion: string;
   /** Cosine ↔ percentage calibration of the embedder. */
@@ -148,6 +175,7 @@ interface Sessions {
   detector: InferenceSession;
   landmarks: InferenceSession;
   embedder: InferenceSession;
+  verifier?: InferenceSession;
 }
 
 /**
@@ -181,6 +209,10 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
   const alignment = models.embedder.alignment ?? { kind: 'arcface112' };
   if (alignment.kind === 'dlib-chip') checkChipSize(models.embedder.entry, alignment.size);
   const [scoresName, boxesName] = detectorOutputs(models.detector.entry);
+  if (models.verifier) checkTask(models.verifier, 'detection');
+  const verifierInput = models.verifier?.entry.input;
+  const verifierSize = verifierInput ? inputSize(verifierInput) : undefined;
+  const verifierNames = models.verifier ? verifierOutputs(models.verifier.entry) : undefined;
 
   let sessions: Promise<Sessions> | undefined;
   const getSessions = (): Promise<Sessions> => {
@@ -195,6 +227,7 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
       verifyModelBytes(models.detector.entry, models.detector.bytes),
       verifyModelBytes(models.landmarks.entry, models.landmarks.bytes),
       verifyModelBytes(models.embedder.entry, models.embedder.bytes),
+      models.verifier && verifyModelBytes(models.verifier.entry, models.verifier.bytes),
     ]);
     const load = (source: ModelSource) =>
       backend.loadModel(source.bytes, { ...options.sessionOptions, ...source.sessionOptions });
@@ -202,6 +235,7 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
       load(models.detector),
       load(models.landmarks),
       load(models.embedder),
+      ...(models.verifier ? [load(models.verifier)] : []),
     ]);
     const failed = loaded.find((r) => r.status === 'rejected');
     if (failed) {
@@ -211,10 +245,10 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
       );
       throw failed.reason;
     }
-    const [detector, landmarks, embedder] = loaded.map(
+    const [detector, landmarks, embedder, verifier] = loaded.map(
       (r) => (r as PromiseFulfilledResult<InferenceSession>).value,
     );
-    return { detector, landmarks, embedder };
+    return { detector, landmarks, embedder, verifier };
   }
 
   const passThreshold = (pass: DetectionPass) =>
@@ -263,6 +297,24 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
     );
   }
 
+  /** Whether the verifier confirms `box` (true for boxes above `verifyBelow`). */
+  async function verify(session: InferenceSession, image: RgbImage, box: FaceBox) {
+    if (!verifierInput || !verifierSize || !verifierNames) return true;
+    if (box.score >= detection.verifyBelow) return true;
+    const crop = verifierCrop(box, detection.verifyCropScale);
+    const input = resizeRegion(image, crop, verifierSize.width, verifierSize.height, {
+      fill: neutralFill(verifierInput),
+      filter: 'area',
+    });
+    const outputs = await session.run({ [verifierInput.name]: toTensor(input, verifierInput) });
+    const found = decodeBlazeFace(
+      verifierNames.scores.map((n) => output(outputs, n).data),
+      verifierNames.regressors.map((n) => output(outputs, n).data),
+      { inputSize: verifierSize.width, scoreThreshold: detection.verifyThreshold },
+    );
+    return verifierScore(box, found, crop, detection.verifyIou) >= detection.verifyThreshold;
+  }
+
   async function locateLandmarks(
     session: InferenceSession,
     image: RgbImage,
@@ -307,7 +359,13 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
       const image = await decoder.decode(bytes, options.decodeLimits);
       const s = await getSessions();
       const area = (b: FaceBox) => (b.x2 - b.x1) * (b.y2 - b.y1);
-      const boxes = (await detect(s.detector, image))
+      let found = await detect(s.detector, image);
+      if (s.verifier) {
+        const verifier = s.verifier;
+        const kept = await Promise.all(found.map((b) => verify(verifier, image, b)));
+        found = found.filter((_, i) => kept[i]);
+      }
+      const boxes = found
         .sort((a, b) => area(b) - area(a) || b.score - a.score)
         .slice(0, detection.maxFaces);
       const landmarkSet = analyzeOptions.attributes.includes('ALL') ? 'all' : 'default';
@@ -344,7 +402,14 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
       sessions = undefined;
       if (!pending) return;
       const s = await pending.catch(() => undefined);
-      if (s) await Promise.all([s.detector.release(), s.landmarks.release(), s.embedder.release()]);
+      if (s) {
+        await Promise.all([
+          s.detector.release(),
+          s.landmarks.release(),
+          s.embedder.release(),
+          s.verifier?.release(),
+        ]);
+      }
     },
   };
 }
@@ -377,6 +442,23 @@ function detectorOutputs(entry: ModelManifestEntry): [scores: string, boxes: str
     );
   }
   return [scores, boxes];
+}
+
+/** BlazeFace's score and regression outputs, each ordered by anchor count, largest grid first. */
+function verifierOutputs(entry: ModelManifestEntry): { scores: string[]; regressors: string[] } {
+  const pick = (last: number) =>
+    entry.outputs
+      .filter((o) => o.dims.length === 3 && o.dims[2] === last)
+      .sort((a, b) => b.dims[1] - a.dims[1])
+      .map((o) => o.name);
+  const scores = pick(1);
+  const regressors = pick(16);
+  if (scores.length === 0 || scores.length !== regressors.length) {
+    throw new Error(
+      `Verifier ${entry.id}: its manifest must list score outputs [1,N,1] and regression outputs [1,N,16] per anchor grid.`,
+    );
+  }
+  return { scores, regressors };
 }
 
 function firstOutput(entry: ModelManifestEntry): string {
