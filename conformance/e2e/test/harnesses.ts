@@ -2,6 +2,16 @@ import type { ApiHarness } from '@facekit/conformance/api';
 import { createSdkFrontend, createServiceFrontend } from '@facekit/conformance/api';
 import { FaceService, type FaceStore } from '@facekit/core';
 
+/** SigV4 with the key pair `createSdkFrontend` signs with, acting for `accountId`. */
+export function sdkFrontendAuth(accountId: string) {
+  return {
+    mode: 'sigv4' as const,
+    accessKeys: [
+      { accessKeyId: 'AKIDFACEKITTEST', secretAccessKey: 'facekit-test-secret', accountId },
+    ],
+  };
+}
+
 /** The core service in-process: the reference frontend. */
 export async function coreServiceHarness(store: FaceStore): Promise<ApiHarness> {
   const service = new FaceService({ store, region: 'eu-west-1', accountId: '123456789012' });
@@ -25,7 +35,13 @@ export async function sdkServerHarness(
   // Imported here so that a server package that does not load fails only this frontend.
   const { serve } = await import('@facekit/server-hono/node');
   const service = new FaceService({ store, region: 'us-west-2', accountId: '210987654321' });
-  const server = await serve({ service, port: 0, hostname: '127.0.0.1' });
+  // Signed requests are verified: the SDK frontend's own key pair, for this account.
+  const server = await serve({
+    service,
+    port: 0,
+    hostname: '127.0.0.1',
+    auth: sdkFrontendAuth('210987654321'),
+  });
   const frontend = createSdkFrontend({ endpoint: server.url, region: 'us-west-2' });
   return {
     frontend,

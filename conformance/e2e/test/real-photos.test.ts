@@ -20,6 +20,7 @@ import { createNodeFaceAnalyzer, faceModels } from '@facekit/pipeline-node';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
 import { Transformer } from '@napi-rs/image';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sdkFrontendAuth } from './harnesses.js';
 
 /**
  * The real pipeline (ONNX detector, landmarks, embedder) behind the real service, reached through
@@ -88,7 +89,12 @@ const harnesses: [string, HarnessFactory][] = [
         region: 'us-west-2',
         accountId: '210987654321',
       });
-      const server = await serve({ service, port: 0, hostname: '127.0.0.1' });
+      const server = await serve({
+        service,
+        port: 0,
+        hostname: '127.0.0.1',
+        auth: sdkFrontendAuth('210987654321'),
+      });
       const frontend = createSdkFrontend({ endpoint: server.url, region: 'us-west-2' });
       return {
         frontend,

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { SignedRequestClaim } from './sigv4-verifier.js';
 
 /** The AWS JSON 1.1 media type; every response of the API carries it. */
 export const AWS_JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -10,6 +11,12 @@ export const TARGET_PREFIX = 'RekognitionService.';
 export interface AppVariables {
   requestId: string;
   operation?: string;
+  /** The signature's claims, once the headers passed the checks. */
+  claim?: SignedRequestClaim;
+  /** The access key of a verified (or at least known) signature. */
+  accessKeyId?: string;
+  /** The account the request acts for, once authenticated. */
+  accountId?: string;
   errorType?: string;
   errorMessage?: string;
 }

@@ -1,5 +1,6 @@
 import {
   ImageTooLargeException,
+  InternalServerError,
   type OperationName,
   operationNames,
   operations,
@@ -9,8 +10,10 @@ import {
 } from '@facekit/core';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { AdmissionQueue } from './admission-queue.js';
 import { type AppEnv, AWS_JSON_CONTENT_TYPE, awsJsonError, TARGET_PREFIX } from './aws-json.js';
 import type { Logger, RequestLogFields } from './logger.js';
+import { type AccessKey, AuthError, SigV4Verifier } from './sigv4-verifier.js';
 
 /** What the app needs from the core: `FaceService` satisfies it. */
 export interface OperationExecutor {
@@ -21,20 +24,82 @@ export interface OperationExecutor {
   execute(operation: OperationName, input: unknown): Promise<unknown>;
 }
 
+/** The service of one account (e.g. a `FaceService` over that account's own store). */
+export type ServiceResolver = (accountId: string) => OperationExecutor | Promise<OperationExecutor>;
+
+/**
+ * Who may call. There is no default: a server without authentication must say so.
+ *
+ * - `sigv4`: every request must carry a valid AWS Signature Version 4 from one of `accessKeys`;
+ *   the key's account selects the service.
+ * - `none`: no check at all (development on loopback); every request acts for `accountId`
+ *   (default `000000000000`).
+ */
+export type AuthOptions =
+  | {
+      readonly mode: 'sigv4';
+      readonly accessKeys: readonly AccessKey[];
+      /** Largest accepted `X-Amz-Date` skew, in milliseconds. Default 15 minutes, as AWS. */
+      readonly maxClockSkewMs?: number;
+      /** Epoch milliseconds; injectable for tests. */
+      readonly now?: () => number;
+    }
+  | { readonly mode: 'none'; readonly accountId?: string };
+
+/** Bounds on what one request may cost. */
+export interface ServerLimits {
+  /**
+   * Body of the operations with one image, in bytes. Default 7 MiB: a 5 MiB image is 6.99 MB
+   * in base64, and the rest of the request is small.
+   */
+  maxImageRequestBytes: number;
+  /** Body of CompareFaces (two images), in bytes. Default 14 MiB. */
+  maxCompareFacesRequestBytes: number;
+  /** Body of every other operation, in bytes. Default 1 MiB (4096 face ids take 160 KB). */
+  maxRequestBytes: number;
+  /** Image operations (decode + inference) running at once. Default 2. */
+  imageConcurrency: number;
+  /** Image operations waiting for a slot; beyond it `ThrottlingException`. Default 16. */
+  imageQueueLength: number;
+  /** Longest wait for a slot, in milliseconds; beyond it `ThrottlingException`. Default 30 000. */
+  imageQueueTimeoutMs: number;
+  /**
+   * Longest time from receiving a request to answering it, in milliseconds; beyond it the client
+   * gets `InternalServerError` (the work itself cannot be interrupted and keeps its queue slot
+   * until it ends). Default 60 000.
+   */
+  requestTimeoutMs: number;
+}
+
+export const defaultServerLimits: Readonly<ServerLimits> = Object.freeze({
+  maxImageRequestBytes: 7 * 1024 * 1024,
+  maxCompareFacesRequestBytes: 14 * 1024 * 1024,
+  maxRequestBytes: 1024 * 1024,
+  imageConcurrency: 2,
+  imageQueueLength: 16,
+  imageQueueTimeoutMs: 30_000,
+  requestTimeoutMs: 60_000,
+});
+
 export interface CreateAppOptions {
-  /** Usually a `FaceService`. */
-  service: OperationExecutor;
+  /**
+   * Usually a `FaceService`, for a single account; or a {@link ServiceResolver} giving each
+   * account its own service (see `createAccountServices`). A single service with access keys of
+   * several accounts is refused: it would let them see each other's collections.
+   */
+  service: OperationExecutor | ServiceResolver;
+  /** Authentication; required, so that turning it off is a visible decision. */
+  auth: AuthOptions;
   /** Receives one `info` line per request and the stack of unexpected errors. Default: none. */
   logger?: Logger;
-  /**
-   * Largest accepted request body, in bytes. Default 16 MiB: Rekognition images are at most
-   * 5 MiB, about 7 MB once base64-encoded, and CompareFaces carries two of them.
-   */
+  /** Overrides of {@link defaultServerLimits}. */
+  limits?: Partial<ServerLimits>;
+  /** Upper bound on every request body, in bytes, on top of `limits`. */
   maxBodyBytes?: number;
 }
 
-/** Default {@link CreateAppOptions.maxBodyBytes}: 16 MiB. */
-export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** The largest request body accepted by default: CompareFaces with two 5 MiB images (14 MiB). */
+export const DEFAULT_MAX_BODY_BYTES = defaultServerLimits.maxCompareFacesRequestBytes;
 
 /** Media types accepted in `Content-Type` (parameters such as `charset` are ignored). */
 const ACCEPTED_CONTENT_TYPES: ReadonlySet<string> = new Set([
@@ -51,21 +116,49 @@ const imageOperations: ReadonlySet<string> = new Set(
 );
 
 const HEALTH_PATH = '/health';
+const DEFAULT_ACCOUNT_ID = '000000000000';
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
  * The Amazon Rekognition face API over the AWS JSON 1.1 protocol, as a runtime-agnostic Hono app.
  *
- * Every `POST`, whatever its path (the SDK appends `/` to the endpoint's own path), is dispatched
- * on `X-Amz-Target: RekognitionService.<Operation>`. Responses are 200 with the output as JSON,
- * or an AWS JSON error: 400 for client faults, 500 for server faults (`InternalServerError`,
- * `ThrottlingException`). `GET /health` answers `{"status":"ok"}` for load balancers; any other
+ * Every `POST`, whatever its path (the SDK appends `/` to the endpoint's own path), is
+ * authenticated (SigV4, unless `auth.mode` is `none`), then dispatched on
+ * `X-Amz-Target: RekognitionService.<Operation>` to the service of the caller's account.
+ * Responses are 200 with the output as JSON, or an AWS JSON error: 400 for client faults and
+ * authentication failures, 500 for server faults (`InternalServerError`, `ThrottlingException`).
+ * `GET /health` answers `{"status":"ok"}` without authentication, for load balancers; any other
  * method gets a 405 AWS JSON error. Every response carries `x-amzn-RequestId` and `Date`.
  *
  * @see https://docs.aws.amazon.com/rekognition/latest/dg/error-handling.html
  */
 export function createApp(options: CreateAppOptions): Hono<AppEnv> {
-  const { service, logger } = options;
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const { logger } = options;
+  const limits: ServerLimits = { ...defaultServerLimits, ...options.limits };
+  const cap = options.maxBodyBytes ?? Number.POSITIVE_INFINITY;
+  const bodyLimitFor = (operation: string): number =>
+    Math.min(
+      cap,
+      operation === 'CompareFaces'
+        ? limits.maxCompareFacesRequestBytes
+        : imageOperations.has(operation)
+          ? limits.maxImageRequestBytes
+          : limits.maxRequestBytes,
+    );
+  const auth = options.auth;
+  if (auth?.mode !== 'sigv4' && auth?.mode !== 'none') {
+    throw new TypeError(
+      "createApp: auth must be { mode: 'sigv4', accessKeys } or { mode: 'none' }",
+    );
+  }
+  const verifier = auth.mode === 'sigv4' ? new SigV4Verifier(auth) : undefined;
+  const anonymousAccount = auth.mode === 'none' ? (auth.accountId ?? DEFAULT_ACCOUNT_ID) : '';
+  const resolveService = toResolver(options.service, verifier);
+  const admission = new AdmissionQueue({
+    concurrency: limits.imageConcurrency,
+    maxQueued: limits.imageQueueLength,
+    maxWaitMs: limits.imageQueueTimeoutMs,
+  });
   const app = new Hono<AppEnv>();
 
   app.use(async (c, next) => {
@@ -80,6 +173,8 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     const fields: RequestLogFields = {
       requestId,
       operation: c.get('operation'),
+      accountId: c.get('accountId'),
+      accessKeyId: c.get('accessKeyId'),
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
@@ -98,6 +193,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     if (RekognitionError.isInstance(error)) {
       return awsJsonError(c, error.$fault === 'server' ? 500 : 400, error.name, error.message);
     }
+    if (error instanceof AuthError) return awsJsonError(c, 400, error.type, error.message);
     safely(() =>
       logger?.error('Unhandled error', {
         requestId: c.get('requestId'),
@@ -118,6 +214,14 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   app.post(
     '*',
     async (c, next) => {
+      // Authentication comes first: an unauthenticated client learns nothing, not even which
+      // operations exist, and its body is not read.
+      if (verifier) {
+        const claim = verifier.checkHeaders(c.req.raw.headers, new URL(c.req.url));
+        c.set('claim', claim);
+        c.set('accessKeyId', claim.key.accessKeyId);
+      }
+
       const target = c.req.header('x-amz-target');
       if (target === undefined || target === '') {
         throw new UnknownOperationException(
@@ -126,7 +230,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
       }
       const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
       if (!knownOperations.has(operation)) {
-        throw new UnknownOperationException(`Unknown operation: ${target}`);
+        throw new UnknownOperationException(`Unknown operation: ${truncate(target)}`);
       }
       c.set('operation', operation);
 
@@ -136,29 +240,43 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
         throw new SerializationException(
           contentType === undefined
             ? `Missing Content-Type; expected ${AWS_JSON_CONTENT_TYPE} (or application/json)`
-            : `Unsupported Content-Type '${contentType}'; expected ${AWS_JSON_CONTENT_TYPE} (or application/json)`,
+            : `Unsupported Content-Type '${truncate(contentType)}'; expected ${AWS_JSON_CONTENT_TYPE} (or application/json)`,
         );
       }
-      await next();
+
+      const maxSize = bodyLimitFor(operation);
+      return bodyLimit({
+        maxSize,
+        onError: () => {
+          const limit = `the request body exceeds the server limit of ${maxSize} bytes for ${operation}`;
+          // For image operations the cause is the image: the SDK knows ImageTooLargeException.
+          if (imageOperations.has(operation)) {
+            throw new ImageTooLargeException(
+              `Image size is too large: ${limit} (Image.Bytes may be at most 5 MiB before base64)`,
+            );
+          }
+          throw new SerializationException(`Request too large: ${limit}`);
+        },
+      })(c, next);
     },
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) => {
-        const operation = c.get('operation') ?? '';
-        const limit = `the request body exceeds the server limit of ${maxBodyBytes} bytes`;
-        // For image operations the cause is the image: the SDK knows ImageTooLargeException.
-        if (imageOperations.has(operation)) {
-          throw new ImageTooLargeException(
-            `Image size is too large: ${limit} (Image.Bytes may be at most 5 MiB before base64)`,
-          );
-        }
-        throw new SerializationException(`Request too large: ${limit}`);
-      },
-    }),
     async (c) => {
       const operation = c.get('operation') as OperationName;
-      const input = parseJsonObject(await c.req.text());
-      const output = await service.execute(operation, input);
+      const body = new Uint8Array(await c.req.arrayBuffer());
+      const claim = c.get('claim');
+      let accountId = anonymousAccount;
+      if (verifier && claim) {
+        const url = new URL(c.req.url);
+        accountId = (await verifier.verify(claim, c.req.method, url, c.req.raw.headers, body))
+          .accountId;
+      }
+      c.set('accountId', accountId);
+      const input = parseJsonObject(body);
+      const service = await resolveService(accountId);
+      const run = () => service.execute(operation, input);
+      const output = await withTimeout(
+        imageOperations.has(operation) ? admission.run(run) : run(),
+        limits.requestTimeoutMs,
+      );
       return c.body(JSON.stringify(output ?? {}), 200, { 'Content-Type': AWS_JSON_CONTENT_TYPE });
     },
   );
@@ -176,6 +294,42 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   return app;
 }
 
+function toResolver(
+  service: OperationExecutor | ServiceResolver,
+  verifier: SigV4Verifier | undefined,
+): ServiceResolver {
+  if (typeof service === 'function') return service;
+  if (typeof service?.execute !== 'function') {
+    throw new TypeError('createApp: service must be an OperationExecutor or a ServiceResolver');
+  }
+  const accounts = verifier?.accountIds ?? new Set<string>();
+  if (accounts.size > 1) {
+    throw new Error(
+      `createApp: the access keys belong to ${accounts.size} accounts (${[...accounts].join(', ')}), but one service would serve them all; pass a ServiceResolver that gives each account its own service`,
+    );
+  }
+  return () => service;
+}
+
+/** Answers with InternalServerError after `ms`; the work goes on and is not awaited. */
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new InternalServerError(`The request did not finish within ${ms} ms.`)),
+      ms,
+    );
+  });
+  // A late failure of the abandoned work must not become an unhandled rejection.
+  work.catch(() => undefined);
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Client text echoed in messages is cut short: messages are logged. */
+function truncate(text: string): string {
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+}
+
 /** A broken logger must not turn a finished response into an error. */
 function safely(log: () => void): void {
   try {
@@ -186,14 +340,20 @@ function safely(log: () => void): void {
 }
 
 /** An empty body counts as `{}`, so a bare `curl -X POST` works for operations without input. */
-function parseJsonObject(text: string): unknown {
+function parseJsonObject(body: Uint8Array): unknown {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch (error) {
+    throw new SerializationException('Request body is not valid UTF-8', { cause: error });
+  }
   if (text.trim() === '') return {};
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     throw new SerializationException(
-      `Request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      `Request body is not valid JSON: ${truncate(error instanceof Error ? error.message : String(error))}`,
       { cause: error },
     );
   }

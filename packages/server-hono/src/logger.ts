@@ -17,6 +17,10 @@ export interface RequestLogFields {
   requestId: string;
   /** Rekognition operation name, when `X-Amz-Target` named a known one. */
   operation?: string;
+  /** Account the request acted for (after authentication). */
+  accountId?: string;
+  /** Access key named by the request's signature (never the secret). */
+  accessKeyId?: string;
   method: string;
   path: string;
   status: number;

@@ -53,7 +53,7 @@ describe('successful calls', () => {
   });
 
   it('serialises an empty output as {}', async () => {
-    const app = createApp({ service: { execute: async () => undefined } });
+    const app = createApp({ auth: { mode: 'none' }, service: { execute: async () => undefined } });
     const response = await call(app, 'CreateUser', { CollectionId: 'c', UserId: 'u' });
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('{}');
@@ -125,7 +125,10 @@ describe('service errors', () => {
   it('maps server faults to 500', async () => {
     const errors = [new InternalServerError('boom'), new ThrottlingException('Slow down')];
     for (const error of errors) {
-      const app = createApp({ service: { execute: () => Promise.reject(error) } });
+      const app = createApp({
+        auth: { mode: 'none' },
+        service: { execute: () => Promise.reject(error) },
+      });
       const body = await expectAwsError(await call(app, 'ListCollections'), 500, error.name);
       expect(body.Message).toBe(error.message);
     }
@@ -133,6 +136,7 @@ describe('service errors', () => {
 
   it('uses $fault, not the class, for the status', async () => {
     const app = createApp({
+      auth: { mode: 'none' },
       service: { execute: () => Promise.reject(new ResourceNotFoundException('gone')) },
     });
     await expectAwsError(await call(app, 'ListFaces'), 400, 'ResourceNotFoundException');
@@ -141,7 +145,11 @@ describe('service errors', () => {
   it('turns an unexpected exception into a generic 500 and logs the stack', async () => {
     const logger = { info: vi.fn(), error: vi.fn() } satisfies Logger;
     const secret = new TypeError('database password is hunter2');
-    const app = createApp({ service: { execute: () => Promise.reject(secret) }, logger });
+    const app = createApp({
+      auth: { mode: 'none' },
+      service: { execute: () => Promise.reject(secret) },
+      logger,
+    });
     const response = await call(app, 'ListCollections');
     const text = await response.clone().text();
     const body = await expectAwsError(response, 500, 'InternalServerError');
@@ -157,6 +165,7 @@ describe('service errors', () => {
 
   it('also catches synchronous throws', async () => {
     const app = createApp({
+      auth: { mode: 'none' },
       service: {
         execute: () => {
           throw new Error('sync');
@@ -284,9 +293,9 @@ describe('protocol errors', () => {
     await expectAwsError(response, 400, 'SerializationException');
   });
 
-  it('accepts a body at the default limit of 16 MiB (two 5 MiB images)', async () => {
+  it('accepts CompareFaces with two 5 MiB images at the default limits', async () => {
     const execute = vi.fn(async () => ({ FaceMatches: [] }));
-    const app = createApp({ service: { execute } });
+    const app = createApp({ auth: { mode: 'none' }, service: { execute } });
     const fiveMiB = 'A'.repeat(Math.ceil((5 * 1024 * 1024) / 3) * 4);
     const input = { SourceImage: { Bytes: fiveMiB }, TargetImage: { Bytes: fiveMiB } };
     const response = await call(app, 'CompareFaces', input);

@@ -7,7 +7,7 @@ export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-
 
 export function makeApp(options: Partial<CreateAppOptions> = {}) {
   const service = new FaceService({ store: createMemoryFaceStore() });
-  return createApp({ service, ...options });
+  return createApp({ service, auth: { mode: 'none' }, ...options });
 }
 
 export type TestApp = ReturnType<typeof makeApp>;

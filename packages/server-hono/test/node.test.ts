@@ -13,7 +13,7 @@ const headers = (operation: string) => ({
 describe('serve (real socket)', () => {
   it('listens on port 0, reports the real port and answers over HTTP', async () => {
     const service = new FaceService({ store: createMemoryFaceStore() });
-    const server = await serve({ service, port: 0 });
+    const server = await serve({ auth: { mode: 'none' }, service, port: 0 });
     try {
       expect(server.port).toBeGreaterThan(0);
       expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
@@ -53,6 +53,7 @@ describe('serve (real socket)', () => {
       started = resolve;
     });
     const app = createApp({
+      auth: { mode: 'none' },
       service: {
         execute: async () => {
           started();
@@ -85,7 +86,12 @@ describe('serve (real socket)', () => {
 
   it('answers an oversized upload with an AWS JSON error, not a reset connection', async () => {
     const service = new FaceService({ store: createMemoryFaceStore() });
-    const server = await serve({ service, port: 0, maxBodyBytes: 64 * 1024 });
+    const server = await serve({
+      auth: { mode: 'none' },
+      service,
+      port: 0,
+      maxBodyBytes: 64 * 1024,
+    });
     try {
       const body = JSON.stringify({ Image: { Bytes: 'A'.repeat(4 * 1024 * 1024) } });
       for (let attempt = 0; attempt < 2; attempt++) {
@@ -104,9 +110,11 @@ describe('serve (real socket)', () => {
 
   it('rejects when the port is taken', async () => {
     const service = new FaceService({ store: createMemoryFaceStore() });
-    const first = await serve({ service, port: 0 });
+    const first = await serve({ auth: { mode: 'none' }, service, port: 0 });
     try {
-      await expect(serve({ service, port: first.port })).rejects.toMatchObject({
+      await expect(
+        serve({ auth: { mode: 'none' }, service, port: first.port }),
+      ).rejects.toMatchObject({
         code: 'EADDRINUSE',
       });
     } finally {
