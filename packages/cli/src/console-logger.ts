@@ -13,6 +13,8 @@ export function createConsoleLogger(level: LogLevel, io: Pick<CliIo, 'stdout' | 
   const requestLine = (message: string, fields: Record<string, unknown> = {}) => {
     const f = fields as Partial<RequestLogFields>;
     let text = `${message} ${f.durationMs ?? '?'}ms ${f.requestId ?? '-'}`;
+    // Who did it, when requests are signed: the key id, never the secret.
+    if (f.accessKeyId) text += ` key=${f.accessKeyId}`;
     if (f.errorType) text += ` ${f.errorType}`;
     if (debug && f.errorMessage) text += `: ${f.errorMessage}`;
     return line(text);

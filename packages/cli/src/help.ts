@@ -30,14 +30,22 @@ Options (each also read from an environment variable; flags win):
   --log-level <level>     info, debug or silent                       FACEKIT_LOG_LEVEL  [info]
   --face-model <version>  face model of new collections, or none      FACEKIT_FACE_MODEL [1.0]
   --runtime <name>        node (onnxruntime-node) or web (wasm)       FACEKIT_RUNTIME    [node]
+  --auth <mode>           sigv4, none, or auto: sigv4 when keys are   FACEKIT_AUTH       [auto]
+                          configured, else none on loopback only
+  --credentials-file <f>  access keys, JSON or INI (see README)        FACEKIT_CREDENTIALS_FILE
+                          (also FACEKIT_ACCESS_KEYS=<id>:<secret>[:<account>],...,
+                          or AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY for one key)
+  --allow-remote-no-auth  allow --auth none on a non-loopback host    FACEKIT_ALLOW_REMOTE_NO_AUTH
+  --image-concurrency <n> image operations running at once            FACEKIT_IMAGE_CONCURRENCY [2]
+  --image-queue-length <n> image operations waiting, then Throttling  FACEKIT_IMAGE_QUEUE_LENGTH [16]
   -h, --help              Show this help
 
 Examples:
   facekit serve
   facekit serve --port 9000 --store memory --log-level debug
-  FACEKIT_DATA_DIR=/var/lib/facekit facekit serve --host 0.0.0.0
+  facekit serve --host 0.0.0.0 --credentials-file /etc/facekit/keys.ini
 
-  # then, with any credentials (the signature is not checked):
+  # on loopback without keys, any credentials work (authentication is off):
   AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \\
     aws rekognition create-collection --collection-id demo \\
     --endpoint-url http://127.0.0.1:8080 --region us-east-1

@@ -1,7 +1,14 @@
+export {
+  isLoopbackHost,
+  type LoadedAccessKeys,
+  loadAccessKeys,
+  parseCredentialsFile,
+} from './access-keys.js';
 export type { CliIo } from './cli-io.js';
 export { createConsoleLogger } from './console-logger.js';
 export { type CliResult, runCli, USAGE_EXIT_CODE } from './run-cli.js';
 export {
+  type AuthMode,
   type LogLevel,
   resolveServeConfig,
   type ServeConfig,
@@ -10,5 +17,5 @@ export {
   serveDefaults,
   serveEnvVars,
 } from './serve-config.js';
-export { type RunningServer, startServer } from './start-server.js';
+export { accountDatabasePath, type RunningServer, startServer } from './start-server.js';
 export { UsageError } from './usage-error.js';

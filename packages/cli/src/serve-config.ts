@@ -4,6 +4,8 @@ import { UsageError } from './usage-error.js';
 export type StoreKind = 'sqlite' | 'memory';
 export type LogLevel = 'silent' | 'info' | 'debug';
 export type InferenceRuntime = 'node' | 'web';
+/** `auto`: SigV4 when access keys are configured, else none on loopback (refused elsewhere). */
+export type AuthMode = 'auto' | 'sigv4' | 'none';
 
 /** Everything `facekit serve` needs, resolved from flags, environment and defaults. */
 export interface ServeConfig {
@@ -18,6 +20,15 @@ export interface ServeConfig {
   /** Face model version of new collections (`none`: no neural pipeline, image operations refused). */
   faceModel: string;
   runtime: InferenceRuntime;
+  auth: AuthMode;
+  /** Absolute path of the access key file (JSON or INI), if any. */
+  credentialsFile?: string;
+  /** Lets `--auth none` listen on a non-loopback interface. */
+  allowRemoteNoAuth: boolean;
+  /** Image operations running at once. */
+  imageConcurrency: number;
+  /** Image operations waiting for a slot before `ThrottlingException`. */
+  imageQueueLength: number;
 }
 
 /** Raw string values of the `serve` flags, as parsed (absent when not given). */
@@ -31,6 +42,12 @@ export interface ServeFlags {
   'log-level'?: string;
   'face-model'?: string;
   runtime?: string;
+  auth?: string;
+  'credentials-file'?: string;
+  /** A boolean flag; `true` when given (its variable takes `1`/`true`). */
+  'allow-remote-no-auth'?: string | boolean;
+  'image-concurrency'?: string;
+  'image-queue-length'?: string;
 }
 
 /** Each flag and the environment variable that provides it when the flag is absent. */
@@ -44,6 +61,11 @@ export const serveEnvVars = {
   'log-level': 'FACEKIT_LOG_LEVEL',
   'face-model': 'FACEKIT_FACE_MODEL',
   runtime: 'FACEKIT_RUNTIME',
+  auth: 'FACEKIT_AUTH',
+  'credentials-file': 'FACEKIT_CREDENTIALS_FILE',
+  'allow-remote-no-auth': 'FACEKIT_ALLOW_REMOTE_NO_AUTH',
+  'image-concurrency': 'FACEKIT_IMAGE_CONCURRENCY',
+  'image-queue-length': 'FACEKIT_IMAGE_QUEUE_LENGTH',
 } as const satisfies Record<keyof ServeFlags, string>;
 
 export const serveDefaults = {
@@ -56,11 +78,17 @@ export const serveDefaults = {
   'log-level': 'info',
   'face-model': '1.0',
   runtime: 'node',
+  auth: 'auto',
+  'credentials-file': '',
+  'allow-remote-no-auth': 'false',
+  'image-concurrency': '2',
+  'image-queue-length': '16',
 } as const satisfies Required<Record<keyof ServeFlags, string>>;
 
 const STORES: readonly StoreKind[] = ['sqlite', 'memory'];
 const LOG_LEVELS: readonly LogLevel[] = ['silent', 'info', 'debug'];
 const RUNTIMES: readonly InferenceRuntime[] = ['node', 'web'];
+const AUTH_MODES: readonly AuthMode[] = ['auto', 'sigv4', 'none'];
 
 /**
  * Flags win over `FACEKIT_*` variables, which win over defaults. Empty variables count as unset.
@@ -73,7 +101,7 @@ export function resolveServeConfig(
 ): ServeConfig {
   const pick = (key: keyof ServeFlags): { value: string; source: string } => {
     const flag = flags[key];
-    if (flag !== undefined) return { value: flag, source: `--${key}` };
+    if (flag !== undefined) return { value: String(flag), source: `--${key}` };
     const fromEnv = env[serveEnvVars[key]];
     if (fromEnv !== undefined && fromEnv !== '')
       return { value: fromEnv, source: serveEnvVars[key] };
@@ -113,6 +141,21 @@ export function resolveServeConfig(
   const runtime = pick('runtime').value;
   if (!RUNTIMES.includes(runtime as InferenceRuntime)) invalid('runtime', RUNTIMES.join(' or '));
 
+  const auth = pick('auth').value;
+  if (!AUTH_MODES.includes(auth as AuthMode)) invalid('auth', AUTH_MODES.join(', '));
+
+  const credentialsFile = pick('credentials-file').value;
+
+  const allowRemote = pick('allow-remote-no-auth').value.toLowerCase();
+  if (!['true', 'false', '1', '0'].includes(allowRemote))
+    invalid('allow-remote-no-auth', 'true or false');
+
+  const imageConcurrency = pick('image-concurrency').value;
+  if (!/^\d{1,4}$/.test(imageConcurrency) || Number(imageConcurrency) < 1)
+    invalid('image-concurrency', 'an integer 1..9999');
+  const imageQueueLength = pick('image-queue-length').value;
+  if (!/^\d{1,5}$/.test(imageQueueLength)) invalid('image-queue-length', 'an integer 0..99999');
+
   return {
     port: Number(port),
     host,
@@ -123,5 +166,10 @@ export function resolveServeConfig(
     logLevel: logLevel as LogLevel,
     faceModel,
     runtime: runtime as InferenceRuntime,
+    auth: auth as AuthMode,
+    ...(credentialsFile === '' ? {} : { credentialsFile: resolve(cwd, credentialsFile) }),
+    allowRemoteNoAuth: allowRemote === 'true' || allowRemote === '1',
+    imageConcurrency: Number(imageConcurrency),
+    imageQueueLength: Number(imageQueueLength),
   };
 }

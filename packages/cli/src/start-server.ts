@@ -1,10 +1,12 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type FaceAnalyzer, FaceService, type FaceStore } from '@facekit/core';
 import type { FaceModelVersion } from '@facekit/pipeline-node';
+import { type AuthOptions, createAccountServices } from '@facekit/server-hono';
 import { serve } from '@facekit/server-hono/node';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
 import { createSqliteFaceStore } from '@facekit/storage-sqlite';
+import { isLoopbackHost, loadAccessKeys } from './access-keys.js';
 import type { CliIo } from './cli-io.js';
 import { createConsoleLogger } from './console-logger.js';
 import type { ServeConfig } from './serve-config.js';
@@ -15,27 +17,57 @@ export interface RunningServer {
   /** Endpoint URL, e.g. `http://127.0.0.1:8080`. */
   readonly url: string;
   readonly port: number;
-  /** Where the data lives (`memory` for the memory store). */
+  /** Where the default account's data lives (`memory` for the memory store). */
   readonly storeLocation: string;
+  /** `sigv4` or `none`, as decided at start. */
+  readonly auth: 'sigv4' | 'none';
   /** Stops accepting, finishes in-flight requests, then closes the store. Idempotent. */
   close(): Promise<void>;
 }
 
-/** Opens the store, starts the HTTP server and prints the banner. */
+/**
+ * Where an account's SQLite database lives. The default account (`--account-id`, also the one of
+ * `--auth none`) keeps `<data-dir>/facekit.sqlite`, so data from before accounts existed stays
+ * visible; every other account gets its own file under `<data-dir>/accounts/<id>/`. Account ids
+ * are 12 digits (checked when the keys are loaded), so they cannot escape the directory.
+ */
+export function accountDatabasePath(dataDir: string, accountId: string, defaultAccountId: string) {
+  if (!/^\d{12}$/.test(accountId)) throw new Error(`invalid account id ${accountId}`);
+  return accountId === defaultAccountId
+    ? join(dataDir, 'facekit.sqlite')
+    : join(dataDir, 'accounts', accountId, 'facekit.sqlite');
+}
+
+/** Decides authentication, opens the stores, starts the HTTP server and prints the banner. */
 export async function startServer(config: ServeConfig, io: CliIo): Promise<RunningServer> {
   const logger = createConsoleLogger(config.logLevel, io);
-  let store: FaceStore;
-  let storeLocation: string;
-  if (config.store === 'memory') {
-    store = createMemoryFaceStore();
-    storeLocation = 'memory';
-  } else {
-    await mkdir(config.dataDir, { recursive: true });
-    storeLocation = join(config.dataDir, 'facekit.sqlite');
-    store = await createSqliteFaceStore({ path: storeLocation });
-  }
+  const auth = decideAuth(config, io);
+
+  const openStore = async (accountId: string): Promise<FaceStore> => {
+    if (config.store === 'memory') return createMemoryFaceStore();
+    const path = accountDatabasePath(config.dataDir, accountId, config.accountId);
+    await mkdir(dirname(path), { recursive: true });
+    return createSqliteFaceStore({ path });
+  };
+  const storeLocation =
+    config.store === 'memory'
+      ? 'memory'
+      : accountDatabasePath(config.dataDir, config.accountId, config.accountId);
 
   const analyzers: (FaceAnalyzer & { close(): Promise<void> })[] = [];
+  // One FaceService per account, each over its own store: no query can reach another account's
+  // data, because that data is not in the store the service holds. Analyzers are shared.
+  const services = createAccountServices({
+    open: async (accountId) =>
+      new FaceService({
+        store: await openStore(accountId),
+        region: config.region,
+        accountId,
+        analyzers,
+        ...(config.faceModel === 'none' ? {} : { faceModelVersion: config.faceModel }),
+      }),
+    close: (service) => service.store.close(),
+  });
   let server: Awaited<ReturnType<typeof serve>>;
   try {
     if (config.faceModel !== 'none') {
@@ -58,25 +90,37 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
       const failed = loaded.find((result) => result.status === 'rejected');
       if (failed) throw (failed as PromiseRejectedResult).reason;
     }
-    const service = new FaceService({
-      store,
-      region: config.region,
-      accountId: config.accountId,
-      analyzers,
-      ...(config.faceModel === 'none' ? {} : { faceModelVersion: config.faceModel }),
+    // The default account opens now, so a broken data dir fails the start, not the first request.
+    // After the analyzers: a FaceService takes the analyzers it is given at construction.
+    await services.resolve(config.accountId);
+    server = await serve({
+      service: services.resolve,
+      auth,
+      logger,
+      port: config.port,
+      hostname: config.host,
+      limits: {
+        imageConcurrency: config.imageConcurrency,
+        imageQueueLength: config.imageQueueLength,
+      },
     });
-    server = await serve({ service, logger, port: config.port, hostname: config.host });
   } catch (error) {
     await Promise.all(analyzers.map((a) => a.close()));
-    await store.close();
+    await services.close();
     throw error;
   }
 
   if (config.logLevel !== 'silent') {
     const storeText = config.store === 'memory' ? 'memory (data is lost on exit)' : storeLocation;
+    const authText =
+      auth.mode === 'sigv4'
+        ? `SigV4, ${auth.accessKeys.length} access key${auth.accessKeys.length === 1 ? '' : 's'}`
+        : 'OFF';
     io.stdout.write(
-      `facekit listening on ${server.url} (store: ${storeText}, region: ${config.region}, face model: ${config.faceModel}${analyzers.length > 0 ? ` on onnxruntime-${config.runtime}` : ''})\n` +
-        `Try: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws rekognition list-collections --endpoint-url ${server.url} --region ${config.region}\n`,
+      `facekit listening on ${server.url} (store: ${storeText}, region: ${config.region}, auth: ${authText}, face model: ${config.faceModel}${analyzers.length > 0 ? ` on onnxruntime-${config.runtime}` : ''})\n` +
+        (auth.mode === 'sigv4'
+          ? `Try: AWS_ACCESS_KEY_ID=<key id> AWS_SECRET_ACCESS_KEY=<secret> aws rekognition list-collections --endpoint-url ${server.url} --region ${config.region}\n`
+          : `Try: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws rekognition list-collections --endpoint-url ${server.url} --region ${config.region}\n`),
     );
   }
 
@@ -85,12 +129,46 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
     url: server.url,
     port: server.port,
     storeLocation,
+    auth: auth.mode,
     close() {
       closing ??= server
         .close()
         .finally(() => Promise.all(analyzers.map((a) => a.close())))
-        .finally(() => store.close());
+        .finally(() => services.close());
       return closing;
     },
   };
+}
+
+/**
+ * SigV4 whenever keys are configured; no authentication only when asked (`--auth none`) or, with
+ * no keys at all, on loopback. Without authentication on another interface the start is refused
+ * unless `--allow-remote-no-auth` says it is on purpose. Turning it off is always shouted.
+ */
+function decideAuth(config: ServeConfig, io: CliIo): AuthOptions {
+  const loaded = loadAccessKeys(config.credentialsFile, io.env, config.accountId);
+  for (const warning of loaded.warnings) io.stderr.write(`facekit: warning: ${warning}\n`);
+  const loopback = isLoopbackHost(config.host);
+  let mode = config.auth;
+  if (mode === 'auto') mode = loaded.keys.length > 0 ? 'sigv4' : loopback ? 'none' : 'sigv4';
+  if (mode === 'sigv4') {
+    if (loaded.keys.length === 0) {
+      throw new UsageError(
+        `authentication needs access keys, and none are configured: use --credentials-file <file>, FACEKIT_ACCESS_KEYS=<id>:<secret>[:<account>] or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY${loopback ? '' : `; or, for a throwaway server on ${config.host}, --auth none --allow-remote-no-auth`}`,
+      );
+    }
+    if (config.logLevel !== 'silent') {
+      io.stdout.write(`facekit: SigV4 authentication with access keys from ${loaded.source}\n`);
+    }
+    return { mode: 'sigv4', accessKeys: loaded.keys };
+  }
+  if (!loopback && !config.allowRemoteNoAuth) {
+    throw new UsageError(
+      `refusing to listen on ${config.host} without authentication: anyone who can reach it could read and delete every face. Configure access keys (--credentials-file), bind to 127.0.0.1, or add --allow-remote-no-auth if this is really what you want`,
+    );
+  }
+  io.stderr.write(
+    `facekit: WARNING: authentication is OFF: every request is accepted, unsigned or not, and acts for account ${config.accountId}.${loopback ? ' Only this machine can connect (loopback).' : ` Anyone who can reach ${config.host} can read and delete every face.`} Configure access keys (--credentials-file) to turn it on.\n`,
+  );
+  return { mode: 'none', accountId: config.accountId };
 }

@@ -15,6 +15,10 @@ describe('resolveServeConfig', () => {
       logLevel: 'info',
       faceModel: '1.0',
       runtime: 'node',
+      auth: 'auto',
+      allowRemoteNoAuth: false,
+      imageConcurrency: 2,
+      imageQueueLength: 16,
     });
   });
 
@@ -29,6 +33,11 @@ describe('resolveServeConfig', () => {
       FACEKIT_LOG_LEVEL: 'debug',
       FACEKIT_FACE_MODEL: 'none',
       FACEKIT_RUNTIME: 'web',
+      FACEKIT_AUTH: 'sigv4',
+      FACEKIT_CREDENTIALS_FILE: 'keys.ini',
+      FACEKIT_ALLOW_REMOTE_NO_AUTH: '1',
+      FACEKIT_IMAGE_CONCURRENCY: '4',
+      FACEKIT_IMAGE_QUEUE_LENGTH: '0',
     };
     expect(resolveServeConfig({}, env, '/srv')).toEqual({
       port: 9000,
@@ -40,6 +49,11 @@ describe('resolveServeConfig', () => {
       logLevel: 'debug',
       faceModel: 'none',
       runtime: 'web',
+      auth: 'sigv4',
+      credentialsFile: '/srv/keys.ini',
+      allowRemoteNoAuth: true,
+      imageConcurrency: 4,
+      imageQueueLength: 0,
     });
   });
 
@@ -62,6 +76,9 @@ describe('resolveServeConfig', () => {
     [{}, { FACEKIT_LOG_LEVEL: 'loud' }, "invalid FACEKIT_LOG_LEVEL 'loud'"],
     [{ 'account-id': '42' }, {}, "invalid --account-id '42': expected 12 digits"],
     [{ region: 'US East' }, {}, "invalid --region 'US East'"],
+    [{ auth: 'basic' }, {}, "invalid --auth 'basic': expected auto, sigv4, none"],
+    [{ 'image-concurrency': '0' }, {}, "invalid --image-concurrency '0'"],
+    [{}, { FACEKIT_ALLOW_REMOTE_NO_AUTH: 'yes' }, 'invalid FACEKIT_ALLOW_REMOTE_NO_AUTH'],
   ])('rejects %o / %o', (flags, env, message) => {
     expect(() => resolveServeConfig(flags, env, '/srv')).toThrow(UsageError);
     expect(() => resolveServeConfig(flags, env, '/srv')).toThrow(message);
