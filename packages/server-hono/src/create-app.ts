@@ -214,13 +214,41 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   app.post(
     '*',
     async (c, next) => {
-      // Authentication comes first: an unauthenticated client learns nothing, not even which
-      // operations exist, and its body is not read.
+      // Authentication comes first: a client without a known key and a fresh date learns
+      // nothing, not even which operations exist, and its body is not read.
       if (verifier) {
         const claim = verifier.checkHeaders(c.req.raw.headers, new URL(c.req.url));
         c.set('claim', claim);
         c.set('accessKeyId', claim.key.accessKeyId);
       }
+      // The body limit depends on the operation; an unknown one gets the smallest.
+      const candidate = operationOf(c.req.header('x-amz-target'));
+      const maxSize = bodyLimitFor(candidate ?? '');
+      return bodyLimit({
+        maxSize,
+        onError: () => {
+          const limit = `the request body exceeds the server limit of ${maxSize} bytes for ${candidate ?? 'this request'}`;
+          // For image operations the cause is the image: the SDK knows ImageTooLargeException.
+          if (candidate && imageOperations.has(candidate)) {
+            throw new ImageTooLargeException(
+              `Image size is too large: ${limit} (Image.Bytes may be at most 5 MiB before base64)`,
+            );
+          }
+          throw new SerializationException(`Request too large: ${limit}`);
+        },
+      })(c, next);
+    },
+    async (c) => {
+      const body = new Uint8Array(await c.req.arrayBuffer());
+      // Then the signature over everything, before any other check answers the client.
+      const claim = c.get('claim');
+      let accountId = anonymousAccount;
+      if (verifier && claim) {
+        const url = new URL(c.req.url);
+        accountId = (await verifier.verify(claim, c.req.method, url, c.req.raw.headers, body))
+          .accountId;
+      }
+      c.set('accountId', accountId);
 
       const target = c.req.header('x-amz-target');
       if (target === undefined || target === '') {
@@ -228,8 +256,8 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
           `Missing X-Amz-Target header; expected ${TARGET_PREFIX}<Operation>`,
         );
       }
-      const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-      if (!knownOperations.has(operation)) {
+      const operation = operationOf(target);
+      if (operation === undefined) {
         throw new UnknownOperationException(`Unknown operation: ${truncate(target)}`);
       }
       c.set('operation', operation);
@@ -244,32 +272,6 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
         );
       }
 
-      const maxSize = bodyLimitFor(operation);
-      return bodyLimit({
-        maxSize,
-        onError: () => {
-          const limit = `the request body exceeds the server limit of ${maxSize} bytes for ${operation}`;
-          // For image operations the cause is the image: the SDK knows ImageTooLargeException.
-          if (imageOperations.has(operation)) {
-            throw new ImageTooLargeException(
-              `Image size is too large: ${limit} (Image.Bytes may be at most 5 MiB before base64)`,
-            );
-          }
-          throw new SerializationException(`Request too large: ${limit}`);
-        },
-      })(c, next);
-    },
-    async (c) => {
-      const operation = c.get('operation') as OperationName;
-      const body = new Uint8Array(await c.req.arrayBuffer());
-      const claim = c.get('claim');
-      let accountId = anonymousAccount;
-      if (verifier && claim) {
-        const url = new URL(c.req.url);
-        accountId = (await verifier.verify(claim, c.req.method, url, c.req.raw.headers, body))
-          .accountId;
-      }
-      c.set('accountId', accountId);
       const input = parseJsonObject(body);
       const service = await resolveService(accountId);
       const run = () => service.execute(operation, input);
@@ -292,6 +294,12 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   );
 
   return app;
+}
+
+/** The operation an `X-Amz-Target` names, if it is one of ours. */
+function operationOf(target: string | undefined): OperationName | undefined {
+  const name = target?.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+  return knownOperations.has(name) ? (name as OperationName) : undefined;
 }
 
 function toResolver(
