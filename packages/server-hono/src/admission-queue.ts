@@ -7,6 +7,8 @@ export interface AdmissionQueueOptions {
   readonly maxQueued: number;
   /** Longest wait for a slot, in milliseconds, before the task is refused. */
   readonly maxWaitMs: number;
+  /** What the slots are for, in messages (plural). Default `requests`. */
+  readonly name?: string;
 }
 
 interface Waiter {
@@ -24,19 +26,20 @@ interface Waiter {
  * parallelism but bounding the work and the request bodies (up to 14 MiB each) held in memory.
  */
 export class AdmissionQueue {
-  readonly #options: AdmissionQueueOptions;
+  readonly #options: Required<AdmissionQueueOptions>;
   readonly #waiting: Waiter[] = [];
   #running = 0;
 
   constructor(options: AdmissionQueueOptions) {
     for (const [name, value] of Object.entries(options)) {
+      if (name === 'name') continue;
       if (!Number.isInteger(value) || value < (name === 'concurrency' ? 1 : 0)) {
         throw new RangeError(
           `AdmissionQueue: ${name} must be a non-negative integer, got ${value}`,
         );
       }
     }
-    this.#options = options;
+    this.#options = { name: 'requests', ...options };
   }
 
   /** Tasks running now. */
@@ -55,12 +58,27 @@ export class AdmissionQueue {
    * @throws {ThrottlingException} when the queue is full or the wait exceeds `maxWaitMs`.
    */
   async run<T>(task: () => Promise<T>): Promise<T> {
-    await this.#acquire();
+    const release = await this.acquire();
     try {
       return await task();
     } finally {
-      this.#release();
+      release();
     }
+  }
+
+  /**
+   * Waits for a slot and returns the function that frees it (calling it again does nothing).
+   * For work whose end is not one promise, such as a request whose body is read later.
+   * @throws {ThrottlingException} when the queue is full or the wait exceeds `maxWaitMs`.
+   */
+  async acquire(): Promise<() => void> {
+    await this.#acquire();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#release();
+    };
   }
 
   #acquire(): Promise<void> {
@@ -71,7 +89,7 @@ export class AdmissionQueue {
     if (this.#waiting.length >= this.#options.maxQueued) {
       return Promise.reject(
         new ThrottlingException(
-          `The server is busy: ${this.#options.concurrency} image requests are running and ${this.#options.maxQueued} are waiting. Try your call again.`,
+          `The server is busy: ${this.#options.concurrency} ${this.#options.name} are running and ${this.#options.maxQueued} are waiting. Try your call again.`,
         ),
       );
     }
@@ -83,7 +101,7 @@ export class AdmissionQueue {
           if (index >= 0) this.#waiting.splice(index, 1);
           reject(
             new ThrottlingException(
-              `The server is busy: no slot for an image request within ${this.#options.maxWaitMs} ms. Try your call again.`,
+              `The server is busy: no slot among the ${this.#options.name} within ${this.#options.maxWaitMs} ms. Try your call again.`,
             ),
           );
         }, this.#options.maxWaitMs),

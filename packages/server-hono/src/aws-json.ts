@@ -15,6 +15,8 @@ export interface AppVariables {
   claim?: SignedRequestClaim;
   /** The access key of a verified (or at least known) signature. */
   accessKeyId?: string;
+  /** Release functions of the admission slots the request holds. */
+  slots?: (() => void)[];
   /** The account the request acts for, once authenticated. */
   accountId?: string;
   errorType?: string;

@@ -57,12 +57,22 @@ export interface ServerLimits {
   maxCompareFacesRequestBytes: number;
   /** Body of every other operation, in bytes. Default 1 MiB (4096 face ids take 160 KB). */
   maxRequestBytes: number;
-  /** Image operations (decode + inference) running at once. Default 2. */
+  /**
+   * Requests being handled at once (body read, verified, executed). Default 64. Beyond it they
+   * wait with their body unread, so memory stays bounded under any number of connections.
+   */
+  maxConcurrentRequests: number;
+  /** Requests waiting for one of those slots; beyond it `ThrottlingException`. Default 256. */
+  requestQueueLength: number;
+  /**
+   * Image operations (decode + inference) running at once. Default 2. Waiting ones have not had
+   * their body read yet.
+   */
   imageConcurrency: number;
   /** Image operations waiting for a slot; beyond it `ThrottlingException`. Default 16. */
   imageQueueLength: number;
-  /** Longest wait for a slot, in milliseconds; beyond it `ThrottlingException`. Default 30 000. */
-  imageQueueTimeoutMs: number;
+  /** Longest wait for a slot of either kind, in milliseconds; then `ThrottlingException`. Default 30 000. */
+  queueTimeoutMs: number;
   /**
    * Longest time from receiving a request to answering it, in milliseconds; beyond it the client
    * gets `InternalServerError` (the work itself cannot be interrupted and keeps its queue slot
@@ -75,9 +85,11 @@ export const defaultServerLimits: Readonly<ServerLimits> = Object.freeze({
   maxImageRequestBytes: 7 * 1024 * 1024,
   maxCompareFacesRequestBytes: 14 * 1024 * 1024,
   maxRequestBytes: 1024 * 1024,
+  maxConcurrentRequests: 64,
+  requestQueueLength: 256,
   imageConcurrency: 2,
   imageQueueLength: 16,
-  imageQueueTimeoutMs: 30_000,
+  queueTimeoutMs: 30_000,
   requestTimeoutMs: 60_000,
 });
 
@@ -154,10 +166,17 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   const verifier = auth.mode === 'sigv4' ? new SigV4Verifier(auth) : undefined;
   const anonymousAccount = auth.mode === 'none' ? (auth.accountId ?? DEFAULT_ACCOUNT_ID) : '';
   const resolveService = toResolver(options.service, verifier);
-  const admission = new AdmissionQueue({
+  const requestSlots = new AdmissionQueue({
+    concurrency: limits.maxConcurrentRequests,
+    maxQueued: limits.requestQueueLength,
+    maxWaitMs: limits.queueTimeoutMs,
+    name: 'requests',
+  });
+  const imageSlots = new AdmissionQueue({
     concurrency: limits.imageConcurrency,
     maxQueued: limits.imageQueueLength,
-    maxWaitMs: limits.imageQueueTimeoutMs,
+    maxWaitMs: limits.queueTimeoutMs,
+    name: 'image requests',
   });
   const app = new Hono<AppEnv>();
 
@@ -224,19 +243,17 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
       // The body limit depends on the operation; an unknown one gets the smallest.
       const candidate = operationOf(c.req.header('x-amz-target'));
       const maxSize = bodyLimitFor(candidate ?? '');
-      return bodyLimit({
-        maxSize,
-        onError: () => {
-          const limit = `the request body exceeds the server limit of ${maxSize} bytes for ${candidate ?? 'this request'}`;
-          // For image operations the cause is the image: the SDK knows ImageTooLargeException.
-          if (candidate && imageOperations.has(candidate)) {
-            throw new ImageTooLargeException(
-              `Image size is too large: ${limit} (Image.Bytes may be at most 5 MiB before base64)`,
-            );
-          }
-          throw new SerializationException(`Request too large: ${limit}`);
-        },
-      })(c, next);
+      // Slots are taken before the body is read: waiting requests hold no body in memory.
+      const held: (() => void)[] = [];
+      c.set('slots', held);
+      try {
+        held.push(await requestSlots.acquire());
+        if (candidate && imageOperations.has(candidate)) held.push(await imageSlots.acquire());
+        return await readBody(maxSize, candidate)(c, next);
+      } finally {
+        // Slots the handler did not hand over to running work are freed with the response.
+        for (const release of held.splice(0)) release();
+      }
     },
     async (c) => {
       const body = new Uint8Array(await c.req.arrayBuffer());
@@ -274,11 +291,20 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
 
       const input = parseJsonObject(body);
       const service = await resolveService(accountId);
-      const run = () => service.execute(operation, input);
-      const output = await withTimeout(
-        imageOperations.has(operation) ? admission.run(run) : run(),
-        limits.requestTimeoutMs,
-      );
+      // The work owns the slots from here: they are freed when it ends, not when a timeout
+      // answers the client, so abandoned work still counts against the limits.
+      const slots = c.get('slots')?.splice(0) ?? [];
+      const freeSlots = () => {
+        for (const release of slots) release();
+      };
+      let work: Promise<unknown>;
+      try {
+        work = service.execute(operation, input);
+      } catch (error) {
+        work = Promise.reject(error);
+      }
+      work.then(freeSlots, freeSlots);
+      const output = await withTimeout(work, limits.requestTimeoutMs);
       return c.body(JSON.stringify(output ?? {}), 200, { 'Content-Type': AWS_JSON_CONTENT_TYPE });
     },
   );
@@ -297,6 +323,23 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
 }
 
 /** The operation an `X-Amz-Target` names, if it is one of ours. */
+/** Hono's body limit with the AWS errors: `ImageTooLargeException` for image operations. */
+function readBody(maxSize: number, operation: OperationName | undefined) {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      const limit = `the request body exceeds the server limit of ${maxSize} bytes for ${operation ?? 'this request'}`;
+      // For image operations the cause is the image: the SDK knows ImageTooLargeException.
+      if (operation && imageOperations.has(operation)) {
+        throw new ImageTooLargeException(
+          `Image size is too large: ${limit} (Image.Bytes may be at most 5 MiB before base64)`,
+        );
+      }
+      throw new SerializationException(`Request too large: ${limit}`);
+    },
+  });
+}
+
 function operationOf(target: string | undefined): OperationName | undefined {
   const name = target?.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
   return knownOperations.has(name) ? (name as OperationName) : undefined;

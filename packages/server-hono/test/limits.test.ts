@@ -102,6 +102,49 @@ describe('server limits', () => {
     expect((await next).status).toBe(200);
   });
 
+  it('bounds all requests in flight, and does not read the body of a waiting one', async () => {
+    const { service, releaseAll } = gatedService();
+    const app = createApp({
+      service,
+      auth: { mode: 'none' },
+      limits: { maxConcurrentRequests: 1, requestQueueLength: 1 },
+    });
+    const running = call(app, 'DetectFaces', image);
+    await tick();
+    // A streamed body: count what the server pulls while the request waits for a slot.
+    let pulled = 0;
+    const chunks = ['{"Collection', 'Id":"c1"}'];
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          const chunk = chunks.shift();
+          if (chunk === undefined) controller.close();
+          else {
+            pulled += chunk.length;
+            controller.enqueue(new TextEncoder().encode(chunk));
+          }
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const waiting = app.request('/', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'RekognitionService.CreateCollection',
+      },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    await tick();
+    expect(pulled).toBe(0);
+    await expectAwsError(await call(app, 'ListCollections'), 500, 'ThrottlingException');
+    releaseAll();
+    expect((await running).status).toBe(200);
+    expect((await waiting).status).toBe(200);
+    expect(pulled).toBe('{"CollectionId":"c1"}'.length);
+  });
+
   it.each([
     ['CreateCollection', defaultServerLimits.maxRequestBytes, 'SerializationException'],
     ['IndexFaces', defaultServerLimits.maxImageRequestBytes, 'ImageTooLargeException'],
