@@ -356,6 +356,23 @@ describe('accounts through the real AWS SDK (two key pairs, real HTTP)', () => {
     ).toEqual({});
   });
 
+  it('lets the SDK correct a skewed client clock from the Date header and retry', async () => {
+    const skewed = new RekognitionClient({
+      endpoint: server.url,
+      region: 'eu-west-1',
+      credentials: ALICE,
+      systemClockOffset: -20 * 60_000,
+      maxAttempts: 2,
+    });
+    try {
+      const listed = await skewed.send(new ListCollectionsCommand({}));
+      expect(listed.$metadata.attempts).toBe(2);
+      expect(skewed.config.systemClockOffset).toBeGreaterThan(-60_000);
+    } finally {
+      skewed.destroy();
+    }
+  });
+
   it('surfaces auth failures as named service exceptions in the SDK', async () => {
     const stranger = client({ accessKeyId: 'AKIASTRANGER', secretAccessKey: 'x' });
     const forger = client({ accessKeyId: ALICE.accessKeyId, secretAccessKey: 'forged' });
