@@ -186,6 +186,26 @@ describe.skipIf(!modelsBuilt)(
       expect(Object.keys(d)).not.toContain('AgeRange');
     });
 
+    it('onnxruntime-web gives the same attributes as onnxruntime-node', async () => {
+      const web = await createNodeFaceAnalyzer({ faceModelVersion: '1.0', runtime: 'web' });
+      try {
+        const node = photo(1);
+        const analysis = await web.analyze(sample(1), { attributes: ['ALL'], embedLargest: 0 });
+        const got = analysis.faces.map((f) => f.detail);
+        expect(got).toHaveLength(node.length);
+        got.forEach((d, i) => {
+          expect(d.AgeRange).toEqual(node[i].AgeRange);
+          expect(d.Gender?.Value).toBe(node[i].Gender?.Value);
+          expect(d.Gender?.Confidence).toBeCloseTo(node[i].Gender?.Confidence ?? -1, 1);
+          expect(d.Emotions?.map((e) => e.Type)).toEqual(node[i].Emotions?.map((e) => e.Type));
+          expect(d.EyesOpen?.Confidence).toBeCloseTo(node[i].EyesOpen?.Confidence ?? -1, 1);
+          expect(d.Smile?.Value).toBe(node[i].Smile?.Value);
+        });
+      } finally {
+        await web.close();
+      }
+    }, 60_000);
+
     it('every FaceDetail of every photo is valid against the API model', () => {
       for (const [n, list] of details) {
         for (const d of list) {
