@@ -243,6 +243,20 @@ describe.skipIf(!modelsBuilt || !datasetsPresent)(
       expect(oldMan.AgeRange?.Low).toBeGreaterThanOrEqual(50);
     });
 
+    const upsideDown = join(
+      datasetsDir,
+      'widerface-val-subset/data/WIDER_val/images/20--Family_Group/20_Family_Group_Family_Group_20_90.jpg',
+    );
+    it.skipIf(!existsSync(upsideDown))(
+      'a toddler in a photo taken upside down (found by the turned search) is a small child',
+      async () => {
+        const faces = await detailsOf(new Uint8Array(readFileSync(upsideDown)));
+        const toddler = faceAt(faces, 0.47, 0.78);
+        expect(Math.abs(toddler.Pose?.Roll ?? 0)).toBeGreaterThan(150);
+        expect(toddler.AgeRange?.High).toBeLessThanOrEqual(10);
+      },
+    );
+
     it('men are Male; a grimace is not a smile', async () => {
       const three = (await photo('2008_002506.jpg')).filter(confident);
       expect(three).toHaveLength(3);

@@ -163,6 +163,12 @@ export { iou, nms } from './pipeline/nms.js';
 export { estimatePose, type HeadPose } from './pipeline/pose.js';
 export { type FaceQuality, measureQuality, type QualityOptions } from './pipeline/quality.js';
 export {
+  type QuarterTurns,
+  rotateQuarterTurns,
+  unturnPoint,
+  unturnRoll,
+} from './pipeline/quarter-turns.js';
+export {
   REKOGNITION_LANDMARKS,
   toRekognitionLandmarks,
 } from './pipeline/rekognition-landmarks.js';

@@ -35,6 +35,12 @@ import {
 } from '../pipeline/landmarks.js';
 import { estimatePose } from '../pipeline/pose.js';
 import { measureQuality } from '../pipeline/quality.js';
+import {
+  type QuarterTurns,
+  rotateQuarterTurns,
+  unturnPoint,
+  unturnRoll,
+} from '../pipeline/quarter-turns.js';
 import { toRekognitionLandmarks } from '../pipeline/rekognition-landmarks.js';
 import { type ResizeFilter, resizeRegion } from '../pipeline/resize.js';
 import { inputSize, neutralFill, toTensor } from '../pipeline/to-tensor.js';
@@ -121,6 +127,13 @@ export interface FaceDetectionOptions {
   verifyIou: number;
   /** Side of the verifier's crop as a multiple of the face's longer side; default 2. */
   verifyCropScale: number;
+  /**
+   * When no upright face is found, the image is searched again turned by 90°, 270° and 180°
+   * (photos taken sideways or upside down whose file has no EXIF orientation), keeping faces at
+   * least this likely in the turn whose most likely face is most likely; boxes, landmarks and
+   * `Pose.Roll` are reported in the image as given. 1 disables; default 0.97.
+   */
+  turnedScoreThreshold: number;
 }
 
 export const defaultFaceDetectionOptions: Readonly<FaceDetectionOptions> = {
@@ -138,6 +151,7 @@ export const defaultFaceDetectionOptions: Readonly<FaceDetectionOptions> = {
   verifyBelow: 1,
   verifyIou: 0.3,
   verifyCropScale: 2,
+  turnedScoreThreshold: 0.97,
 };
 
 export interface OnnxFaceAnalyzerOptions {
@@ -385,14 +399,32 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
     similarity: options.similarity,
 
     async analyze(bytes: Uint8Array, analyzeOptions: AnalyzeOptions): Promise<ImageAnalysis> {
-      const image = await decoder.decode(bytes, options.decodeLimits);
+      const original = await decoder.decode(bytes, options.decodeLimits);
       const s = await getSessions();
       const area = (b: FaceBox) => (b.x2 - b.x1) * (b.y2 - b.y1);
-      let found = await detect(s.detector, image);
-      if (s.verifier) {
-        const verifier = s.verifier;
-        const kept = await Promise.all(found.map((b) => verify(verifier, image, b)));
-        found = found.filter((_, i) => kept[i]);
+      const findFaces = async (image: RgbImage, minScore: number) => {
+        let found = (await detect(s.detector, image)).filter((b) => b.score >= minScore);
+        if (s.verifier) {
+          const verifier = s.verifier;
+          const kept = await Promise.all(found.map((b) => verify(verifier, image, b)));
+          found = found.filter((_, i) => kept[i]);
+        }
+        return found;
+      };
+      // `image` is the frame faces were found in: the original, or the original turned.
+      let image: RgbImage = original;
+      let turns: QuarterTurns = 0;
+      let found = await findFaces(original, 0);
+      if (found.length === 0 && detection.turnedScoreThreshold < 1) {
+        // The turn whose most likely face is most likely: one turn shows the faces upright, and
+        // the others at most texture that resembles a face.
+        let best = 0;
+        for (const t of [1, 3, 2] as const) {
+          const turned = rotateQuarterTurns(original, t);
+          const faces = await findFaces(turned, detection.turnedScoreThreshold);
+          const top = Math.max(0, ...faces.map((f) => f.score));
+          if (top > best) [best, image, turns, found] = [top, turned, t, faces];
+        }
       }
       const boxes = found
         .sort((a, b) => area(b) - area(a) || b.score - a.score)
@@ -404,17 +436,19 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
       const embeddings = await Promise.all(
         points.slice(0, embedCount).map((p) => embed(s.embedder, image, p)),
       );
-      // Attribute models run only for the attributes asked for (none for DEFAULT).
+      // Attribute models run only for the attributes asked for (none for DEFAULT), in the frame
+      // the faces were found in: every attribute is the same whichever way the photo is turned.
       const attributes: FaceAttributes[] =
         request.attributes.size === 0
           ? []
           : await Promise.all(
               boxes.map((b, i) => estimator.describe(image, b, points[i], request)),
             );
-      const { width, height } = image;
-      const faces = boxes.map((box, i): AnalyzedFace => {
+      const { width, height } = original;
+      const faces = boxes.map((turnedBox, i): AnalyzedFace => {
         const pose = estimatePose(points[i]);
-        const quality = measureQuality(image, box);
+        const quality = measureQuality(image, turnedBox);
+        const box = unturnBox(turnedBox, turns, width, height);
         const detail: FaceDetail = {
           BoundingBox: {
             Width: (box.x2 - box.x1) / width,
@@ -422,14 +456,19 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
             Left: box.x1 / width,
             Top: box.y1 / height,
           },
-          Landmarks: toRekognitionLandmarks(points[i], width, height, landmarkSet),
-          Pose: { Roll: pose.roll, Yaw: pose.yaw, Pitch: pose.pitch },
+          Landmarks: toRekognitionLandmarks(
+            unturnPoints(points[i], turns, width, height),
+            width,
+            height,
+            landmarkSet,
+          ),
+          Pose: { Roll: unturnRoll(pose.roll, turns), Yaw: pose.yaw, Pitch: pose.pitch },
           Quality: { Brightness: quality.brightness, Sharpness: quality.sharpness },
           Confidence: Math.min(100, box.score * 100),
         };
         const face: AnalyzedFace = {
           detail: attributes[i] ? withAttributes(detail, attributes[i]) : detail,
-          heightPx: box.y2 - box.y1,
+          heightPx: turnedBox.y2 - turnedBox.y1,
         };
         if (i < embedCount) face.embedding = embeddings[i];
         return face;
@@ -460,6 +499,37 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
       }
     },
   };
+}
+
+/** A box found in the image turned by `turns`, in the original `width` × `height` image. */
+function unturnBox(box: FaceBox, turns: QuarterTurns, width: number, height: number): FaceBox {
+  if (turns === 0) return box;
+  const [ax, ay] = unturnPoint(box.x1, box.y1, turns, width, height);
+  const [bx, by] = unturnPoint(box.x2, box.y2, turns, width, height);
+  return {
+    ...box,
+    x1: Math.min(ax, bx),
+    y1: Math.min(ay, by),
+    x2: Math.max(ax, bx),
+    y2: Math.max(ay, by),
+  };
+}
+
+/** Interleaved x, y points found in the image turned by `turns`, in the original image. */
+function unturnPoints(
+  points: Float32Array,
+  turns: QuarterTurns,
+  width: number,
+  height: number,
+): Float32Array {
+  if (turns === 0) return points;
+  const out = new Float32Array(points.length);
+  for (let k = 0; k < points.length; k += 2) {
+    const [x, y] = unturnPoint(points[k], points[k + 1], turns, width, height);
+    out[k] = x;
+    out[k + 1] = y;
+  }
+  return out;
 }
 
 function checkTask(source: ModelSource, task: ModelManifestEntry['task']): void {
