@@ -651,6 +651,77 @@ heading('Gender: deepface photos, 13 identities labelled by us (5 women, 8 men)'
   });
 }
 
+// ---- 5c. attributes: eye direction --------------------------------------------------------
+
+/**
+ * Faces of the face-api sample photos that look into the camera (labelled by us by looking; the
+ * others look down or away): for them the gaze relative to the head is minus the head's yaw,
+ * and the gaze pitch about 0. `[photo, x, y]`: the face's box centre as fractions of the image.
+ */
+const LOOKING_INTO_CAMERA: [number, number, number][] = [
+  [1, 0.82, 0.25],
+  [1, 0.26, 0.37],
+  [3, 0.62, 0.26],
+  [3, 0.83, 0.32],
+  [3, 0.36, 0.34],
+  [4, 0.39, 0.13],
+  [4, 0.18, 0.22],
+  [5, 0.24, 0.73],
+  [5, 0.78, 0.38],
+  [5, 0.36, 0.39],
+  [5, 0.62, 0.23],
+  [5, 0.45, 0.16],
+  [6, 0.83, 0.27],
+  [6, 0.19, 0.4],
+  [6, 0.4, 0.31],
+  [6, 0.66, 0.29],
+];
+heading('EyeDirection: 16 faces looking into the camera (face-api sample photos, labelled by us)');
+{
+  const gaze: number[] = [];
+  const head: number[] = [];
+  const pitch: number[] = [];
+  for (const n of unique(LOOKING_INTO_CAMERA.map(([p]) => p))) {
+    const path = join(root, `misc/npm-vladmandic-face-api/sample${n}.jpg`);
+    const image = await readImageForApi(path);
+    const result = await analyzer.analyze(image.bytes, {
+      attributes: ['EYE_DIRECTION'],
+      embedLargest: 0,
+    });
+    for (const [, x, y] of LOOKING_INTO_CAMERA.filter(([p]) => p === n)) {
+      const d = result.faces
+        .map((f) => f.detail)
+        .find((f) => {
+          const b = f.BoundingBox ?? {};
+          const cx = (b.Left ?? 0) + (b.Width ?? 0) / 2;
+          const cy = (b.Top ?? 0) + (b.Height ?? 0) / 2;
+          return Math.hypot(cx - x, cy - y) < 0.06;
+        });
+      if (!d?.EyeDirection) {
+        console.log(`  sample${n} (${x}, ${y}): no face or no eye direction`);
+        continue;
+      }
+      gaze.push(d.EyeDirection.Yaw ?? 0);
+      head.push(-(d.Pose?.Yaw ?? 0));
+      pitch.push(d.EyeDirection.Pitch ?? 0);
+    }
+  }
+  const mean = (v: number[]) => v.reduce((sum, x) => sum + x, 0) / v.length;
+  const [mg, mh] = [mean(gaze), mean(head)];
+  const cov = mean(gaze.map((g, i) => (g - mg) * (head[i] - mh)));
+  const corr =
+    cov / Math.sqrt(mean(gaze.map((g) => (g - mg) ** 2)) * mean(head.map((h) => (h - mh) ** 2)));
+  const mae = mean(gaze.map((g, i) => Math.abs(g - head[i])));
+  console.log(
+    `  ${gaze.length} faces: gaze yaw vs −head yaw correlation ${num(corr, 2)}, mean error ${num(mae, 1)}° (always 0: ${num(mean(head.map(Math.abs)), 1)}°); pitch mean ${num(mean(pitch), 1)}°, mean |pitch| ${num(mean(pitch.map(Math.abs)), 1)}°`,
+  );
+  targets.push({
+    name: 'eye direction: yaw error < half of guessing 0 (faces looking into the camera)',
+    pass: mae < mean(head.map(Math.abs)) / 2,
+    value: `${num(mae, 1)}°`,
+  });
+}
+
 // ---- 6. detection variants ----------------------------------------------------------------
 
 if (args.variants) {

@@ -329,6 +329,13 @@ function insidePolygon(x: number, y: number, polygon: readonly [number, number][
  * faces looking into the camera in the face-api sample photos). Both eyes are averaged, weighted
  * by their iris contrast.
  *
+ * The dark centroid also lies nearer the eye's centre than the iris does (lashes and corners
+ * are dark too), so yaw is multiplied by `yawGain` (default 1.9). Measured on the 16 faces
+ * looking into the camera in the face-api sample photos (their gaze relative to the head is
+ * minus the head's yaw): correlation 0.90 with −Pose.Yaw; the gain, fitted through the origin,
+ * gives a leave-one-out mean error of 12° (17° without it, 26° for always 0). `pnpm
+ * bench:accuracy` prints these numbers.
+ *
  * A rough estimate: it has no iris model, is fooled by glasses, reflections and make-up, and
  * loses meaning when the head is turned far. `confidence` (0–100) is the iris contrast
  * (×200, capped) scaled by eye size (full at 16 px between the corners, as for EyesOpen).
@@ -337,6 +344,7 @@ export function eyeDirection(
   image: RgbImage,
   points: ArrayLike<number>,
   pitchOffset = 12,
+  yawGain = 1.9,
 ): { yaw: number; pitch: number; confidence: number } | undefined {
   const eyes: { yaw: number; pitch: number; w: number }[] = [];
   for (const first of [36, 42] as const) {
@@ -359,7 +367,7 @@ export function eyeDirection(
   if (eyes.length === 0 || total <= 0) return undefined;
   const contrast = total / eyes.length;
   return {
-    yaw: eyes.reduce((s, e) => s + e.yaw * e.w, 0) / total,
+    yaw: clamp((yawGain * eyes.reduce((s, e) => s + e.yaw * e.w, 0)) / total, -90, 90),
     pitch: clamp(eyes.reduce((s, e) => s + e.pitch * e.w, 0) / total - pitchOffset, -90, 90),
     confidence: 100 * Math.min(1, contrast * 2) * clamp(eyeWidth(points) / 16, 0, 1),
   };
