@@ -175,18 +175,19 @@ export function createAttributeEstimator(options: AttributeEstimatorOptions): At
     (image: RgbImage, region: Region) => (w: number, h: number, fill: [number, number, number]) =>
       resizeRegion(image, region, w, h, { fill, filter: 'area' });
 
+  const supported = (request: AttributeRequest) =>
+    new Set(
+      [...request.attributes].filter((a) => {
+        const key = ATTRIBUTE_MODEL[a];
+        return key === undefined || models[key] !== undefined;
+      }),
+    );
+
   return {
-    supported(request) {
-      return new Set(
-        [...request.attributes].filter((a) => {
-          const key = ATTRIBUTE_MODEL[a];
-          return key === undefined || models[key] !== undefined;
-        }),
-      );
-    },
+    supported,
 
     async describe(image, box, points, request) {
-      const want = this.supported(request);
+      const want = supported(request);
       const [ageGender, expression, eyes] = await Promise.all([
         want.has('AGE_RANGE') || want.has('GENDER')
           ? run('ageGender', faceCrop(image, box)).then(({ entry, outputs }) => ({
