@@ -15,6 +15,7 @@ import { attributeModels, createNodeFaceAnalyzer, faceModels } from '@facekit/pi
 import { createMemoryFaceStore } from '@facekit/storage-memory';
 import { Transformer } from '@napi-rs/image';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sdkFrontendAuth } from './harnesses.js';
 
 /**
  * FaceDetail attributes from the real models on real photos whose answer is not in doubt (each
@@ -285,7 +286,12 @@ describe.skipIf(!modelsBuilt)(
       const { serve } = await import('@facekit/server-hono/node');
       const store = createMemoryFaceStore();
       const service = new FaceService({ store, analyzers: [getAnalyzer()] });
-      const server = await serve({ service, port: 0, hostname: '127.0.0.1' });
+      const server = await serve({
+        service,
+        port: 0,
+        hostname: '127.0.0.1',
+        auth: sdkFrontendAuth('000000000000'),
+      });
       const frontend = createSdkFrontend({ endpoint: server.url, region: 'us-east-1' });
       call = async (operation, input) => {
         const output = await frontend.call(operation, input);
