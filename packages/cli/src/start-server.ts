@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type FaceAnalyzer, FaceService, type FaceStore } from '@facekit/core';
 import type { FaceModelVersion } from '@facekit/pipeline-node';
-import { serve } from '@facekit/server-hono/node';
+import type { ListeningServer } from '@facekit/server-hono/node';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
 import { createSqliteFaceStore } from '@facekit/storage-sqlite';
 import type { CliIo } from './cli-io.js';
@@ -36,7 +36,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
   }
 
   const analyzers: (FaceAnalyzer & { close(): Promise<void> })[] = [];
-  let server: Awaited<ReturnType<typeof serve>>;
+  let server: ListeningServer;
   try {
     if (config.faceModel !== 'none') {
       // Loaded lazily so that `--face-model none` never touches onnxruntime or the models.
@@ -65,6 +65,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
       analyzers,
       ...(config.faceModel === 'none' ? {} : { faceModelVersion: config.faceModel }),
     });
+    const { serve } = await importServe();
     server = await serve({ service, logger, port: config.port, hostname: config.host });
   } catch (error) {
     await Promise.all(analyzers.map((a) => a.close()));
@@ -93,4 +94,11 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
       return closing;
     },
   };
+}
+
+/** The HTTP entry point of the runtime we run on: `Bun.serve`, `Deno.serve` or Node's `http`. */
+function importServe() {
+  if ('Bun' in globalThis) return import('@facekit/server-hono/bun');
+  if ('Deno' in globalThis) return import('@facekit/server-hono/deno');
+  return import('@facekit/server-hono/node');
 }
