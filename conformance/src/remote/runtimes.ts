@@ -23,7 +23,7 @@ export function runtimeMissing(runtime: Runtime): string | undefined {
 export function runtimeVersion(runtime: Runtime): string {
   if (runtime === 'node') return `node ${process.versions.node}`;
   const out = spawnSync(runtime, ['--version'], { encoding: 'utf8' }).stdout.trim();
-  return runtime === 'deno' ? (out.split('\n')[0] ?? out) : `bun ${out}`;
+  return runtime === 'deno' ? (/^deno \S+/.exec(out)?.[0] ?? out) : `bun ${out}`;
 }
 
 export interface StartOptions {
