@@ -62,8 +62,13 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
   const next = random(plan.seed ?? 1);
   let indexed = 0;
   const pick = (): [LoadOperation, unknown] => {
-    let r = next() * total;
-    const operation = operations.find((op) => (r -= plan.mix[op]) < 0) ?? operations[0];
+    const r = next() * total;
+    let cumulative = 0;
+    const operation =
+      operations.find((op) => {
+        cumulative += plan.mix[op];
+        return r < cumulative;
+      }) ?? operations[0];
     const image = plan.images[Math.floor(next() * plan.images.length)];
     const faceId = plan.faceIds[Math.floor(next() * plan.faceIds.length)];
     const collection = { CollectionId: plan.collectionId };

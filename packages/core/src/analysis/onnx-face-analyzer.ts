@@ -24,6 +24,7 @@ import {
   shouldRunTiles,
   type TilingOptions,
 } from '../pipeline/detection.js';
+import { resolveAttributes } from '../pipeline/face-attributes.js';
 import { extractFaceChip } from '../pipeline/face-chip.js';
 import { defaultFuseOptions, fuseDetections } from '../pipeline/fuse-detections.js';
 import {
@@ -45,6 +46,13 @@ import { type ResizeFilter, resizeRegion } from '../pipeline/resize.js';
 import { inputSize, neutralFill, toTensor } from '../pipeline/to-tensor.js';
 import type { SimilarityScale } from '../service/similarity-scale.js';
 import { l2Normalize } from '../vector/vector-math.js';
+import {
+  type AttributeEstimator,
+  type AttributeEstimatorOptions,
+  createAttributeEstimator,
+  type FaceAttributes,
+  withAttributes,
+} from './attribute-estimator.js';
 import type { AnalyzedFace, AnalyzeOptions, FaceAnalyzer, ImageAnalysis } from './face-analyzer.js';
 
 /** A model's manifest entry and its ONNX bytes (checked against the entry's sha256 before use). */
@@ -177,10 +185,25 @@ export interface OnnxFaceAnalyzerOptions {
   decodeLimits?: DecodeLimits;
   /** Passed to `backend.loadModel` for every model (see {@link ModelSource.sessionOptions}). */
   sessionOptions?: SessionOptions;
+  /**
+   * Attribute models (age, gender, expression, eye state) and their settings. Without them only
+   * the attributes computed from landmarks are returned (MouthOpen, FaceOccluded, EyeDirection).
+   * Each model's session is created the first time a request asks for an attribute it computes,
+   * or by `load()` with `load: 'startup'`.
+   */
+  attributes?: Omit<AttributeEstimatorOptions, 'backend' | 'sessionOptions'> & {
+    /** `lazy` (default): on first use; `startup`: in {@link OnnxFaceAnalyzer.load}. */
+    load?: 'lazy' | 'startup';
+  };
 }
 
 /** A {@link FaceAnalyzer} that also frees its inference sessions. */
 export interface OnnxFaceAnalyzer extends FaceAnalyzer {
+  /**
+   * Creates the detection, landmark and embedding sessions now, and the attribute models' with
+   * `attributes.load: 'startup'`; otherwise they are created on first use.
+   */
+  load(): Promise<void>;
   /** Releases the sessions; a later `analyze` loads them again. */
   close(): Promise<void>;
 }
@@ -227,6 +250,12 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
   const verifierInput = models.verifier?.entry.input;
   const verifierSize = verifierInput ? inputSize(verifierInput) : undefined;
   const verifierNames = models.verifier ? verifierOutputs(models.verifier.entry) : undefined;
+  const estimator: AttributeEstimator = createAttributeEstimator({
+    models: {},
+    ...options.attributes,
+    backend,
+    sessionOptions: options.sessionOptions,
+  });
 
   let sessions: Promise<Sessions> | undefined;
   const getSessions = (): Promise<Sessions> => {
@@ -401,11 +430,20 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
         .sort((a, b) => area(b) - area(a) || b.score - a.score)
         .slice(0, detection.maxFaces);
       const landmarkSet = analyzeOptions.attributes.includes('ALL') ? 'all' : 'default';
+      const request = resolveAttributes(analyzeOptions.attributes);
       const points = await Promise.all(boxes.map((b) => locateLandmarks(s.landmarks, image, b)));
       const embedCount = Math.max(0, Math.min(boxes.length, analyzeOptions.embedLargest));
       const embeddings = await Promise.all(
         points.slice(0, embedCount).map((p) => embed(s.embedder, image, p)),
       );
+      // Attribute models run only for the attributes asked for (none for DEFAULT), in the frame
+      // the faces were found in: every attribute is the same whichever way the photo is turned.
+      const attributes: FaceAttributes[] =
+        request.attributes.size === 0
+          ? []
+          : await Promise.all(
+              boxes.map((b, i) => estimator.describe(image, b, points[i], request)),
+            );
       const { width, height } = original;
       const faces = boxes.map((turnedBox, i): AnalyzedFace => {
         const pose = estimatePose(points[i]);
@@ -428,14 +466,25 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
           Quality: { Brightness: quality.brightness, Sharpness: quality.sharpness },
           Confidence: Math.min(100, box.score * 100),
         };
-        const face: AnalyzedFace = { detail, heightPx: turnedBox.y2 - turnedBox.y1 };
+        const face: AnalyzedFace = {
+          detail: attributes[i] ? withAttributes(detail, attributes[i]) : detail,
+          heightPx: turnedBox.y2 - turnedBox.y1,
+        };
         if (i < embedCount) face.embedding = embeddings[i];
         return face;
       });
       return { width, height, faces };
     },
 
+    async load(): Promise<void> {
+      await Promise.all([
+        getSessions(),
+        options.attributes?.load === 'startup' ? estimator.load() : undefined,
+      ]);
+    },
+
     async close(): Promise<void> {
+      await estimator.close();
       const pending = sessions;
       sessions = undefined;
       if (!pending) return;
