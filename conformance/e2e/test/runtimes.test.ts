@@ -77,6 +77,8 @@ for (const runtime of RUNTIMES) {
       });
       return started;
     };
+    // Started here, with a start-up allowance, rather than in the scenarios' 10 s beforeEach.
+    beforeAll(() => server(), 90_000);
     describeApiScenarios(`AWS SDK → ${runtime} child process`, async () =>
       childServerHarness(await server()),
     );
