@@ -1,5 +1,10 @@
 import type { ApiHarness } from '@facekit/conformance/api';
 import { createSdkFrontend, createServiceFrontend } from '@facekit/conformance/api';
+import {
+  type ChildServer,
+  createRemoteFaceStore,
+  resetRemoteStore,
+} from '@facekit/conformance/remote';
 import { FaceService, type FaceStore } from '@facekit/core';
 
 /** SigV4 with the key pair `createSdkFrontend` signs with, acting for `accountId`. */
@@ -53,6 +58,25 @@ export async function sdkServerHarness(
       await server.close();
       await store.close();
       cleanup();
+    },
+  };
+}
+
+/**
+ * The real SDK against a server running in a child process on another runtime
+ * (conformance/e2e/server/test-server.ts): `store` reaches the server's memory store through its
+ * test-only store routes, and every scenario starts from a fresh, empty store.
+ */
+export async function childServerHarness(server: ChildServer): Promise<ApiHarness> {
+  await resetRemoteStore(server.url);
+  const frontend = createSdkFrontend({ endpoint: server.url, region: 'us-west-2' });
+  return {
+    frontend,
+    store: createRemoteFaceStore(server.url),
+    region: 'us-west-2',
+    accountId: '210987654321',
+    async close() {
+      frontend.client.destroy();
     },
   };
 }

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { type FaceAnalyzer, FaceService, type FaceStore } from '@facekit/core';
 import type { FaceModelVersion } from '@facekit/pipeline-node';
 import { type AuthOptions, createAccountServices } from '@facekit/server-hono';
-import { serve } from '@facekit/server-hono/node';
+import type { ListeningServer } from '@facekit/server-hono/node';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
 import { createSqliteFaceStore } from '@facekit/storage-sqlite';
 import { isLoopbackHost, loadAccessKeys } from './access-keys.js';
@@ -68,7 +68,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
       }),
     close: (service) => service.store.close(),
   });
-  let server: Awaited<ReturnType<typeof serve>>;
+  let server: ListeningServer;
   try {
     if (config.faceModel !== 'none') {
       // Loaded lazily so that `--face-model none` never touches onnxruntime or the models.
@@ -93,6 +93,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
     // The default account opens now, so a broken data dir fails the start, not the first request.
     // After the analyzers: a FaceService takes the analyzers it is given at construction.
     await services.resolve(config.accountId);
+    const { serve } = await importServe();
     server = await serve({
       service: services.resolve,
       auth,
@@ -171,4 +172,11 @@ function decideAuth(config: ServeConfig, io: CliIo): AuthOptions {
     `facekit: WARNING: authentication is OFF: every request is accepted, unsigned or not, and acts for account ${config.accountId}.${loopback ? ' Only this machine can connect (loopback).' : ` Anyone who can reach ${config.host} can read and delete every face.`} Configure access keys (--credentials-file) to turn it on.\n`,
   );
   return { mode: 'none', accountId: config.accountId };
+}
+
+/** The HTTP entry point of the runtime we run on: `Bun.serve`, `Deno.serve` or Node's `http`. */
+function importServe() {
+  if ('Bun' in globalThis) return import('@facekit/server-hono/bun');
+  if ('Deno' in globalThis) return import('@facekit/server-hono/deno');
+  return import('@facekit/server-hono/node');
 }

@@ -1,45 +1,19 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { serve as honoServe } from '@hono/node-server';
-import { type CreateAppOptions, createApp } from './create-app.js';
+import {
+  appOf,
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_HOSTNAME,
+  DEFAULT_PORT,
+  type ListeningServer,
+  type ServeOptions,
+  urlHost,
+} from './serve-options.js';
 
-/** Anything with a WinterCG `fetch` handler, such as a Hono app. */
-export interface FetchApp {
-  fetch(request: Request, env?: unknown): Response | Promise<Response>;
-}
+export type { FetchApp, ListeningServer, ListenOptions, ServeOptions } from './serve-options.js';
 
-export interface ListenOptions {
-  /** TCP port; `0` picks a free one (read it back from {@link NodeServer.port}). Default 8080. */
-  port?: number;
-  /** Interface to bind. Default `127.0.0.1`; use `0.0.0.0` to accept remote clients. */
-  hostname?: string;
-  /**
-   * How long {@link NodeServer.close} waits for in-flight requests before cutting their
-   * connections, in milliseconds. Default 10 000.
-   */
-  closeTimeoutMs?: number;
-  /**
-   * Longest time to receive a whole request (headers and body), in milliseconds, against slow or
-   * stalled uploads (Node's `server.requestTimeout`). Default 120 000: a 14 MiB CompareFaces
-   * body at 1 Mbit/s.
-   */
-  requestTimeoutMs?: number;
-  /** Longest time to receive the request headers, in milliseconds. Default 30 000. */
-  headersTimeoutMs?: number;
-}
-
-/** Serve a ready app, or build one from {@link CreateAppOptions} (service, auth, logger, limits). */
-export type ServeOptions = ListenOptions &
-  ({ app: FetchApp; service?: never } | (CreateAppOptions & { app?: never }));
-
-/** A listening server. */
-export interface NodeServer {
-  /** Base URL to pass as the SDK's `endpoint` / the CLI's `--endpoint-url`, without a trailing slash. */
-  readonly url: string;
-  /** The real port, also when listening on port 0. */
-  readonly port: number;
-  /** The bound address as reported by the socket, e.g. `127.0.0.1` or `::`. */
-  readonly address: string;
+/** A listening Node server. */
+export interface NodeServer extends ListeningServer {
   readonly server: Server;
   /**
    * Stops accepting connections, closes idle keep-alive ones, lets in-flight requests finish
@@ -53,16 +27,16 @@ export interface NodeServer {
  * Resolves once listening; rejects if the port cannot be bound (e.g. `EADDRINUSE`).
  */
 export function serve(options: ServeOptions): Promise<NodeServer> {
-  const app = options.app ?? createApp(options);
-  const closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
+  const app = appOf(options);
+  const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
 
   return new Promise((resolve, reject) => {
     let closing: Promise<void> | undefined;
     const server = honoServe(
       {
         fetch: app.fetch,
-        port: options.port ?? 8080,
-        hostname: options.hostname ?? '127.0.0.1',
+        port: options.port ?? DEFAULT_PORT,
+        hostname: options.hostname ?? DEFAULT_HOSTNAME,
         serverOptions: {
           requestTimeout: options.requestTimeoutMs ?? 120_000,
           headersTimeout: options.headersTimeoutMs ?? 30_000,
@@ -71,7 +45,7 @@ export function serve(options: ServeOptions): Promise<NodeServer> {
       (info) => {
         server.off('error', reject);
         resolve({
-          url: `http://${urlHost(info)}:${info.port}`,
+          url: `http://${urlHost(info.address)}:${info.port}`,
           port: info.port,
           address: info.address,
           server,
@@ -105,11 +79,4 @@ function closeGracefully(server: Server, timeoutMs: number): Promise<void> {
     });
     server.closeIdleConnections();
   });
-}
-
-function urlHost({ address, family }: AddressInfo): string {
-  // A wildcard address is not something a client can connect to; loopback reaches it.
-  if (address === '0.0.0.0') return '127.0.0.1';
-  if (address === '::') return '[::1]';
-  return family === 'IPv6' || address.includes(':') ? `[${address}]` : address;
 }

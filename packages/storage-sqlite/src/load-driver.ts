@@ -37,7 +37,7 @@ async function importDriver(): Promise<DatabaseConstructor> {
     return module.default;
   } catch (cause) {
     throw new InternalServerError(
-      `@facekit/storage-sqlite could not load the better-sqlite3 driver (${errorMessage(cause)}). ${INSTALL_HINT}`,
+      `@facekit/storage-sqlite could not load the better-sqlite3 driver (${errorMessage(cause)}). ${runtimeHint() || INSTALL_HINT}`,
       { cause },
     );
   }
@@ -57,4 +57,15 @@ function installedVersion(): string | undefined {
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * better-sqlite3 is a Node addon that Bun 1.4 refuses ("not yet supported", oven-sh/bun#4290) and
+ * Deno 2.9 cannot load (it is not Node-API), so on those runtimes say what works instead.
+ * Empty on Node.
+ */
+export function runtimeHint(): string {
+  const runtime = 'Bun' in globalThis ? 'Bun' : 'Deno' in globalThis ? 'Deno' : undefined;
+  if (!runtime) return '';
+  return `The SQLite store needs better-sqlite3, which ${runtime} cannot load: run facekit on Node for persistent storage, or use the memory store (@facekit/storage-memory, \`facekit serve --store memory\`).`;
 }

@@ -29,7 +29,7 @@ import {
   type VectorSearchOptions,
 } from '@facekit/core';
 import type BetterSqlite3 from 'better-sqlite3';
-import { errorMessage, loadDriver } from './load-driver.js';
+import { errorMessage, loadDriver, runtimeHint } from './load-driver.js';
 import { migrate } from './migrations.js';
 import { decodeVector, decodeVectorInto, encodeVector } from './vector-blob.js';
 import { VectorMatrix } from './vector-matrix.js';
@@ -109,9 +109,11 @@ function openError(path: string, cause: unknown): RekognitionError {
       { cause },
     );
   }
-  return new InternalServerError(`Cannot open SQLite database ${path}: ${errorMessage(cause)}`, {
-    cause,
-  });
+  const hint = runtimeHint();
+  return new InternalServerError(
+    `Cannot open SQLite database ${path}: ${errorMessage(cause)}${hint ? ` ${hint}` : ''}`,
+    { cause },
+  );
 }
 
 /** Turns a driver error into a core error (a core error passes through unchanged). */
