@@ -1,14 +1,13 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type FaceAnalyzer, FaceService, type FaceStore } from '@facekit/core';
-import type { FaceModelVersion } from '@facekit/pipeline-node';
 import { serve } from '@facekit/server-hono/node';
-import { createMemoryFaceStore } from '@facekit/storage-memory';
-import { createSqliteFaceStore } from '@facekit/storage-sqlite';
 import type { CliIo } from './cli-io.js';
 import { createConsoleLogger } from './console-logger.js';
+import {
+  type ClosableAnalyzer,
+  createLocalService,
+  loadAnalyzers,
+  openStore,
+} from './local-service.js';
 import type { ServeConfig } from './serve-config.js';
-import { UsageError } from './usage-error.js';
 
 /** A running `facekit serve`. */
 export interface RunningServer {
@@ -24,47 +23,12 @@ export interface RunningServer {
 /** Opens the store, starts the HTTP server and prints the banner. */
 export async function startServer(config: ServeConfig, io: CliIo): Promise<RunningServer> {
   const logger = createConsoleLogger(config.logLevel, io);
-  let store: FaceStore;
-  let storeLocation: string;
-  if (config.store === 'memory') {
-    store = createMemoryFaceStore();
-    storeLocation = 'memory';
-  } else {
-    await mkdir(config.dataDir, { recursive: true });
-    storeLocation = join(config.dataDir, 'facekit.sqlite');
-    store = await createSqliteFaceStore({ path: storeLocation });
-  }
-
-  const analyzers: (FaceAnalyzer & { close(): Promise<void> })[] = [];
+  const { store, location: storeLocation } = await openStore(config);
+  let analyzers: ClosableAnalyzer[] = [];
   let server: Awaited<ReturnType<typeof serve>>;
   try {
-    if (config.faceModel !== 'none') {
-      // Loaded lazily so that `--face-model none` never touches onnxruntime or the models.
-      const { createNodeFaceAnalyzer, faceModels } = await import('@facekit/pipeline-node');
-      if (!(config.faceModel in faceModels)) {
-        throw new UsageError(
-          `unknown face model ${config.faceModel}; available: ${Object.keys(faceModels).join(', ')}, none`,
-        );
-      }
-      // Every face model is loaded, so collections made with an earlier default keep working;
-      // new collections get --face-model.
-      const versions = Object.keys(faceModels) as FaceModelVersion[];
-      const loaded = await Promise.allSettled(
-        versions.map((faceModelVersion) =>
-          createNodeFaceAnalyzer({ faceModelVersion, runtime: config.runtime }),
-        ),
-      );
-      for (const result of loaded) if (result.status === 'fulfilled') analyzers.push(result.value);
-      const failed = loaded.find((result) => result.status === 'rejected');
-      if (failed) throw (failed as PromiseRejectedResult).reason;
-    }
-    const service = new FaceService({
-      store,
-      region: config.region,
-      accountId: config.accountId,
-      analyzers,
-      ...(config.faceModel === 'none' ? {} : { faceModelVersion: config.faceModel }),
-    });
+    analyzers = await loadAnalyzers(config);
+    const service = createLocalService(config, store, analyzers);
     server = await serve({ service, logger, port: config.port, hostname: config.host });
   } catch (error) {
     await Promise.all(analyzers.map((a) => a.close()));
