@@ -13,6 +13,7 @@ Collections and faces:
   index <collection> <files or folders...>   index the faces of many images (resumable)
   faces list|delete         the faces of a collection
   users create|delete|list|associate|disassociate|search
+  tags list|add|remove      the tags of a collection (by ARN)
 
 Images:
   detect <image>            find faces (DetectFaces); --draw out.jpg shows them

@@ -20,6 +20,9 @@ type CommandClass = new (input: unknown) => Parameters<rekognition.RekognitionCl
 
 /** A running facekit server (or anything speaking Rekognition) through @aws-sdk/client-rekognition. */
 export function createSdkClient(options: SdkClientOptions): ApiClient {
+  // The SDK warns once per process that its releases after January 2027 need Node 22; the CLI
+  // pins its SDK version, so the warning would only clutter every command's output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const client = new rekognition.RekognitionClient({
     endpoint: options.endpoint,
     region: options.region,

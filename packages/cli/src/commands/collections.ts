@@ -14,13 +14,16 @@ const pageOptions = {
 
 export { pageOptions };
 
-/** `key=value` pairs of repeated `--tag` flags. */
-function parseTags(tags: string[] | undefined): Record<string, string> | undefined {
+/** `key=value` pairs (of repeated `--tag` flags, or arguments). */
+export function parseTags(
+  tags: string[] | undefined,
+  what = '--tag',
+): Record<string, string> | undefined {
   if (!tags) return undefined;
   return Object.fromEntries(
     tags.map((tag) => {
       const at = tag.indexOf('=');
-      if (at < 1) throw new UsageError(`invalid --tag '${tag}': expected key=value`);
+      if (at < 1) throw new UsageError(`invalid ${what} '${tag}': expected key=value`);
       return [tag.slice(0, at), tag.slice(at + 1)];
     }),
   );

@@ -56,7 +56,8 @@ export const faceCommands: Command[] = [
     path: ['faces', 'delete'],
     summary: 'delete faces from a collection (DeleteFaces)',
     args: '<collection-id> <face-id>...',
-    positionals: { min: 2 },
+    // Without face ids the service answers with the API's own validation error.
+    positionals: { min: 1 },
     options: {},
     examples: ['facekit faces delete family 0b6a0e2c-5f6b-4c5e-9d1c-2a4b6c8d0e1f'],
     async run({ io, output, positionals, client }) {

@@ -3,6 +3,7 @@ import { collectionCommands } from './collections.js';
 import { faceCommands } from './faces.js';
 import { imageCommands } from './images.js';
 import { indexCommand } from './index-images.js';
+import { tagCommands } from './tags.js';
 import { userCommands } from './users.js';
 
 /** Every API command, in the order `facekit --help` lists them. */
@@ -12,4 +13,5 @@ export const commands: readonly Command[] = [
   ...imageCommands,
   ...faceCommands,
   ...userCommands,
+  ...tagCommands,
 ];

@@ -92,7 +92,7 @@ export const userCommands: Command[] = [
     path: ['users', 'associate'],
     summary: 'associate faces with a user (AssociateFaces)',
     args: '<collection-id> <user-id> <face-id>...',
-    positionals: { min: 3 },
+    positionals: { min: 2 },
     options: {
       threshold: {
         type: 'string',
@@ -141,7 +141,7 @@ export const userCommands: Command[] = [
     path: ['users', 'disassociate'],
     summary: 'remove faces from a user (DisassociateFaces)',
     args: '<collection-id> <user-id> <face-id>...',
-    positionals: { min: 3 },
+    positionals: { min: 2 },
     options: tokenOption,
     examples: ['facekit users disassociate family ana 0b6a0e2c-5f6b-4c5e-9d1c-2a4b6c8d0e1f'],
     async run({ io, output, positionals, values, client }) {
@@ -204,10 +204,14 @@ export const userCommands: Command[] = [
     async run({ io, output, positionals, values, client }) {
       const CollectionId = positionals[0];
       const image = stringFlag(values, 'image');
-      const by = ['user-id', 'face-id', 'image'].filter((k) => values[k] !== undefined);
-      if (by.length !== 1) {
+      // --image picks SearchUsersByImage; otherwise the service checks that exactly one of
+      // UserId and FaceId is given, with the API's own message.
+      if (
+        image !== undefined &&
+        (values['user-id'] !== undefined || values['face-id'] !== undefined)
+      ) {
         throw new UsageError(
-          "give exactly one of --user-id, --face-id or --image (run 'facekit users search --help')",
+          "--image cannot be combined with --user-id or --face-id (run 'facekit users search --help')",
         );
       }
       const common = {
