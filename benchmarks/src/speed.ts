@@ -10,6 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  type Attribute,
   createOnnxFaceAnalyzer,
   dot,
   FaceService,
@@ -20,6 +21,7 @@ import {
 import { createNapiImageDecoder } from '@facekit/image-napi';
 import { loadModel } from '@facekit/models';
 import {
+  attributeModels,
   createNodeFaceAnalyzer,
   type FaceModelVersion,
   faceModels,
@@ -245,6 +247,80 @@ for (const runtime of runtimes) {
     );
     columns.push({ name, stages, detect, full, index });
   }
+
+  // Attributes: each attribute model's time per call, timed through the backend seam, and the
+  // process CPU time each attribute set adds to DetectFaces (analyze, embedLargest 0); CPU time
+  // rather than wall clock, because other processes share the cores.
+  const attributeTimer = createStageTimer((name) => name ?? 'unnamed');
+  const timedBackend = attributeTimer.backend(await createBackend(runtime));
+  const attributeSource = async (id: string): Promise<ModelSource> => {
+    const { entry, bytes } = await loadModel(id);
+    return { entry, bytes, sessionOptions: { name: id, graphOptimizationLevel: 'all' } };
+  };
+  const attributeModelSources = Object.fromEntries(
+    await Promise.all(
+      Object.entries(attributeModels).map(async ([k, id]) => [k, await attributeSource(id)]),
+    ),
+  );
+  const withAttributes = createOnnxFaceAnalyzer({
+    backend: timedBackend,
+    decoder: createNapiImageDecoder(),
+    models: {
+      detector: await attributeSource(ids.detector),
+      landmarks: await attributeSource(ids.landmarks),
+      embedder: await attributeSource(ids.embedder),
+    },
+    faceModelVersion: model,
+    similarity: similarityScaleFor(ids.embedder),
+    sessionOptions: { threads: 1 },
+    attributes: { models: attributeModelSources, load: 'startup' },
+  });
+  await withAttributes.load();
+  const attributeSets: [string, Attribute[]][] = [
+    ['DEFAULT', ['DEFAULT']],
+    ['AGE_RANGE (GENDER: same model)', ['AGE_RANGE']],
+    ['EMOTIONS (SMILE: same model)', ['EMOTIONS']],
+    ['EYES_OPEN', ['EYES_OPEN']],
+    ['MOUTH_OPEN + FACE_OCCLUDED (landmarks)', ['MOUTH_OPEN', 'FACE_OCCLUDED']],
+    ['EYE_DIRECTION (pupils from pixels)', ['EYE_DIRECTION']],
+    ['ALL', ['ALL']],
+  ];
+  const cpuRows: string[][] = [
+    ['CPU ms p50 of analyze(embedLargest 0)', ...inputs.map((i) => `${i.key} ${i.label}`)],
+  ];
+  const base: number[] = [];
+  for (const [label, attributes] of attributeSets) {
+    const cells: string[] = [];
+    for (const [k, input] of inputs.entries()) {
+      const t = await measure(() =>
+        withAttributes.analyze(input.bytes, { attributes, embedLargest: 0 }),
+      );
+      attributeTimer.take();
+      if (label === 'DEFAULT') base[k] = t.cpu.p50;
+      cells.push(label === 'DEFAULT' ? num(t.cpu.p50, 1) : `+${num(t.cpu.p50 - base[k], 1)}`);
+    }
+    cpuRows.push([label, ...cells]);
+  }
+  // One more round of ALL on the 1-face photo, for the per-call model times.
+  for (let i = 0; i < iterations; i++) {
+    await withAttributes.analyze(inputs[0].bytes, { attributes: ['ALL'], embedLargest: 0 });
+  }
+  const perModel = attributeTimer.take();
+  await withAttributes.close();
+  console.log('\n  Attribute models, mean ms per call (1-face photo, ALL):');
+  console.log(
+    formatTable(
+      Object.values(attributeModels).map((id) => [
+        `  ${id}`,
+        perModel[id] ? `${num(perModel[id].ms / perModel[id].calls, 2)} ms` : '—',
+        perModel[id] ? `${num(perModel[id].calls / iterations, 0)} call(s) per face` : '',
+      ]),
+      '',
+      'lrl',
+    ),
+  );
+  console.log('  What each attribute set adds over DEFAULT, process CPU ms p50 per image:');
+  console.log(formatTable(cpuRows));
   await instrumented?.analyzer.close();
   await shipped.close();
 

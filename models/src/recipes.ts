@@ -1,4 +1,5 @@
 import { dlibResnetRecipe } from './convert/dlib-resnet.js';
+import { faceApiAgeGenderRecipe, faceApiExpressionRecipe } from './convert/face-api-attributes.js';
 import { copiedRecipe, type ModelRecipe } from './model-recipe.js';
 import type { PinnedPackage } from './sources/pinned-package.js';
 
@@ -233,4 +234,6 @@ export const recipes: readonly ModelRecipe[] = [
     outputs: BLAZEFACE_OUTPUTS(128, [8, 16]),
   }),
   dlibResnetRecipe,
+  faceApiAgeGenderRecipe,
+  faceApiExpressionRecipe,
 ];

@@ -79,6 +79,16 @@ export { centroid, dot, l2Normalize } from './vector/vector-math.js';
 
 // Neural face pipeline: the ONNX-backed analyzer and its pure pre/post-processing steps.
 
+export {
+  ATTRIBUTE_MODEL,
+  type AttributeEstimator,
+  type AttributeEstimatorOptions,
+  type AttributeModelSource,
+  type AttributeModels,
+  createAttributeEstimator,
+  type FaceAttributes,
+  withAttributes,
+} from './analysis/attribute-estimator.js';
 export type { EmbedderAlignment } from './analysis/onnx-face-analyzer.js';
 export {
   createOnnxFaceAnalyzer,
@@ -114,6 +124,28 @@ export {
   type TilingOptions,
 } from './pipeline/detection.js';
 export {
+  type AttributeRequest,
+  ageRange,
+  booleanAttribute,
+  emotions,
+  eyeCrops,
+  eyeDirection,
+  eyesOpenProbability,
+  eyeWidth,
+  FACE_API_EXPRESSIONS,
+  FACE_ATTRIBUTES,
+  type FaceAttribute,
+  locatePupil,
+  mouthOpenProbability,
+  mouthOpenRatio,
+  occlusionProbability,
+  paddedFaceCrop,
+  resolveAttributes,
+  smile,
+  softmax,
+  truncatedShare,
+} from './pipeline/face-attributes.js';
+export {
   extractFaceChip,
   type FaceChipOptions,
   faceChipTemplate,
@@ -130,6 +162,12 @@ export {
 export { iou, nms } from './pipeline/nms.js';
 export { estimatePose, type HeadPose } from './pipeline/pose.js';
 export { type FaceQuality, measureQuality, type QualityOptions } from './pipeline/quality.js';
+export {
+  type QuarterTurns,
+  rotateQuarterTurns,
+  unturnPoint,
+  unturnRoll,
+} from './pipeline/quarter-turns.js';
 export {
   REKOGNITION_LANDMARKS,
   toRekognitionLandmarks,

@@ -1,5 +1,6 @@
 export { similarityAnchors, similarityScaleFor } from './calibration.js';
 export {
+  attributeModels,
   createNodeFaceAnalyzer,
   type FaceModelVersion,
   faceModels,

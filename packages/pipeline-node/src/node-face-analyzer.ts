@@ -1,4 +1,5 @@
 import {
+  type AttributeModels,
   createOnnxFaceAnalyzer,
   type FaceAnalyzer,
   type FaceDetectionOptions,
@@ -44,7 +45,21 @@ export interface NodeFaceAnalyzerOptions {
    * `FaceDetectionOptions.verifyThreshold`), or `false` for none; default {@link defaultVerifier}.
    */
   verifier?: string | false;
+  /**
+   * The attribute models (age, gender, expression, eye state; see {@link attributeModels}):
+   * `lazy` (default) reads and loads each the first time a request asks for an attribute it
+   * computes, `startup` loads them all when the analyzer is created, `false` leaves them out
+   * (AgeRange, Gender, Emotions, Smile and EyesOpen are then never returned).
+   */
+  attributes?: 'lazy' | 'startup' | false;
 }
+
+/** The attribute models from `@facekit/models`, by the attributes they compute. */
+export const attributeModels = {
+  ageGender: 'face-api-age-gender',
+  expression: 'face-api-expression',
+  eyes: 'faceplugin-eye-state24',
+} as const;
 
 /**
  * The verifier used unless `verifier` says otherwise: none. BlazeFace (`blazeface-back-256`, crop
@@ -69,6 +84,9 @@ const sessionOptionsByModel: Record<string, SessionOptions> = {
   'dlib-resnet-128': { graphOptimizationLevel: 'all' },
   'blazeface-back-256': { graphOptimizationLevel: 'all' },
   'blazeface-front-128': { graphOptimizationLevel: 'all' },
+  'face-api-age-gender': { graphOptimizationLevel: 'all' },
+  'face-api-expression': { graphOptimizationLevel: 'all' },
+  'faceplugin-eye-state24': { graphOptimizationLevel: 'all' },
 };
 
 /**
@@ -107,7 +125,7 @@ const alignmentByModel: Record<string, ModelSource['alignment']> = {
  */
 export async function createNodeFaceAnalyzer(
   options: NodeFaceAnalyzerOptions = {},
-): Promise<FaceAnalyzer & { close(): Promise<void> }> {
+): Promise<FaceAnalyzer & { load(): Promise<void>; close(): Promise<void> }> {
   const version = options.faceModelVersion ?? '1.0';
   const ids = faceModels[version];
   if (!ids) {
@@ -121,6 +139,13 @@ export async function createNodeFaceAnalyzer(
     const sessionOptions = { name: id, ...sessionOptionsByModel[id] };
     return { entry, bytes, sessionOptions, alignment: alignmentByModel[id] };
   };
+  const attributeLoading = options.attributes ?? 'lazy';
+  const attributes: AttributeModels = {};
+  if (attributeLoading !== false) {
+    for (const [key, id] of Object.entries(attributeModels) as [keyof AttributeModels, string][]) {
+      attributes[key] = () => source(id);
+    }
+  }
   const verifierId = options.verifier ?? defaultVerifier;
   const [detector, landmarks, embedder, verifier] = await Promise.all([
     source(ids.detector),
@@ -128,7 +153,7 @@ export async function createNodeFaceAnalyzer(
     source(ids.embedder),
     verifierId ? source(verifierId) : undefined,
   ]);
-  return createOnnxFaceAnalyzer({
+  const analyzer = createOnnxFaceAnalyzer({
     backend,
     decoder: createNapiImageDecoder(),
     models: { detector, landmarks, embedder, ...(verifier && { verifier }) },
@@ -142,7 +167,13 @@ export async function createNodeFaceAnalyzer(
         options.detection?.tiling === false ? false : { finerGrids, ...options.detection?.tiling },
     },
     sessionOptions: { threads: options.threads ?? 1 },
+    attributes: {
+      models: attributes,
+      load: attributeLoading === 'startup' ? 'startup' : 'lazy',
+    },
   });
+  if (attributeLoading === 'startup') await analyzer.load();
+  return analyzer;
 }
 
 async function createBackend(options: NodeFaceAnalyzerOptions): Promise<InferenceBackend> {

@@ -94,8 +94,11 @@ beforeAll(async () => {
   };
 });
 
-/** A backend whose sessions stand in for the three models, counting loads and runs. */
-function fakeBackend() {
+/**
+ * A backend whose sessions stand in for the three models, counting loads and runs. With
+ * `uprightOnly`, the detector ignores blobs wider than tall, as a real one misses sideways faces.
+ */
+function fakeBackend({ uprightOnly = false } = {}) {
   const counts = { loads: 0, detector: 0, landmarks: 0, embedder: 0, released: 0 };
   const sessionOptions: Record<string, unknown> = {};
   const session = (
@@ -122,6 +125,11 @@ function fakeBackend() {
         return session((feeds) => {
           counts.detector++;
           const { scores, boxes } = fakeUltraFace(feeds.det_in);
+          const [, , h, w] = feeds.det_in.dims;
+          for (let i = 0; uprightOnly && i < scores.data.length / 2; i++) {
+            const [x1, y1, x2, y2] = boxes.data.subarray(i * 4, i * 4 + 4);
+            if ((x2 - x1) * w > (y2 - y1) * h) scores.data.set([1, 0], i * 2);
+          }
           return { det_scores: scores, det_boxes: boxes };
         });
       }
@@ -166,8 +174,8 @@ function fakeDecoder() {
   return { decoder, register };
 }
 
-function analyzer(overrides: Partial<OnnxFaceAnalyzerOptions> = {}) {
-  const { backend, counts } = fakeBackend();
+function analyzer(overrides: Partial<OnnxFaceAnalyzerOptions> = {}, uprightOnly = false) {
+  const { backend, counts } = fakeBackend({ uprightOnly });
   const { decoder, register } = fakeDecoder();
   const instance = createOnnxFaceAnalyzer({
     backend,
@@ -284,6 +292,47 @@ describe('createOnnxFaceAnalyzer', () => {
     expect(counts.detector).toBe(5); // full pass + 2×2 tiles
     expect(result.faces).toHaveLength(2);
     expect(result.faces[1].detail.BoundingBox?.Left).toBeCloseTo(900 / 1280, 2);
+  });
+
+  it('finds a sideways face in the turned image and reports it in the image as given', async () => {
+    // A "face" twice as wide as tall: the upright-only detector sees it only after a quarter turn.
+    const image = blankImage(640, 480);
+    fillRect(image, 100, 200, 160, 80);
+    const { analyzer: a, counts, register } = analyzer({ detection: { tiling: false } }, true);
+    const key = register(image);
+    const result = await a.analyze(key, { attributes: ['ALL'], embedLargest: 1 });
+    expect(counts.detector).toBe(4); // upright, then turned 90°, 270° and 180°
+    expect(result.width).toBe(640);
+    expect(result.faces).toHaveLength(1);
+    const [face] = result.faces;
+    expect(face.detail.BoundingBox?.Left).toBeCloseTo(100 / 640, 2);
+    expect(face.detail.BoundingBox?.Top).toBeCloseTo(200 / 480, 2);
+    expect(face.detail.BoundingBox?.Width).toBeCloseTo(160 / 640, 2);
+    expect(face.detail.BoundingBox?.Height).toBeCloseTo(80 / 480, 2);
+    expect(face.heightPx).toBeCloseTo(160, -1); // the face's own height: its long side here
+    // Upright in the image turned clockwise, so turned a quarter anticlockwise as given.
+    expect(face.detail.Pose?.Roll).toBeCloseTo(-90, 0);
+    expect(face.detail.Landmarks).toHaveLength(30);
+    for (const l of face.detail.Landmarks ?? []) {
+      expect(Math.abs((l.X ?? 0) * 640 - 180)).toBeLessThan(100);
+      expect(Math.abs((l.Y ?? 0) * 480 - 240)).toBeLessThan(100);
+    }
+    // The top of the face points left in the image as given (turning it clockwise makes it
+    // upright), so the nose, below the face's centre, lies right of the box's centre.
+    const nose = face.detail.Landmarks?.find((l) => l.Type === 'nose');
+    expect(nose?.X).toBeGreaterThan(185 / 640);
+    expect(nose?.Y).toBeCloseTo(240 / 480, 1);
+    expect(face.embedding).toHaveLength(512);
+
+    const { analyzer: strict, register: registerStrict } = analyzer(
+      { detection: { tiling: false, turnedScoreThreshold: 1 } },
+      true,
+    );
+    const none = await strict.analyze(registerStrict(image), {
+      attributes: ['DEFAULT'],
+      embedLargest: 0,
+    });
+    expect(none.faces).toHaveLength(0);
   });
 
   it('returns no faces for an empty image', async () => {

@@ -24,6 +24,7 @@ import {
   shouldRunTiles,
   type TilingOptions,
 } from '../pipeline/detection.js';
+import { resolveAttributes } from '../pipeline/face-attributes.js';
 import { extractFaceChip } from '../pipeline/face-chip.js';
 import { defaultFuseOptions, fuseDetections } from '../pipeline/fuse-detections.js';
 import {
@@ -34,11 +35,24 @@ import {
 } from '../pipeline/landmarks.js';
 import { estimatePose } from '../pipeline/pose.js';
 import { measureQuality } from '../pipeline/quality.js';
+import {
+  type QuarterTurns,
+  rotateQuarterTurns,
+  unturnPoint,
+  unturnRoll,
+} from '../pipeline/quarter-turns.js';
 import { toRekognitionLandmarks } from '../pipeline/rekognition-landmarks.js';
 import { type ResizeFilter, resizeRegion } from '../pipeline/resize.js';
 import { inputSize, neutralFill, toTensor } from '../pipeline/to-tensor.js';
 import type { SimilarityScale } from '../service/similarity-scale.js';
 import { l2Normalize } from '../vector/vector-math.js';
+import {
+  type AttributeEstimator,
+  type AttributeEstimatorOptions,
+  createAttributeEstimator,
+  type FaceAttributes,
+  withAttributes,
+} from './attribute-estimator.js';
 import type { AnalyzedFace, AnalyzeOptions, FaceAnalyzer, ImageAnalysis } from './face-analyzer.js';
 
 /** A model's manifest entry and its ONNX bytes (checked against the entry's sha256 before use). */
@@ -113,6 +127,13 @@ export interface FaceDetectionOptions {
   verifyIou: number;
   /** Side of the verifier's crop as a multiple of the face's longer side; default 2. */
   verifyCropScale: number;
+  /**
+   * When no upright face is found, the image is searched again turned by 90°, 270° and 180°
+   * (photos taken sideways or upside down whose file has no EXIF orientation), keeping faces at
+   * least this likely in the turn whose most likely face is most likely; boxes, landmarks and
+   * `Pose.Roll` are reported in the image as given. 1 disables; default 0.97.
+   */
+  turnedScoreThreshold: number;
 }
 
 export const defaultFaceDetectionOptions: Readonly<FaceDetectionOptions> = {
@@ -130,6 +151,7 @@ export const defaultFaceDetectionOptions: Readonly<FaceDetectionOptions> = {
   verifyBelow: 1,
   verifyIou: 0.3,
   verifyCropScale: 2,
+  turnedScoreThreshold: 0.97,
 };
 
 export interface OnnxFaceAnalyzerOptions {
@@ -163,10 +185,25 @@ export interface OnnxFaceAnalyzerOptions {
   decodeLimits?: DecodeLimits;
   /** Passed to `backend.loadModel` for every model (see {@link ModelSource.sessionOptions}). */
   sessionOptions?: SessionOptions;
+  /**
+   * Attribute models (age, gender, expression, eye state) and their settings. Without them only
+   * the attributes computed from landmarks are returned (MouthOpen, FaceOccluded, EyeDirection).
+   * Each model's session is created the first time a request asks for an attribute it computes,
+   * or by `load()` with `load: 'startup'`.
+   */
+  attributes?: Omit<AttributeEstimatorOptions, 'backend' | 'sessionOptions'> & {
+    /** `lazy` (default): on first use; `startup`: in {@link OnnxFaceAnalyzer.load}. */
+    load?: 'lazy' | 'startup';
+  };
 }
 
 /** A {@link FaceAnalyzer} that also frees its inference sessions. */
 export interface OnnxFaceAnalyzer extends FaceAnalyzer {
+  /**
+   * Creates the detection, landmark and embedding sessions now, and the attribute models' with
+   * `attributes.load: 'startup'`; otherwise they are created on first use.
+   */
+  load(): Promise<void>;
   /** Releases the sessions; a later `analyze` loads them again. */
   close(): Promise<void>;
 }
@@ -213,6 +250,12 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
   const verifierInput = models.verifier?.entry.input;
   const verifierSize = verifierInput ? inputSize(verifierInput) : undefined;
   const verifierNames = models.verifier ? verifierOutputs(models.verifier.entry) : undefined;
+  const estimator: AttributeEstimator = createAttributeEstimator({
+    models: {},
+    ...options.attributes,
+    backend,
+    sessionOptions: options.sessionOptions,
+  });
 
   let sessions: Promise<Sessions> | undefined;
   const getSessions = (): Promise<Sessions> => {
@@ -356,28 +399,56 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
     similarity: options.similarity,
 
     async analyze(bytes: Uint8Array, analyzeOptions: AnalyzeOptions): Promise<ImageAnalysis> {
-      const image = await decoder.decode(bytes, options.decodeLimits);
+      const original = await decoder.decode(bytes, options.decodeLimits);
       const s = await getSessions();
       const area = (b: FaceBox) => (b.x2 - b.x1) * (b.y2 - b.y1);
-      let found = await detect(s.detector, image);
-      if (s.verifier) {
-        const verifier = s.verifier;
-        const kept = await Promise.all(found.map((b) => verify(verifier, image, b)));
-        found = found.filter((_, i) => kept[i]);
+      const findFaces = async (image: RgbImage, minScore: number) => {
+        let found = (await detect(s.detector, image)).filter((b) => b.score >= minScore);
+        if (s.verifier) {
+          const verifier = s.verifier;
+          const kept = await Promise.all(found.map((b) => verify(verifier, image, b)));
+          found = found.filter((_, i) => kept[i]);
+        }
+        return found;
+      };
+      // `image` is the frame faces were found in: the original, or the original turned.
+      let image: RgbImage = original;
+      let turns: QuarterTurns = 0;
+      let found = await findFaces(original, 0);
+      if (found.length === 0 && detection.turnedScoreThreshold < 1) {
+        // The turn whose most likely face is most likely: one turn shows the faces upright, and
+        // the others at most texture that resembles a face.
+        let best = 0;
+        for (const t of [1, 3, 2] as const) {
+          const turned = rotateQuarterTurns(original, t);
+          const faces = await findFaces(turned, detection.turnedScoreThreshold);
+          const top = Math.max(0, ...faces.map((f) => f.score));
+          if (top > best) [best, image, turns, found] = [top, turned, t, faces];
+        }
       }
       const boxes = found
         .sort((a, b) => area(b) - area(a) || b.score - a.score)
         .slice(0, detection.maxFaces);
       const landmarkSet = analyzeOptions.attributes.includes('ALL') ? 'all' : 'default';
+      const request = resolveAttributes(analyzeOptions.attributes);
       const points = await Promise.all(boxes.map((b) => locateLandmarks(s.landmarks, image, b)));
       const embedCount = Math.max(0, Math.min(boxes.length, analyzeOptions.embedLargest));
       const embeddings = await Promise.all(
         points.slice(0, embedCount).map((p) => embed(s.embedder, image, p)),
       );
-      const { width, height } = image;
-      const faces = boxes.map((box, i): AnalyzedFace => {
+      // Attribute models run only for the attributes asked for (none for DEFAULT), in the frame
+      // the faces were found in: every attribute is the same whichever way the photo is turned.
+      const attributes: FaceAttributes[] =
+        request.attributes.size === 0
+          ? []
+          : await Promise.all(
+              boxes.map((b, i) => estimator.describe(image, b, points[i], request)),
+            );
+      const { width, height } = original;
+      const faces = boxes.map((turnedBox, i): AnalyzedFace => {
         const pose = estimatePose(points[i]);
-        const quality = measureQuality(image, box);
+        const quality = measureQuality(image, turnedBox);
+        const box = unturnBox(turnedBox, turns, width, height);
         const detail: FaceDetail = {
           BoundingBox: {
             Width: (box.x2 - box.x1) / width,
@@ -385,19 +456,35 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
             Left: box.x1 / width,
             Top: box.y1 / height,
           },
-          Landmarks: toRekognitionLandmarks(points[i], width, height, landmarkSet),
-          Pose: { Roll: pose.roll, Yaw: pose.yaw, Pitch: pose.pitch },
+          Landmarks: toRekognitionLandmarks(
+            unturnPoints(points[i], turns, width, height),
+            width,
+            height,
+            landmarkSet,
+          ),
+          Pose: { Roll: unturnRoll(pose.roll, turns), Yaw: pose.yaw, Pitch: pose.pitch },
           Quality: { Brightness: quality.brightness, Sharpness: quality.sharpness },
           Confidence: Math.min(100, box.score * 100),
         };
-        const face: AnalyzedFace = { detail, heightPx: box.y2 - box.y1 };
+        const face: AnalyzedFace = {
+          detail: attributes[i] ? withAttributes(detail, attributes[i]) : detail,
+          heightPx: turnedBox.y2 - turnedBox.y1,
+        };
         if (i < embedCount) face.embedding = embeddings[i];
         return face;
       });
       return { width, height, faces };
     },
 
+    async load(): Promise<void> {
+      await Promise.all([
+        getSessions(),
+        options.attributes?.load === 'startup' ? estimator.load() : undefined,
+      ]);
+    },
+
     async close(): Promise<void> {
+      await estimator.close();
       const pending = sessions;
       sessions = undefined;
       if (!pending) return;
@@ -412,6 +499,37 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
       }
     },
   };
+}
+
+/** A box found in the image turned by `turns`, in the original `width` × `height` image. */
+function unturnBox(box: FaceBox, turns: QuarterTurns, width: number, height: number): FaceBox {
+  if (turns === 0) return box;
+  const [ax, ay] = unturnPoint(box.x1, box.y1, turns, width, height);
+  const [bx, by] = unturnPoint(box.x2, box.y2, turns, width, height);
+  return {
+    ...box,
+    x1: Math.min(ax, bx),
+    y1: Math.min(ay, by),
+    x2: Math.max(ax, bx),
+    y2: Math.max(ay, by),
+  };
+}
+
+/** Interleaved x, y points found in the image turned by `turns`, in the original image. */
+function unturnPoints(
+  points: Float32Array,
+  turns: QuarterTurns,
+  width: number,
+  height: number,
+): Float32Array {
+  if (turns === 0) return points;
+  const out = new Float32Array(points.length);
+  for (let k = 0; k < points.length; k += 2) {
+    const [x, y] = unturnPoint(points[k], points[k + 1], turns, width, height);
+    out[k] = x;
+    out[k + 1] = y;
+  }
+  return out;
 }
 
 function checkTask(source: ModelSource, task: ModelManifestEntry['task']): void {

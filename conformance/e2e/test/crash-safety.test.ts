@@ -1,0 +1,209 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Kills `facekit serve` with SIGKILL while IndexFaces calls are in flight, restarts it on the same
+// data directory and checks that nothing acknowledged was lost and nothing half-written remains.
+const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+const bin = join(repoRoot, 'packages/cli/dist/bin.js');
+const modelsBuilt = existsSync(
+  join(repoRoot, 'models/dist/faceplugin-embed-mobilefacenet512.onnx'),
+);
+const samplesDir = join(
+  dirname(
+    createRequire(join(repoRoot, 'models/package.json')).resolve(
+      '@vladmandic/face-api/package.json',
+    ),
+  ),
+  'demo',
+);
+const samples = [1, 2, 3, 4, 5, 6].map((n) =>
+  readFileSync(join(samplesDir, `sample${n}.jpg`)).toString('base64'),
+);
+const why = !existsSync(bin)
+  ? ` (SKIPPED: ${bin} not built; run pnpm build)`
+  : !modelsBuilt
+    ? ' (SKIPPED: models not built; run pnpm build)'
+    : '';
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  exited: Promise<unknown>;
+}
+
+/** Starts the built CLI in its own process and waits for the endpoint it prints. */
+function startServer(dataDir: string): Promise<Server> {
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      'serve',
+      '--port',
+      '0',
+      '--store',
+      'sqlite',
+      '--data-dir',
+      dataDir,
+      '--face-model',
+      '1.0',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise((done) => child.once('exit', done));
+  return new Promise((done, fail) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => fail(new Error(`no endpoint printed: ${out}${err}`)), 30_000);
+    child.stderr?.on('data', (chunk) => {
+      err += chunk;
+    });
+    child.stdout?.on('data', (chunk) => {
+      out += chunk;
+      const url = /listening on (http:\/\/[^\s]+)/.exec(out)?.[1];
+      if (url) {
+        clearTimeout(timer);
+        done({ child, url, exited });
+      }
+    });
+    child.once('exit', (code) => fail(new Error(`server exited (${code}): ${out}${err}`)));
+  });
+}
+
+async function call(url: string, operation: string, input: unknown) {
+  const response = await fetch(`${url}/`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': `RekognitionService.${operation}`,
+    },
+    body: JSON.stringify(input),
+  });
+  const body = (await response.json()) as Record<string, unknown>;
+  if (response.status !== 200) throw new Error(`${operation}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+type FaceRecord = {
+  Face: { FaceId: string; ImageId: string; ExternalImageId: string; BoundingBox: unknown };
+};
+
+describe.skipIf(why !== '')(`crash safety: SIGKILL during IndexFaces on SQLite${why}`, () => {
+  let dataDir: string;
+  let server: Server | undefined;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'facekit-crash-'));
+  });
+  afterAll(async () => {
+    server?.child.kill('SIGKILL');
+    await server?.exited;
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps every acknowledged face, whole, and no half-written image', async () => {
+    server = await startServer(dataDir);
+    await call(server.url, 'CreateCollection', { CollectionId: 'crash' });
+
+    // Four concurrent writers; each records what the server acknowledged.
+    const acknowledged = new Map<string, FaceRecord[]>(); // ExternalImageId → its records
+    const sampleOf = new Map<string, number>();
+    let stop = false;
+    const writer = async (w: number) => {
+      for (let i = 0; !stop; i++) {
+        const externalImageId = `w${w}-${i}`;
+        const sample = (w + i) % samples.length;
+        sampleOf.set(externalImageId, sample);
+        try {
+          const body = await call((server as Server).url, 'IndexFaces', {
+            CollectionId: 'crash',
+            Image: { Bytes: samples[sample] },
+            ExternalImageId: externalImageId,
+            MaxFaces: 2,
+            QualityFilter: 'NONE',
+          });
+          acknowledged.set(externalImageId, body.FaceRecords as FaceRecord[]);
+        } catch {
+          return; // the server is gone
+        }
+      }
+    };
+    const writers = [0, 1, 2, 3].map(writer);
+    // Kill once a good number of writes landed, with more in flight.
+    while (acknowledged.size < 12) await new Promise((r) => setTimeout(r, 20));
+    server.child.kill('SIGKILL');
+    await server.exited;
+    stop = true;
+    await Promise.all(writers);
+
+    server = await startServer(dataDir);
+    const stored: FaceRecord['Face'][] = [];
+    let token: string | undefined;
+    do {
+      const page = await call(server.url, 'ListFaces', {
+        CollectionId: 'crash',
+        MaxResults: 100,
+        ...(token && { NextToken: token }),
+      });
+      stored.push(...(page.Faces as FaceRecord['Face'][]));
+      token = page.NextToken as string | undefined;
+    } while (token);
+
+    // Nothing acknowledged is lost.
+    const storedIds = new Set(stored.map((f) => f.FaceId));
+    const ackedFaces = [...acknowledged.values()].flat().map((r) => r.Face.FaceId);
+    expect(ackedFaces.length).toBeGreaterThanOrEqual(12);
+    for (const id of ackedFaces) expect(storedIds.has(id)).toBe(true);
+
+    // Every stored image is whole: as many faces as an acknowledged call on the same photo got.
+    const perSample = new Map<number, number>();
+    for (const [id, records] of acknowledged) perSample.set(sampleOf.get(id) ?? -1, records.length);
+    const byImage = new Map<string, FaceRecord['Face'][]>();
+    for (const f of stored)
+      byImage.set(f.ExternalImageId, [...(byImage.get(f.ExternalImageId) ?? []), f]);
+    for (const [externalImageId, faces] of byImage) {
+      const sample = sampleOf.get(externalImageId);
+      expect(sample, `unexpected face from ${externalImageId}`).toBeDefined();
+      const expected = perSample.get(sample as number);
+      if (expected !== undefined) expect(faces).toHaveLength(expected);
+    }
+    const described = await call(server.url, 'DescribeCollection', { CollectionId: 'crash' });
+    expect(described.FaceCount).toBe(stored.length);
+
+    // Stored faces are searchable with their vectors: a face finds its copies (the same face of
+    // the same photo, indexed by other calls). 12 calls on 6 photos repeat at least one photo.
+    const copiesOf = (probe: FaceRecord['Face']) =>
+      stored.filter(
+        (f) =>
+          f.FaceId !== probe.FaceId &&
+          sampleOf.get(f.ExternalImageId) === sampleOf.get(probe.ExternalImageId) &&
+          JSON.stringify(f.BoundingBox) === JSON.stringify(probe.BoundingBox),
+      );
+    const probe = stored.find((f) => copiesOf(f).length > 0);
+    if (!probe) throw new Error('no photo was indexed twice');
+    const copies = copiesOf(probe);
+    const search = await call(server.url, 'SearchFaces', {
+      CollectionId: 'crash',
+      FaceId: probe.FaceId,
+      MaxFaces: 4096,
+      FaceMatchThreshold: 99,
+    });
+    const matched = (search.FaceMatches as { Face: { FaceId: string } }[]).map(
+      (m) => m.Face.FaceId,
+    );
+    expect(matched.sort()).toEqual(copies.map((f) => f.FaceId).sort());
+
+    // And the store takes new writes.
+    const after = await call(server.url, 'IndexFaces', {
+      CollectionId: 'crash',
+      Image: { Bytes: samples[0] },
+      ExternalImageId: 'after-restart',
+      MaxFaces: 1,
+    });
+    expect((after.FaceRecords as FaceRecord[]).length).toBe(1);
+  }, 120_000);
+});
