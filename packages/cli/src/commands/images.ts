@@ -65,6 +65,17 @@ export const imageCommands: Command[] = [
           io.cwd,
         );
       }
+      // Age, gender and the top emotion when the service returned them (--attributes ALL).
+      const attributes = faces.some((f) => f.AgeRange || f.Gender || f.Emotions?.length);
+      const attributeColumns = (f: FaceDetail) =>
+        attributes
+          ? [
+              f.AgeRange ? `${f.AgeRange.Low}-${f.AgeRange.High}` : undefined,
+              f.Gender?.Value,
+              [...(f.Emotions ?? [])].sort((a, b) => (b.Confidence ?? 0) - (a.Confidence ?? 0))[0]
+                ?.Type,
+            ]
+          : [];
       emit(io, output, response, () =>
         faces.length === 0
           ? 'No faces\n'
@@ -76,6 +87,7 @@ export const imageCommands: Command[] = [
                 'Roll/Yaw/Pitch',
                 'Brightness',
                 'Sharpness',
+                ...(attributes ? ['Age', 'Gender', 'Emotion'] : []),
               ],
               faces.map((f, i) => [
                 i + 1,
@@ -84,6 +96,7 @@ export const imageCommands: Command[] = [
                 pose(f),
                 f.Quality?.Brightness?.toFixed(0),
                 f.Quality?.Sharpness?.toFixed(0),
+                ...attributeColumns(f),
               ]),
             ) +
             `${faces.length} face${faces.length === 1 ? '' : 's'}${drawTo ? `, drawn to ${drawTo}` : ''}\n`,
