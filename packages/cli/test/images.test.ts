@@ -94,7 +94,15 @@ describe.skipIf(!modelsBuilt)(
     });
 
     it('index: walks folders, streams jsonl, reports the bad file and goes on', async () => {
-      const run = await facekit(['index', 'people', 'photos', '--output', 'jsonl']);
+      const run = await facekit([
+        'index',
+        'people',
+        'photos',
+        '--output',
+        'jsonl',
+        '--draw',
+        'drawn',
+      ]);
       expect(run.code).toBe(1);
       const lines = run.stdout
         .trim()
@@ -111,6 +119,10 @@ describe.skipIf(!modelsBuilt)(
       expect(run.stderr).toMatch(/images indexed +2 /);
       expect(run.stderr).toMatch(/failed +1\n/);
       expect(run.stderr).toContain('photos/broken.jpg: InvalidImageFormatException: ');
+      // --draw: one picture per indexed image, named after its ExternalImageId.
+      for (const name of ['group_sample_1.jpg', 'sample2.jpg']) {
+        expect((await sharp(join(dir, 'drawn', name)).metadata()).format).toBe('jpeg');
+      }
       const faces = JSON.parse((await facekit(['faces', 'list', 'people'])).stdout).Faces;
       expect(faces.length).toBe(ids.length);
     }, 60_000);

@@ -165,7 +165,10 @@ response for a single image file, or an array of them.`,
                 color: markColors.unindexed,
               })),
             ],
-            join(drawDir, `${image.externalImageId.replace(/[:]/g, '_')}${ext}`),
+            join(
+              drawDir,
+              `${image.externalImageId.replace(/:/g, '_').replace(/\.(jpe?g|png)$/i, '')}${ext}`,
+            ),
             io.cwd,
           );
         }
