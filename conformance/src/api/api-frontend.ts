@@ -48,3 +48,15 @@ export interface ApiHarness {
   accountId: string;
   close(): Promise<void>;
 }
+
+/**
+ * Thrown by a frontend for a call it cannot express (the CLI has no command for tagging, cannot
+ * send an unknown member...). The scenario using it is skipped with this message, not failed.
+ */
+export class FrontendLimitation extends Error {
+  override readonly name = 'FrontendLimitation';
+}
+
+export function isFrontendLimitation(error: unknown): error is FrontendLimitation {
+  return (error as { name?: unknown } | null)?.name === 'FrontendLimitation';
+}

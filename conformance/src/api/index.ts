@@ -3,6 +3,8 @@ export {
   type ApiErrorInfo,
   type ApiFrontend,
   type ApiHarness,
+  FrontendLimitation,
+  isFrontendLimitation,
   type WireObject,
 } from './api-frontend.js';
 export { describeApiScenarios } from './api-scenarios.js';

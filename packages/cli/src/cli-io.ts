@@ -1,7 +1,14 @@
+/** A stream the CLI writes to; `isTTY`/`columns` decide between tables, progress bars and plain lines. */
+export interface CliStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
 /** Where the CLI writes and what it reads; `process` by default, fakes in tests. */
 export interface CliIo {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
+  stdout: CliStream;
+  stderr: CliStream;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
 }

@@ -1,10 +1,31 @@
-export const mainHelp = `facekit - a self-hosted server for the Amazon Rekognition face API
+import type { Command } from './command.js';
+
+export const mainHelp = `facekit - a self-hosted Amazon Rekognition face API: server and command line
 
 Usage:
   facekit <command> [options]
 
-Commands:
-  serve        Start the Rekognition-compatible HTTP server
+Server:
+  serve                     start the Rekognition-compatible HTTP server
+
+Collections and faces:
+  collections create|delete|list|describe
+  index <collection> <files or folders...>   index the faces of many images (resumable)
+  faces list|delete         the faces of a collection
+  users create|delete|list|associate|disassociate|search
+  tags list|add|remove      the tags of a collection (by ARN)
+
+Images:
+  detect <image>            find faces (DetectFaces); --draw out.jpg shows them
+  search <collection> <image>       search a collection by image (SearchFacesByImage)
+  search-face <collection> <face-id> search a collection by face (SearchFaces)
+  compare <source> <target> compare faces (CompareFaces)
+
+Every command works on the local data directory that serve uses (./data, SQLite), in-process,
+or against a running server with --endpoint URL (FACEKIT_ENDPOINT), with the same output:
+a table on a terminal, --output json (the Rekognition response, as aws rekognition prints it)
+or --output jsonl. Errors are one line, "facekit: <RekognitionError>: <message>", exit code 1
+(2 for command-line mistakes).
 
 Options:
   -h, --help       Show help (also: facekit <command> --help)
@@ -12,8 +33,25 @@ Options:
 
 Examples:
   facekit serve
-  facekit serve --port 9000 --store memory
+  facekit collections create family
+  facekit index family ~/Pictures/family
+  facekit search family party.jpg --draw party-matches.jpg
+  facekit collections list --endpoint http://127.0.0.1:8080 --output json
 `;
+
+/** Help of a command group such as \`facekit users\`. */
+export function groupHelp(group: string, commands: readonly Command[]): string {
+  const width = Math.max(
+    ...commands.map((c) => c.path.slice(1).join(' ').length + c.args.length + 1),
+  );
+  return (
+    `facekit ${group} - subcommands\n\nUsage:\n  facekit ${group} <subcommand> [options]\n\nSubcommands:\n` +
+    commands
+      .map((c) => `  ${`${c.path.slice(1).join(' ')} ${c.args}`.padEnd(width + 2)}${c.summary}\n`)
+      .join('') +
+    `\nRun 'facekit ${group} <subcommand> --help' for options and examples.\n`
+  );
+}
 
 export const serveHelp = `facekit serve - start the Rekognition-compatible HTTP server (AWS JSON 1.1)
 

@@ -1,7 +1,17 @@
 import { parseArgs } from 'node:util';
 import packageJson from '../package.json' with { type: 'json' };
 import { type CliIo, defaultIo } from './cli-io.js';
-import { mainHelp, serveHelp } from './help.js';
+import { type ApiClient, ApiError } from './client/api-client.js';
+import {
+  type Command,
+  commandHelp,
+  describeParseError,
+  openClient,
+  parseCommandArgs,
+  resolveOutput,
+} from './command.js';
+import { commands } from './commands/index.js';
+import { groupHelp, mainHelp, serveHelp } from './help.js';
 import { resolveServeConfig, type ServeFlags } from './serve-config.js';
 import type { RunningServer } from './start-server.js';
 import { UsageError } from './usage-error.js';
@@ -25,11 +35,17 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
     return await dispatch([...argv], fullIo);
   } catch (error) {
     if (error instanceof UsageError) {
-      fullIo.stderr.write(`facekit: ${error.message}\n`);
+      fullIo.stderr.write(`facekit: ${oneLine(error.message)}\n`);
       return { kind: 'exit', exitCode: USAGE_EXIT_CODE };
     }
-    const message = error instanceof Error ? error.message : String(error);
-    fullIo.stderr.write(`facekit: ${message}\n`);
+    // API errors keep their Rekognition name, so scripts can tell them apart.
+    const message =
+      error instanceof ApiError
+        ? `${error.name}: ${error.message}`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    fullIo.stderr.write(`facekit: ${oneLine(message)}\n`);
     return { kind: 'exit', exitCode: 1 };
   }
 }
@@ -51,11 +67,61 @@ async function dispatch(argv: string[], io: CliIo): Promise<CliResult> {
     const topic = rest[0];
     if (topic === undefined) return print(io, mainHelp);
     if (topic === 'serve') return print(io, serveHelp);
-    throw new UsageError(`unknown command '${topic}' (run 'facekit --help')`);
+    const found = findCommand(rest);
+    if (found) return print(io, commandHelp(found.command));
+    if (groups.has(topic)) return print(io, groupHelp(topic, commandsOf(topic)));
+    throw new UsageError(`unknown command '${rest.join(' ')}' (run 'facekit --help')`);
   }
   if (command === 'serve') return serve(rest, io);
+  const found = findCommand(argv);
+  if (found) return runCommand(found.command, found.rest, io);
+  if (groups.has(command)) {
+    const sub = rest[0];
+    if (sub === undefined || sub === '-h' || sub === '--help') {
+      if (sub === undefined) {
+        io.stderr.write(groupHelp(command, commandsOf(command)));
+        return { kind: 'exit', exitCode: USAGE_EXIT_CODE };
+      }
+      return print(io, groupHelp(command, commandsOf(command)));
+    }
+    throw new UsageError(`unknown command '${command} ${sub}' (run 'facekit ${command} --help')`);
+  }
   throw new UsageError(`unknown command '${command}' (run 'facekit --help')`);
 }
+
+/** Command groups with subcommands (`collections`, `faces`, `users`). */
+const groups = new Set(commands.filter((c) => c.path.length > 1).map((c) => c.path[0]));
+const commandsOf = (group: string) => commands.filter((c) => c.path[0] === group);
+
+function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {
+  const command = commands.find((c) => c.path.every((part, i) => argv[i] === part));
+  return command && { command, rest: argv.slice(command.path.length) };
+}
+
+/** Parses, opens the client on first use, runs, and always closes the client. */
+async function runCommand(command: Command, argv: string[], io: CliIo): Promise<CliResult> {
+  const parsed = parseCommandArgs(command, argv);
+  if (parsed.help) return print(io, commandHelp(command));
+  const output = resolveOutput(parsed.values, io);
+  let opened: Promise<ApiClient> | undefined;
+  try {
+    const exitCode = await command.run({
+      io,
+      output,
+      positionals: parsed.positionals,
+      values: parsed.values,
+      client: () => {
+        opened ??= openClient(parsed.values, io);
+        return opened;
+      },
+    });
+    return { kind: 'exit', exitCode };
+  } finally {
+    if (opened) await (await opened.catch(() => undefined))?.close();
+  }
+}
+
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');
 
 async function serve(argv: string[], io: CliIo): Promise<CliResult> {
   const { values } = parse(
@@ -96,21 +162,6 @@ function parse<O extends OptionSpecs>(argv: string[], options: O, hint: string) 
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false });
   } catch (error) {
     throw new UsageError(`${describeParseError(error)} (${hint})`);
-  }
-}
-
-function describeParseError(error: unknown): string {
-  const { code, message } = error as { code?: string; message?: string };
-  const quoted = /'([^']+)'/.exec(message ?? '')?.[1];
-  switch (code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown option '${quoted}'`;
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return `unexpected argument '${quoted}'`;
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return `option '${quoted}' needs a value`;
-    default:
-      return message?.split('\n')[0] ?? String(error);
   }
 }
 

@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type FaceAnalyzer, FaceService, type FaceStore } from '@facekit/core';
-import type { FaceModelVersion } from '@facekit/pipeline-node';
+import { FaceService, type FaceStore } from '@facekit/core';
 import { type AuthOptions, createAccountServices } from '@facekit/server-hono';
 import type { ListeningServer } from '@facekit/server-hono/node';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
@@ -9,6 +8,7 @@ import { createSqliteFaceStore } from '@facekit/storage-sqlite';
 import { isLoopbackHost, loadAccessKeys } from './access-keys.js';
 import type { CliIo } from './cli-io.js';
 import { createConsoleLogger } from './console-logger.js';
+import { type ClosableAnalyzer, loadAnalyzers } from './local-service.js';
 import type { ServeConfig } from './serve-config.js';
 import { UsageError } from './usage-error.js';
 
@@ -54,7 +54,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
       ? 'memory'
       : accountDatabasePath(config.dataDir, config.accountId, config.accountId);
 
-  const analyzers: (FaceAnalyzer & { close(): Promise<void> })[] = [];
+  const analyzers: ClosableAnalyzer[] = [];
   // One FaceService per account, each over its own store: no query can reach another account's
   // data, because that data is not in the store the service holds. Analyzers are shared.
   const services = createAccountServices({
@@ -70,26 +70,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
   });
   let server: ListeningServer;
   try {
-    if (config.faceModel !== 'none') {
-      // Loaded lazily so that `--face-model none` never touches onnxruntime or the models.
-      const { createNodeFaceAnalyzer, faceModels } = await import('@facekit/pipeline-node');
-      if (!(config.faceModel in faceModels)) {
-        throw new UsageError(
-          `unknown face model ${config.faceModel}; available: ${Object.keys(faceModels).join(', ')}, none`,
-        );
-      }
-      // Every face model is loaded, so collections made with an earlier default keep working;
-      // new collections get --face-model.
-      const versions = Object.keys(faceModels) as FaceModelVersion[];
-      const loaded = await Promise.allSettled(
-        versions.map((faceModelVersion) =>
-          createNodeFaceAnalyzer({ faceModelVersion, runtime: config.runtime }),
-        ),
-      );
-      for (const result of loaded) if (result.status === 'fulfilled') analyzers.push(result.value);
-      const failed = loaded.find((result) => result.status === 'rejected');
-      if (failed) throw (failed as PromiseRejectedResult).reason;
-    }
+    analyzers.push(...(await loadAnalyzers(config)));
     // The default account opens now, so a broken data dir fails the start, not the first request.
     // After the analyzers: a FaceService takes the analyzers it is given at construction.
     await services.resolve(config.accountId);

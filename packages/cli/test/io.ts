@@ -1,12 +1,16 @@
 import type { CliIo } from '../src/index.js';
 
 /** A fake terminal: collects output, and has its own env and cwd. */
-export function fakeIo(env: Record<string, string> = {}, cwd = '/tmp') {
+export function fakeIo(
+  env: Record<string, string> = {},
+  cwd = '/tmp',
+  tty: { stdout?: boolean; stderr?: boolean } = {},
+) {
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIo = {
-    stdout: { write: (text: string) => out.push(text) },
-    stderr: { write: (text: string) => err.push(text) },
+    stdout: { write: (text: string) => out.push(text), isTTY: tty.stdout ?? false },
+    stderr: { write: (text: string) => err.push(text), isTTY: tty.stderr ?? false, columns: 100 },
     env,
     cwd,
   };

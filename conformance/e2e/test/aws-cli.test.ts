@@ -1,0 +1,133 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { type CliResult, runCli } from '@facekit/cli';
+import { faceModels } from '@facekit/pipeline-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The real `aws` command (Debian's awscli; .ci/run installs it) against `facekit serve`: the
+ * README's promise that existing aws rekognition scripts keep working. Every aws call takes
+ * seconds (Python start-up), so this is one short session of five calls.
+ */
+
+const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+const modelsBuilt = Object.values(faceModels['1.0']).every((id) =>
+  existsSync(join(repoRoot, 'models/dist', `${id}.onnx`)),
+);
+const awsFound = !spawnSync('aws', ['--version'], { stdio: 'ignore' }).error;
+const sample = join(
+  dirname(
+    createRequire(join(repoRoot, 'models/package.json')).resolve(
+      '@vladmandic/face-api/package.json',
+    ),
+  ),
+  'demo/sample1.jpg',
+);
+
+const reason = !awsFound
+  ? " (skipped: no 'aws' on PATH; apt-get install awscli, as .ci/run does)"
+  : !modelsBuilt
+    ? ' (skipped: models not built; run pnpm build)'
+    : '';
+
+describe.skipIf(reason !== '')(`aws rekognition CLI against facekit serve${reason}`, () => {
+  let server: CliResult;
+  let url: string;
+  let home: string;
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'facekit-awscli-'));
+    server = await runCli(['serve', '--port', '0', '--store', 'memory', '--log-level', 'silent'], {
+      env: {},
+    });
+    if (server.kind !== 'serving') throw new Error('facekit serve did not start');
+    url = server.url;
+  }, 30_000);
+  afterAll(async () => {
+    if (server?.kind === 'serving') await server.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  async function aws(...args: string[]): Promise<Record<string, unknown>> {
+    const { stdout } = await promisify(execFile)(
+      'aws',
+      ['rekognition', ...args, '--endpoint-url', url, '--output', 'json'],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: home,
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_DEFAULT_REGION: 'us-east-1',
+          AWS_PAGER: '',
+          AWS_CONFIG_FILE: join(home, 'config'),
+          AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+        },
+      },
+    );
+    return JSON.parse(stdout) as Record<string, unknown>;
+  }
+
+  it('creates a collection, indexes a photo, searches by image, lists faces and deletes', async () => {
+    expect(await aws('create-collection', '--collection-id', 'family')).toEqual({
+      StatusCode: 200,
+      CollectionArn: 'aws:rekognition:us-east-1:000000000000:collection/family',
+      FaceModelVersion: '1.0',
+    });
+
+    const indexed = await aws(
+      'index-faces',
+      '--collection-id',
+      'family',
+      '--image-bytes',
+      `fileb://${sample}`,
+      '--external-image-id',
+      'sample1.jpg',
+    );
+    const records = indexed.FaceRecords as {
+      Face: { FaceId: string; ExternalImageId: string; ImageId: string };
+      FaceDetail: { BoundingBox: unknown; Landmarks: unknown[] };
+    }[];
+    expect(records.length).toBeGreaterThanOrEqual(2);
+    expect(indexed.FaceModelVersion).toBe('1.0');
+    for (const record of records) {
+      expect(record.Face.FaceId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(record.Face.ExternalImageId).toBe('sample1.jpg');
+      expect(record.FaceDetail.Landmarks).toHaveLength(5);
+    }
+    const faceIds = records.map((r) => r.Face.FaceId);
+
+    // The largest face of the same photo: it must find itself, at full similarity.
+    const searched = await aws(
+      'search-faces-by-image',
+      '--collection-id',
+      'family',
+      '--image-bytes',
+      `fileb://${sample}`,
+    );
+    expect(searched.SearchedFaceBoundingBox).toEqual({
+      Width: expect.any(Number),
+      Height: expect.any(Number),
+      Left: expect.any(Number),
+      Top: expect.any(Number),
+    });
+    const matches = searched.FaceMatches as { Similarity: number; Face: { FaceId: string } }[];
+    expect(matches.length).toBeGreaterThanOrEqual(1);
+    expect(faceIds).toContain(matches[0].Face.FaceId);
+    expect(matches[0].Similarity).toBeGreaterThan(99);
+
+    const listed = await aws('list-faces', '--collection-id', 'family');
+    expect((listed.Faces as { FaceId: string }[]).map((f) => f.FaceId).sort()).toEqual(
+      [...faceIds].sort(),
+    );
+
+    expect(await aws('delete-collection', '--collection-id', 'family')).toEqual({
+      StatusCode: 200,
+    });
+  }, 90_000);
+});

@@ -1,0 +1,65 @@
+import { type FaceService, type OperationName, RekognitionError } from '@facekit/core';
+import {
+  type ClosableAnalyzer,
+  createLocalService,
+  loadAnalyzers,
+  openStore,
+} from '../local-service.js';
+import type { ServeConfig } from '../serve-config.js';
+import { type ApiClient, ApiError, imageOperations } from './api-client.js';
+
+export type LocalClientConfig = Pick<
+  ServeConfig,
+  'store' | 'dataDir' | 'region' | 'accountId' | 'faceModel' | 'runtime'
+>;
+
+/**
+ * The service in-process on the data directory `serve` uses. The face models are loaded on the
+ * first image operation only, so collection and face commands start instantly.
+ */
+export async function createLocalClient(config: LocalClientConfig): Promise<ApiClient> {
+  const { store, location } = await openStore(config);
+  let service = createLocalService(config, store, []);
+  let analyzers: ClosableAnalyzer[] = [];
+  let withModels: Promise<FaceService> | undefined;
+
+  const serviceFor = (operation: OperationName): Promise<FaceService> => {
+    if (!imageOperations.has(operation) || config.faceModel === 'none') {
+      return withModels ?? Promise.resolve(service);
+    }
+    withModels ??= loadAnalyzers(config).then((loaded) => {
+      analyzers = loaded;
+      service = createLocalService(config, store, loaded);
+      return service;
+    });
+    return withModels;
+  };
+
+  return {
+    description: `local ${location}`,
+    async call(operation, input) {
+      const target = await serviceFor(operation);
+      try {
+        return await target.execute(operation, encodeBytes(input));
+      } catch (error) {
+        if (!RekognitionError.isInstance(error)) throw error;
+        throw new ApiError(error.name, error.message, { cause: error });
+      }
+    },
+    async close() {
+      await withModels?.catch(() => undefined);
+      await Promise.all(analyzers.map((a) => a.close()));
+      await store.close();
+    },
+  };
+}
+
+/** The service takes wire JSON, where blobs are base64. */
+function encodeBytes(value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (Array.isArray(value)) return value.map(encodeBytes);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeBytes(v)]));
+  }
+  return value;
+}

@@ -1,0 +1,86 @@
+import * as rekognition from '@aws-sdk/client-rekognition';
+import type { OperationName } from '@facekit/core';
+import { type ApiClient, ApiError } from './api-client.js';
+
+export interface SdkClientOptions {
+  /** Server URL, e.g. `http://127.0.0.1:8080`. */
+  endpoint: string;
+  /** Signing region. */
+  region: string;
+  /** A named profile of the shared AWS config files. */
+  profile?: string;
+  /** Keys to sign with; they take precedence over {@link useCredentialChain}. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /**
+   * Use the SDK's standard credential chain (environment, profiles...). When false and no
+   * `credentials` are given, dummy keys are sent, which a local server without authentication
+   * (`facekit serve` on loopback with no keys configured) accepts.
+   */
+  useCredentialChain: boolean;
+}
+
+type CommandClass = new (input: unknown) => Parameters<rekognition.RekognitionClient['send']>[0];
+
+/** A running facekit server (or anything speaking Rekognition) through @aws-sdk/client-rekognition. */
+export function createSdkClient(options: SdkClientOptions): ApiClient {
+  // The SDK warns once per process that its releases after January 2027 need Node 22; the CLI
+  // pins its SDK version, so the warning would only clutter every command's output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const client = new rekognition.RekognitionClient({
+    endpoint: options.endpoint,
+    region: options.region,
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.credentials
+      ? { credentials: options.credentials }
+      : options.useCredentialChain
+        ? {}
+        : { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+  });
+  return {
+    description: options.endpoint,
+    async call(operation: OperationName, input) {
+      const Command = (rekognition as unknown as Record<string, CommandClass>)[
+        `${operation}Command`
+      ];
+      if (!Command) throw new Error(`@aws-sdk/client-rekognition has no ${operation}Command`);
+      try {
+        const response = (await client.send(new Command(input))) as unknown as Record<
+          string,
+          unknown
+        >;
+        const { $metadata: _metadata, ...output } = response;
+        // biome-ignore lint/suspicious/noExplicitAny: the SDK's output is the wire shape once converted.
+        return toWire(output) as any;
+      } catch (error) {
+        if (error instanceof rekognition.RekognitionServiceException) {
+          throw new ApiError(error.name, error.message, { cause: error });
+        }
+        const code = (error as { code?: string }).code;
+        if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') {
+          throw new Error(`cannot reach ${options.endpoint} (${code}); is facekit serve running?`, {
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    },
+    async close() {
+      client.destroy();
+    },
+  };
+}
+
+/** SDK values back to wire JSON: dates to epoch seconds, blobs to base64, no undefined members. */
+function toWire(value: unknown): unknown {
+  if (value instanceof Date) return value.getTime() / 1000;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (Array.isArray(value)) return value.map(toWire);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, toWire(v)]),
+    );
+  }
+  return value;
+}

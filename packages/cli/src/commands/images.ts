@@ -1,0 +1,288 @@
+import type { FaceDetail } from '@facekit/core';
+import { type Command, defined, listFlag, numberFlag, stringFlag } from '../command.js';
+import { drawFaces, type FaceMark, markColors } from '../draw.js';
+import { readImage } from '../images.js';
+import { box, emit, percent, renderFields, renderTable } from '../output.js';
+
+const drawOption = {
+  draw: {
+    type: 'string',
+    value: '<out.jpg>',
+    description: 'write a copy of the image with boxes, landmarks and labels (.png or JPEG)',
+  },
+} as const;
+
+const qualityOption = {
+  'quality-filter': {
+    type: 'string',
+    value: '<level>',
+    description: 'QualityFilter: NONE, AUTO, LOW, MEDIUM or HIGH',
+  },
+} as const;
+
+const pose = (d: FaceDetail) =>
+  d.Pose
+    ? `${d.Pose.Roll?.toFixed(0)}/${d.Pose.Yaw?.toFixed(0)}/${d.Pose.Pitch?.toFixed(0)}`
+    : undefined;
+
+export const imageCommands: Command[] = [
+  {
+    path: ['detect'],
+    summary: 'find the faces of an image (DetectFaces)',
+    args: '<image>',
+    positionals: { min: 1, max: 1 },
+    options: {
+      attributes: {
+        type: 'string',
+        multiple: true,
+        value: '<name>',
+        description: 'DEFAULT or ALL (all landmarks), as the API takes them',
+      },
+      ...drawOption,
+    },
+    examples: [
+      'facekit detect party.jpg',
+      'facekit detect party.jpg --attributes ALL --output json',
+      'facekit detect party.jpg --draw party-faces.jpg',
+    ],
+    async run({ io, output, positionals, values, client }) {
+      const bytes = await readImage(positionals[0], io);
+      const response = await (await client()).call(
+        'DetectFaces',
+        defined({ Image: { Bytes: bytes }, Attributes: listFlag(values, 'attributes') as never }),
+      );
+      const faces = response.FaceDetails ?? [];
+      const drawTo = stringFlag(values, 'draw');
+      if (drawTo) {
+        await drawFaces(
+          bytes,
+          faces.map((f, i) => ({
+            box: f.BoundingBox ?? {},
+            landmarks: f.Landmarks,
+            label: `#${i + 1} ${percent(f.Confidence)}`,
+          })),
+          drawTo,
+          io.cwd,
+        );
+      }
+      // Age, gender and the top emotion when the service returned them (--attributes ALL).
+      const attributes = faces.some((f) => f.AgeRange || f.Gender || f.Emotions?.length);
+      const attributeColumns = (f: FaceDetail) =>
+        attributes
+          ? [
+              f.AgeRange ? `${f.AgeRange.Low}-${f.AgeRange.High}` : undefined,
+              f.Gender?.Value,
+              [...(f.Emotions ?? [])].sort((a, b) => (b.Confidence ?? 0) - (a.Confidence ?? 0))[0]
+                ?.Type,
+            ]
+          : [];
+      emit(io, output, response, () =>
+        faces.length === 0
+          ? 'No faces\n'
+          : renderTable(
+              [
+                '#',
+                'Confidence',
+                'BoundingBox (left,top w×h)',
+                'Roll/Yaw/Pitch',
+                'Brightness',
+                'Sharpness',
+                ...(attributes ? ['Age', 'Gender', 'Emotion'] : []),
+              ],
+              faces.map((f, i) => [
+                i + 1,
+                percent(f.Confidence),
+                box(f.BoundingBox),
+                pose(f),
+                f.Quality?.Brightness?.toFixed(0),
+                f.Quality?.Sharpness?.toFixed(0),
+                ...attributeColumns(f),
+              ]),
+            ) +
+            `${faces.length} face${faces.length === 1 ? '' : 's'}${drawTo ? `, drawn to ${drawTo}` : ''}\n`,
+      );
+      return 0;
+    },
+  },
+  {
+    path: ['search'],
+    summary: 'search a collection for the largest face of an image (SearchFacesByImage)',
+    args: '<collection-id> <image>',
+    positionals: { min: 2, max: 2 },
+    options: {
+      threshold: {
+        type: 'string',
+        value: '<0-100>',
+        description: 'FaceMatchThreshold: minimum similarity [80]',
+      },
+      'max-faces': { type: 'string', value: '<n>', description: 'MaxFaces: at most n matches' },
+      ...qualityOption,
+      ...drawOption,
+    },
+    examples: [
+      'facekit search family party.jpg',
+      'facekit search family party.jpg --threshold 90 --output json',
+      'facekit search family party.jpg --draw match.jpg',
+    ],
+    async run({ io, output, positionals, values, client }) {
+      const [CollectionId, path] = positionals;
+      const bytes = await readImage(path, io);
+      const response = await (await client()).call(
+        'SearchFacesByImage',
+        defined({
+          CollectionId,
+          Image: { Bytes: bytes },
+          FaceMatchThreshold: numberFlag(values, 'threshold'),
+          MaxFaces: numberFlag(values, 'max-faces'),
+          QualityFilter: stringFlag(values, 'quality-filter') as never,
+        }),
+      );
+      const matches = response.FaceMatches ?? [];
+      const drawTo = stringFlag(values, 'draw');
+      if (drawTo && response.SearchedFaceBoundingBox) {
+        const best = matches[0];
+        await drawFaces(
+          bytes,
+          [
+            {
+              box: response.SearchedFaceBoundingBox,
+              label: best
+                ? `${best.Face?.ExternalImageId ?? best.Face?.FaceId} ${percent(best.Similarity)}`
+                : 'no match',
+              color: best ? markColors.match : markColors.noMatch,
+            },
+          ],
+          drawTo,
+          io.cwd,
+        );
+      }
+      emit(io, output, response, () => {
+        const head = renderFields([
+          ['Searched face', box(response.SearchedFaceBoundingBox)],
+          ['Confidence', percent(response.SearchedFaceConfidence)],
+        ]);
+        if (matches.length === 0) return `${head}No matches\n`;
+        return (
+          head +
+          renderTable(
+            ['Similarity', 'FaceId', 'ExternalImageId', 'UserId'],
+            matches.map((m) => [
+              percent(m.Similarity),
+              m.Face?.FaceId,
+              m.Face?.ExternalImageId,
+              m.Face?.UserId,
+            ]),
+          ) +
+          (drawTo ? `Drawn to ${drawTo}\n` : '')
+        );
+      });
+      return 0;
+    },
+  },
+  {
+    path: ['search-face'],
+    summary: 'search a collection for faces like one of its faces (SearchFaces)',
+    args: '<collection-id> <face-id>',
+    positionals: { min: 2, max: 2 },
+    options: {
+      threshold: {
+        type: 'string',
+        value: '<0-100>',
+        description: 'FaceMatchThreshold: minimum similarity [80]',
+      },
+      'max-faces': { type: 'string', value: '<n>', description: 'MaxFaces: at most n matches' },
+    },
+    examples: ['facekit search-face family 0b6a0e2c-5f6b-4c5e-9d1c-2a4b6c8d0e1f --threshold 70'],
+    async run({ io, output, positionals, values, client }) {
+      const [CollectionId, FaceId] = positionals;
+      const response = await (await client()).call(
+        'SearchFaces',
+        defined({
+          CollectionId,
+          FaceId,
+          FaceMatchThreshold: numberFlag(values, 'threshold'),
+          MaxFaces: numberFlag(values, 'max-faces'),
+        }),
+      );
+      emit(io, output, response, () => {
+        const matches = response.FaceMatches ?? [];
+        if (matches.length === 0) return 'No matches\n';
+        return renderTable(
+          ['Similarity', 'FaceId', 'ExternalImageId', 'UserId'],
+          matches.map((m) => [
+            percent(m.Similarity),
+            m.Face?.FaceId,
+            m.Face?.ExternalImageId,
+            m.Face?.UserId,
+          ]),
+        );
+      });
+      return 0;
+    },
+  },
+  {
+    path: ['compare'],
+    summary: 'compare the largest face of one image with every face of another (CompareFaces)',
+    args: '<source-image> <target-image>',
+    positionals: { min: 2, max: 2 },
+    options: {
+      threshold: {
+        type: 'string',
+        value: '<0-100>',
+        description: 'SimilarityThreshold: minimum similarity of a match [80]',
+      },
+      ...qualityOption,
+      draw: {
+        type: 'string',
+        value: '<out.jpg>',
+        description: 'write a copy of the target image with matches and unmatched faces',
+      },
+    },
+    examples: [
+      'facekit compare id-photo.jpg party.jpg',
+      'facekit compare a.jpg b.jpg --output json',
+    ],
+    async run({ io, output, positionals, values, client }) {
+      const [source, target] = await Promise.all(positionals.map((p) => readImage(p, io)));
+      const response = await (await client()).call(
+        'CompareFaces',
+        defined({
+          SourceImage: { Bytes: source },
+          TargetImage: { Bytes: target },
+          SimilarityThreshold: numberFlag(values, 'threshold'),
+          QualityFilter: stringFlag(values, 'quality-filter') as never,
+        }),
+      );
+      const matches = response.FaceMatches ?? [];
+      const unmatched = response.UnmatchedFaces ?? [];
+      const drawTo = stringFlag(values, 'draw');
+      if (drawTo) {
+        const marks: FaceMark[] = [
+          ...matches.map((m) => ({
+            box: m.Face?.BoundingBox ?? {},
+            landmarks: m.Face?.Landmarks,
+            label: `match ${percent(m.Similarity)}`,
+            color: markColors.match,
+          })),
+          ...unmatched.map((f) => ({
+            box: f.BoundingBox ?? {},
+            landmarks: f.Landmarks,
+            color: markColors.noMatch,
+          })),
+        ];
+        await drawFaces(target, marks, drawTo, io.cwd);
+      }
+      emit(io, output, response, () => {
+        const rows = [
+          ...matches.map((m) => ['match', percent(m.Similarity), box(m.Face?.BoundingBox)]),
+          ...unmatched.map((f) => ['no match', '', box(f.BoundingBox)]),
+        ];
+        const head = renderFields([['Source face', box(response.SourceImageFace?.BoundingBox)]]);
+        return rows.length === 0
+          ? `${head}No faces in the target image\n`
+          : head + renderTable(['Target face', 'Similarity', 'BoundingBox (left,top w×h)'], rows);
+      });
+      return 0;
+    },
+  },
+];

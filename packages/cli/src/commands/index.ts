@@ -1,0 +1,17 @@
+import type { Command } from '../command.js';
+import { collectionCommands } from './collections.js';
+import { faceCommands } from './faces.js';
+import { imageCommands } from './images.js';
+import { indexCommand } from './index-images.js';
+import { tagCommands } from './tags.js';
+import { userCommands } from './users.js';
+
+/** Every API command, in the order `facekit --help` lists them. */
+export const commands: readonly Command[] = [
+  ...collectionCommands,
+  indexCommand,
+  ...imageCommands,
+  ...faceCommands,
+  ...userCommands,
+  ...tagCommands,
+];
