@@ -97,7 +97,11 @@ function showConnection(ok: boolean) {
 
 function openSignIn(reason?: string) {
   const dialog = byId<HTMLDialogElement>('sign-in');
-  if (reason) byId('sign-in-reason').textContent = `The server refused the request: ${reason}`;
+  // The first refusal (of the placeholder keys) needs no server message: the text explains it.
+  const ownKeys = state.credentials.accessKeyId !== anonymousCredentials.accessKeyId;
+  if (reason && ownKeys) {
+    byId('sign-in-reason').textContent = `The server refused these keys: ${reason}`;
+  }
   if (!dialog.open) dialog.showModal();
 }
 
@@ -244,21 +248,21 @@ function renderTab() {
       ?.setAttribute('aria-selected', String(tab === state.tab));
   }
   const panel = byId(`tab-${state.tab}`);
-  // The image tabs keep their results while the user switches around; lists are re-read.
-  if (panel.childElementCount > 0 && ['detect', 'compare'].includes(state.tab)) return;
-  const needsCollection = state.tab !== 'detect' && state.tab !== 'compare';
-  if (needsCollection && !state.collection) {
+  // Detect and Compare keep their results while the user switches around.
+  if (state.tab === 'detect' || state.tab === 'compare') {
+    if (panel.childElementCount === 0) renderers[state.tab](panel, '');
+    return;
+  }
+  if (!state.collection) {
+    delete panel.dataset.collection;
     render(panel, h('p', { class: 'hint' }, 'Select or create a collection first.'));
     return;
   }
-  if (
-    panel.dataset.collection === state.collection &&
-    state.tab !== 'faces' &&
-    state.tab !== 'users'
-  )
-    return;
-  panel.dataset.collection = state.collection ?? '';
-  renderers[state.tab](panel, state.collection ?? '');
+  // Index and Search keep theirs for the same collection; the lists are read again.
+  const keeps = state.tab === 'index' || state.tab === 'search';
+  if (keeps && panel.dataset.collection === state.collection) return;
+  panel.dataset.collection = state.collection;
+  renderers[state.tab](panel, state.collection);
 }
 
 const renderers: Record<Tab, (panel: HTMLElement, collection: string) => void> = {
@@ -444,7 +448,7 @@ function renderIndex(panel: HTMLElement, collection: string) {
     for (const file of files) {
       const externalImageId = externalImageIdOf(file.webkitRelativePath || file.name);
       const card = h('div', { class: 'card' }, `Indexing ${file.name}…`);
-      results.prepend(card);
+      results.append(card);
       const [bytes, image] = await Promise.all([imageBytes(file), knownImage(file)]);
       const output = await call(() =>
         state.client.send(
