@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,7 @@ describe.skipIf(reason !== '')(
     let browser: Browser;
     let page: Page;
     const pageErrors: string[] = [];
+    const cspViolations: string[] = [];
 
     beforeAll(async () => {
       mkdirSync(artifacts, { recursive: true });
@@ -72,6 +73,9 @@ describe.skipIf(reason !== '')(
       page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
       page.setDefaultTimeout(20_000);
       page.on('pageerror', (error) => pageErrors.push(error.message));
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+      });
       // Deleting asks for confirmation.
       page.on('dialog', (dialog) => void dialog.accept());
     }, 60_000);
@@ -125,6 +129,21 @@ describe.skipIf(reason !== '')(
       expect(await result.locator('th', { hasText: 'Age' }).count()).toBe(1);
       expect(await result.locator('td', { hasText: /^\d+–\d+$/ }).count()).toBe(3);
       await shot('detect');
+    });
+
+    it('takes a dropped photo as well as a chosen one', async () => {
+      const base64 = readFileSync(sample(2)).toString('base64');
+      // A DataTransfer holding the file, as the browser builds it for a drag from the desktop.
+      const dataTransfer = await page.evaluateHandle(`(() => {
+        const bytes = Uint8Array.from(atob(${JSON.stringify(base64)}), (c) => c.charCodeAt(0));
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([bytes], 'sample2.jpg', { type: 'image/jpeg' }));
+        return transfer;
+      })()`);
+      await page.locator('#tab-detect .drop').dispatchEvent('drop', { dataTransfer });
+      const result = page.getByTestId('detect-result');
+      await result.getByText(/^sample2\.jpg: \d+ faces$/).waitFor();
+      expect(await result.locator('.box').count()).toBeGreaterThanOrEqual(3);
     });
 
     it('creates a collection and indexes photos with their file names as ExternalImageId', async () => {
@@ -209,6 +228,27 @@ describe.skipIf(reason !== '')(
       await page.getByRole('button', { name: 'Delete collection' }).click();
       await page.getByText('No collections yet.').waitFor();
       expect(pageErrors).toEqual([]);
+      expect(cspViolations).toEqual([]);
+    });
+
+    it('asks for no keys when authentication is off (any credentials work)', async () => {
+      const open = await runCli(
+        ['serve', '--port', '0', '--store', 'memory', '--log-level', 'silent', '--console'],
+        { env: { FACEKIT_FACE_MODEL: 'none' } },
+      );
+      if (open.kind !== 'serving') throw new Error('facekit serve --console did not start');
+      const fresh = await browser.newPage();
+      try {
+        await fresh.goto(`${open.url}/console/`);
+        await fresh.getByText('connected', { exact: true }).waitFor();
+        await fresh.getByLabel('New collection id').fill('open');
+        await fresh.getByRole('button', { name: 'Create', exact: true }).click();
+        await fresh.getByRole('button', { name: 'open' }).waitFor();
+        expect(await fresh.locator('#sign-in').isVisible()).toBe(false);
+      } finally {
+        await fresh.close();
+        await open.close();
+      }
     });
   },
 );
