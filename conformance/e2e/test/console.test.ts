@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CliResult, runCli } from '@facekit/cli';
 import { faceModels } from '@facekit/pipeline-node';
+import { Transformer } from '@napi-rs/image';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -144,6 +145,19 @@ describe.skipIf(reason !== '')(
       const result = page.getByTestId('detect-result');
       await result.getByText(/^sample2\.jpg: \d+ faces$/).waitFor();
       expect(await result.locator('.box').count()).toBeGreaterThanOrEqual(3);
+    });
+
+    it('re-encodes a photo over the 5 MiB of Image.Bytes in the browser before sending it', async () => {
+      const big = await new Transformer(readFileSync(sample(1))).resize(3200).png();
+      expect(big.length).toBeGreaterThan(5 * 1024 * 1024);
+      await page.setInputFiles('#detect-file', {
+        name: 'sample1-large.png',
+        mimeType: 'image/png',
+        buffer: big,
+      });
+      const result = page.getByTestId('detect-result');
+      await result.getByText('sample1-large.png: 3 faces').waitFor();
+      expect(await result.locator('.box').count()).toBe(3);
     });
 
     it('creates a collection and indexes photos with their file names as ExternalImageId', async () => {
