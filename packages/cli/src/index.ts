@@ -30,5 +30,6 @@ export {
   serveDefaults,
   serveEnvVars,
 } from './serve-config.js';
-export { accountDatabasePath, type RunningServer, startServer } from './start-server.js';
+export { type RunningServer, startServer } from './start-server.js';
+export { accountDatabasePath, accountDataDir, type StoreOpener, storeOpener } from './stores.js';
 export { UsageError } from './usage-error.js';

@@ -1,22 +1,17 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { type FaceAnalyzer, FaceService, type FaceStore } from '@facekit/core';
 import type { FaceModelVersion } from '@facekit/pipeline-node';
-import { createMemoryFaceStore } from '@facekit/storage-memory';
-import { createSqliteFaceStore } from '@facekit/storage-sqlite';
 import type { ServeConfig } from './serve-config.js';
+import { type StoreConfig, storeOpener } from './stores.js';
 import { UsageError } from './usage-error.js';
 
 export type ClosableAnalyzer = FaceAnalyzer & { close(): Promise<void> };
 
-/** Opens the store `serve` and the local commands share: `<data-dir>/facekit.sqlite` or memory. */
+/** Opens the default account's store, the one `serve` uses for it. */
 export async function openStore(
-  config: Pick<ServeConfig, 'store' | 'dataDir'>,
+  config: StoreConfig,
 ): Promise<{ store: FaceStore; location: string }> {
-  if (config.store === 'memory') return { store: createMemoryFaceStore(), location: 'memory' };
-  await mkdir(config.dataDir, { recursive: true });
-  const location = join(config.dataDir, 'facekit.sqlite');
-  return { store: await createSqliteFaceStore({ path: location }), location };
+  const opener = storeOpener(config);
+  return { store: await opener.open(config.accountId), location: opener.location };
 }
 
 /**

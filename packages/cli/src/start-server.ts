@@ -1,16 +1,13 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { FaceService, type FaceStore } from '@facekit/core';
+import { FaceService } from '@facekit/core';
 import { type AuthOptions, createAccountServices } from '@facekit/server-hono';
 import type { ListeningServer } from '@facekit/server-hono/node';
-import { createMemoryFaceStore } from '@facekit/storage-memory';
-import { createSqliteFaceStore } from '@facekit/storage-sqlite';
 import { isLoopbackHost, loadAccessKeys } from './access-keys.js';
 import type { CliIo } from './cli-io.js';
 import { loadConsoleFiles } from './console-files.js';
 import { createConsoleLogger } from './console-logger.js';
 import { type ClosableAnalyzer, loadAnalyzers } from './local-service.js';
 import type { ServeConfig } from './serve-config.js';
+import { storeOpener } from './stores.js';
 import { UsageError } from './usage-error.js';
 
 /** A running `facekit serve`. */
@@ -26,34 +23,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/**
- * Where an account's SQLite database lives. The default account (`--account-id`, also the one of
- * `--auth none`) keeps `<data-dir>/facekit.sqlite`, so data from before accounts existed stays
- * visible; every other account gets its own file under `<data-dir>/accounts/<id>/`. Account ids
- * are 12 digits (checked when the keys are loaded), so they cannot escape the directory.
- */
-export function accountDatabasePath(dataDir: string, accountId: string, defaultAccountId: string) {
-  if (!/^\d{12}$/.test(accountId)) throw new Error(`invalid account id ${accountId}`);
-  return accountId === defaultAccountId
-    ? join(dataDir, 'facekit.sqlite')
-    : join(dataDir, 'accounts', accountId, 'facekit.sqlite');
-}
-
 /** Decides authentication, opens the stores, starts the HTTP server and prints the banner. */
 export async function startServer(config: ServeConfig, io: CliIo): Promise<RunningServer> {
   const logger = createConsoleLogger(config.logLevel, io);
   const auth = decideAuth(config, io);
 
-  const openStore = async (accountId: string): Promise<FaceStore> => {
-    if (config.store === 'memory') return createMemoryFaceStore();
-    const path = accountDatabasePath(config.dataDir, accountId, config.accountId);
-    await mkdir(dirname(path), { recursive: true });
-    return createSqliteFaceStore({ path });
-  };
-  const storeLocation =
-    config.store === 'memory'
-      ? 'memory'
-      : accountDatabasePath(config.dataDir, config.accountId, config.accountId);
+  const stores = storeOpener(config);
+  const storeLocation = stores.location;
 
   const analyzers: ClosableAnalyzer[] = [];
   // One FaceService per account, each over its own store: no query can reach another account's
@@ -61,7 +37,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
   const services = createAccountServices({
     open: async (accountId) =>
       new FaceService({
-        store: await openStore(accountId),
+        store: await stores.open(accountId),
         region: config.region,
         accountId,
         analyzers,

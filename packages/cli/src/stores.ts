@@ -1,0 +1,57 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { FaceStore } from '@facekit/core';
+import { createMemoryFaceStore } from '@facekit/storage-memory';
+import { createSqliteFaceStore } from '@facekit/storage-sqlite';
+import type { ServeConfig } from './serve-config.js';
+
+/** What `serve` and the local commands need to open the configured store for any account. */
+export interface StoreOpener {
+  /** Where the default account's data lives, for people (`memory` for the memory store). */
+  readonly location: string;
+  /** Opens (creating if needed) the store of one account. */
+  open(accountId: string): Promise<FaceStore>;
+}
+
+export type StoreConfig = Pick<ServeConfig, 'store' | 'dataDir' | 'accountId'>;
+
+/**
+ * The one place that turns `--store` and `--data-dir` into stores, so `serve` and the in-process
+ * commands always open the same data. Each account gets a store of its own.
+ */
+export function storeOpener(config: StoreConfig): StoreOpener {
+  switch (config.store) {
+    case 'memory':
+      return { location: 'memory', open: async () => createMemoryFaceStore() };
+    case 'sqlite':
+      return {
+        location: accountDatabasePath(config.dataDir, config.accountId, config.accountId),
+        async open(accountId) {
+          const path = accountDatabasePath(config.dataDir, accountId, config.accountId);
+          await mkdir(dirname(path), { recursive: true });
+          return createSqliteFaceStore({ path });
+        },
+      };
+  }
+}
+
+/**
+ * Where an account's data lives under the data directory. The default account (`--account-id`,
+ * also the one of `--auth none`) keeps `<data-dir>/facekit.sqlite`, so data from before accounts
+ * existed stays visible; every other account gets its own directory `<data-dir>/accounts/<id>/`.
+ * Account ids are 12 digits (checked when the keys are loaded), so they cannot escape the directory.
+ */
+export function accountDatabasePath(
+  dataDir: string,
+  accountId: string,
+  defaultAccountId: string,
+  fileName = 'facekit.sqlite',
+) {
+  return join(accountDataDir(dataDir, accountId, defaultAccountId), fileName);
+}
+
+/** The directory of one account's files: the data directory itself for the default account. */
+export function accountDataDir(dataDir: string, accountId: string, defaultAccountId: string) {
+  if (!/^\d{12}$/.test(accountId)) throw new Error(`invalid account id ${accountId}`);
+  return accountId === defaultAccountId ? dataDir : join(dataDir, 'accounts', accountId);
+}
