@@ -8,7 +8,22 @@ export * from './errors/exceptions.js';
 export { collectionNotFound, userNotFound } from './errors/not-found.js';
 export type { RekognitionErrorName, RekognitionErrorOptions } from './errors/rekognition-error.js';
 export { RekognitionError } from './errors/rekognition-error.js';
+export {
+  type CheckedImageHeader,
+  checkImageHeader,
+  checkPositiveLimit,
+  defaultDecodeLimits,
+  defaultMaxImageBytes,
+  INVALID_IMAGE_FORMAT,
+} from './image/check-image-header.js';
 export type { DecodedImage, DecodeLimits, ImageDecoder } from './image/image-decoder.js';
+export {
+  describeUnsupported,
+  type ImageHeader,
+  ImageHeaderError,
+  readExifOrientation,
+  readImageHeader,
+} from './image/image-header.js';
 export type { RgbImage } from './image/raster.js';
 export type {
   InferenceBackend,
