@@ -104,6 +104,17 @@ export {
   type FaceAttributes,
   withAttributes,
 } from './analysis/attribute-estimator.js';
+export {
+  alignmentByModel,
+  attributeModels,
+  createPresetFaceAnalyzer,
+  defaultVerifier,
+  type FaceModelVersion,
+  faceModels,
+  type PresetFaceAnalyzerOptions,
+  presetDetectionOptions,
+  sessionOptionsByModel,
+} from './analysis/face-model-presets.js';
 export type { EmbedderAlignment } from './analysis/onnx-face-analyzer.js';
 export {
   createOnnxFaceAnalyzer,
@@ -113,6 +124,7 @@ export {
   type OnnxFaceAnalyzer,
   type OnnxFaceAnalyzerOptions,
 } from './analysis/onnx-face-analyzer.js';
+export { similarityAnchors, similarityScaleFor } from './analysis/similarity-calibration.js';
 export {
   type AlignOptions,
   ARCFACE_TEMPLATE_112,

@@ -9,7 +9,7 @@ import {
   createNodeFaceAnalyzer,
   type FaceModelVersion,
   faceModels,
-} from '../src/node-face-analyzer.js';
+} from '../src/index.js';
 
 /** `../shared/datasets` beside the repository, or `FACEKIT_DATASETS`. */
 const datasets = process.env.FACEKIT_DATASETS
