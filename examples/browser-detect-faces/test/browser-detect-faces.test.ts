@@ -97,6 +97,10 @@ describe.skipIf(why !== '')(`the example page in headless Chromium${why}`, () =>
       .jpeg(92);
     writeFileSync(join(photos, 'turned-exif6.jpg'), withSegment(turned, exifOrientation(6)));
     writeFileSync(
+      join(photos, 'sample2.png'),
+      await new Transformer(readFileSync(sample(2))).png(),
+    );
+    writeFileSync(
       join(photos, 'not-an-image.gif'),
       Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;'),
     );
@@ -150,10 +154,10 @@ describe.skipIf(why !== '')(`the example page in headless Chromium${why}`, () =>
     return JSON.parse((await page.textContent('#compare-json')) ?? '');
   }
 
-  it('DetectFaces finds the faces the Node pipeline finds, in the same boxes', async () => {
-    for (const n of [1, 2]) {
-      const inPage = await detectInPage(sample(n));
-      const onNode = await nodeService.detectFaces({ Image: image(sample(n)) });
+  it('DetectFaces finds the faces the Node pipeline finds, in the same boxes (JPEG, PNG)', async () => {
+    for (const photo of [sample(1), join(photos, 'sample2.png')]) {
+      const inPage = await detectInPage(photo);
+      const onNode = await nodeService.detectFaces({ Image: image(photo) });
       const expected = (onNode.FaceDetails ?? []).map((f) => f.BoundingBox ?? {});
       const found = (inPage.FaceDetails ?? []).map((f) => f.BoundingBox ?? {});
       expect(expected.length).toBeGreaterThanOrEqual(3);
