@@ -10,6 +10,7 @@ import {
   FaceService,
   faceModels,
   iou,
+  readImageHeader,
 } from '@facekit/core';
 import { createNodeFaceAnalyzer } from '@facekit/pipeline-node';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
@@ -167,7 +168,15 @@ describe.skipIf(why !== '')(`the example page in headless Chromium${why}`, () =>
   }, 30_000);
 
   it('applies the EXIF orientation: a turned photo tagged upright gives upright boxes', async () => {
-    const inPage = await detectInPage(join(photos, 'turned-exif6.jpg'));
+    const turned = join(photos, 'turned-exif6.jpg');
+    const original = readImageHeader(readFileSync(sample(1)));
+    // Stored on its side: only the EXIF tag makes it upright.
+    expect(readImageHeader(readFileSync(turned))).toMatchObject({
+      width: original.height,
+      height: original.width,
+      orientation: 6,
+    });
+    const inPage = await detectInPage(turned);
     const upright = await nodeService.detectFaces({ Image: image(sample(1)) });
     const expected = (upright.FaceDetails ?? []).map((f) => f.BoundingBox ?? {});
     const found = (inPage.FaceDetails ?? []).map((f) => f.BoundingBox ?? {});

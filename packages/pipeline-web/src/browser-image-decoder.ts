@@ -62,7 +62,8 @@ export function createBrowserImageDecoder(options: BrowserImageDecoderOptions = 
       }
       try {
         // Our header parse and the browser must agree on the upright size, or boxes would be
-        // relative to an image the caller never sees.
+        // relative to an image the caller never sees. (Chromium 156 applies the EXIF orientation
+        // even when asked for `imageOrientation: 'none'`, as the current HTML spec has it.)
         if (bitmap.width !== width || bitmap.height !== height) {
           throw new InvalidImageFormatException(INVALID_IMAGE_FORMAT, {
             cause: new ImageHeaderError(
