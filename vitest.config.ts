@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources through the `@facekit/source` export
@@ -7,16 +7,30 @@ import { defineConfig } from 'vitest/config';
 const conditions = ['@facekit/source', 'node', 'development|production'];
 
 const packageDirs = readdirSync('packages').map((dir) => `packages/${dir}`);
+// Examples with their own tests (each runs its example as a user would).
+const exampleDirs = existsSync('examples')
+  ? readdirSync('examples')
+      .map((dir) => `examples/${dir}`)
+      .filter((dir) => existsSync(`${dir}/test`))
+  : [];
 
 export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
-    projects: [...packageDirs, 'conformance', 'conformance/e2e', 'models', 'benchmarks'].map(
+    projects: [
+      ...packageDirs,
+      'conformance',
+      'conformance/e2e',
+      'models',
+      'benchmarks',
+      'tools/release',
+      ...exampleDirs,
+    ].map(
       (root) => ({
         extends: true,
         test: {
-          name: root.replace(/^(packages|conformance)\//, ''),
+          name: root.replace(/^(packages|conformance|tools)\//, ''),
           root,
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
         },
