@@ -26,15 +26,13 @@ export default defineConfig({
       'benchmarks',
       'tools/release',
       ...exampleDirs,
-    ].map(
-      (root) => ({
-        extends: true,
-        test: {
-          name: root.replace(/^(packages|conformance|tools)\//, ''),
-          root,
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-        },
-      }),
-    ),
+    ].map((root) => ({
+      extends: true,
+      test: {
+        name: root.replace(/^(packages|conformance|tools)\//, ''),
+        root,
+        include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      },
+    })),
   },
 });

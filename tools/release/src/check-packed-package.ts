@@ -75,7 +75,12 @@ export async function checkPackedPackage(
   const pkg = JSON.parse(manifestText) as Manifest;
   const problems: string[] = [];
 
-  const { messages } = await publint({ pkgDir: rootDir, pack: { files }, level: 'warning', strict: false });
+  const { messages } = await publint({
+    pkgDir: rootDir,
+    pack: { files },
+    level: 'warning',
+    strict: false,
+  });
   for (const message of messages) {
     problems.push(`publint ${message.type}: ${formatMessage(message, pkg) ?? message.code}`);
   }
