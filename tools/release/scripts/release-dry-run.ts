@@ -20,10 +20,10 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  realpathSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -63,9 +63,9 @@ function expectOutput(what: string, output: string, pattern: RegExp): void {
   console.log(`  ok: ${what}`);
 }
 
-/** Versions the workspace resolved, so the scratch project installs what the tests ran with. */
-function workspaceVersion(fromDir: string, name: string): string {
-  const manifest = createRequire(join(fromDir, 'package.json')).resolve(`${name}/package.json`);
+/** The version of `name` installed as a direct dependency of the project in `dir`. */
+function installedVersion(dir: string, name: string): string {
+  const manifest = join(dir, 'node_modules', name, 'package.json');
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
@@ -101,7 +101,8 @@ try {
     ['@hono/node-server', nodeHttp],
     ['@vladmandic/face-api', folderIndex],
   ] as const) {
-    dependencies[name] = workspaceVersion(from, name);
+    // The versions the workspace tests ran with.
+    dependencies[name] = installedVersion(from, name);
   }
   writeFileSync(
     join(project, 'package.json'),
@@ -127,14 +128,11 @@ try {
   );
   const scratchSqlite = join(project, 'node_modules/better-sqlite3');
   const addon = 'build/Release/better_sqlite3.node';
-  const workspaceSqlite = dirname(
-    createRequire(join(repoRoot, 'packages/storage-sqlite/package.json')).resolve(
-      'better-sqlite3/package.json',
-    ),
-  );
+  const storageSqlite = join(repoRoot, 'packages/storage-sqlite');
+  const workspaceSqlite = realpathSync(join(storageSqlite, 'node_modules/better-sqlite3'));
   const sameVersion =
-    workspaceVersion(project, 'better-sqlite3') ===
-    workspaceVersion(join(repoRoot, 'packages/storage-sqlite'), 'better-sqlite3');
+    installedVersion(project, 'better-sqlite3') ===
+    installedVersion(storageSqlite, 'better-sqlite3');
   if (!values['build-native'] && sameVersion && existsSync(join(workspaceSqlite, addon))) {
     // The same version's addon, compiled for this Node by the workspace install.
     mkdirSync(dirname(join(scratchSqlite, addon)), { recursive: true });
