@@ -87,6 +87,7 @@ export {
   type AttributeModels,
   createAttributeEstimator,
   type FaceAttributes,
+  type ModelKey,
   withAttributes,
 } from './analysis/attribute-estimator.js';
 export type { EmbedderAlignment } from './analysis/onnx-face-analyzer.js';

@@ -21,6 +21,7 @@ export {
   type AccessKey,
   AuthError,
   type AuthErrorType,
+  type SignedRequestClaim,
   SigV4Verifier,
   type SigV4VerifierOptions,
 } from './sigv4-verifier.js';
