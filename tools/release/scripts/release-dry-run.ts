@@ -211,8 +211,15 @@ try {
   const clone = join(temp, 'repo');
   run('git', ['clone', '--quiet', '--no-hardlinks', repoRoot, clone], temp);
   // `changeset status` compares with the base branch, which a clone has only as origin/main.
-  const branch = run('git', ['branch', '--show-current'], clone).trim();
-  if (branch !== 'main') run('git', ['branch', 'main', 'origin/main'], clone);
+  const hasRef = (ref: string) =>
+    spawnSync('git', ['rev-parse', '--verify', '--quiet', ref], { cwd: clone }).status === 0;
+  if (!hasRef('refs/heads/main')) {
+    run(
+      'git',
+      ['branch', 'main', hasRef('refs/remotes/origin/main') ? 'origin/main' : 'HEAD'],
+      clone,
+    );
+  }
   const changeset = join(repoRoot, 'node_modules/.bin/changeset');
   const statusFile = join(temp, 'changeset-status.json');
   run(changeset, ['status', `--output=${statusFile}`], clone);
