@@ -24,11 +24,12 @@ export default defineConfig({
       'conformance/e2e',
       'models',
       'benchmarks',
+      'tools/release',
       ...exampleDirs,
     ].map((root) => ({
       extends: true,
       test: {
-        name: root.replace(/^(packages|conformance|examples)\//, ''),
+        name: root.replace(/^(packages|conformance|examples|tools)\//, ''),
         root,
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       },

@@ -102,6 +102,7 @@ export {
   type AttributeModels,
   createAttributeEstimator,
   type FaceAttributes,
+  type ModelKey,
   withAttributes,
 } from './analysis/attribute-estimator.js';
 export {

