@@ -1,6 +1,7 @@
 import {
   type AttributeModels,
   createOnnxFaceAnalyzer,
+  detectionConfidenceFor,
   type FaceAnalyzer,
   type FaceDetectionOptions,
   type InferenceBackend,
@@ -159,6 +160,7 @@ export async function createNodeFaceAnalyzer(
     models: { detector, landmarks, embedder, ...(verifier && { verifier }) },
     faceModelVersion: version,
     similarity: similarityScaleFor(ids.embedder),
+    confidence: detectionConfidenceFor(ids.detector),
     detection: {
       containment,
       tileScoreThreshold,

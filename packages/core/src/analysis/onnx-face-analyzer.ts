@@ -24,6 +24,10 @@ import {
   shouldRunTiles,
   type TilingOptions,
 } from '../pipeline/detection.js';
+import {
+  type DetectionConfidence,
+  rawDetectionConfidence,
+} from '../pipeline/detection-confidence.js';
 import { resolveAttributes } from '../pipeline/face-attributes.js';
 import { extractFaceChip } from '../pipeline/face-chip.js';
 import { defaultFuseOptions, fuseDetections } from '../pipeline/fuse-detections.js';
@@ -178,6 +182,12 @@ export interface OnnxFaceAnalyzerOptions {
   faceModelVersion: string;
   /** Cosine ↔ percentage calibration of the embedder. */
   similarity: SimilarityScale;
+  /**
+   * Detector probability → `Confidence` (see `detectionConfidenceFor`); default the raw
+   * probability × 100, which overstates precision (an uncalibrated detector's 0.85 is right about
+   * half the time on WIDER FACE).
+   */
+  confidence?: DetectionConfidence;
   detection?: Partial<FaceDetectionOptions>;
   /** Crop convention of the landmark model; the default suits `fr_landmark.onnx`. */
   landmarkCrop?: Partial<LandmarkCropOptions>;
@@ -218,7 +228,8 @@ interface Sessions {
 /**
  * The neural face pipeline behind the service: decode → detect (letterboxed full image plus
  * tiles) → the `maxFaces` largest faces → 68 landmarks each → Rekognition `FaceDetail`
- * (BoundingBox, Confidence = detector probability × 100, 5 or 30 Landmarks, Pose, Quality) →
+ * (BoundingBox, Confidence = the detector probability through `options.confidence`, 5 or 30
+ * Landmarks, Pose, Quality) →
  * for the `embedLargest` largest faces: the embedder's alignment (5-point ArcFace by default,
  * or dlib's face chip) → embedding → L2 normalisation.
  *
@@ -229,6 +240,7 @@ interface Sessions {
  */
 export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFaceAnalyzer {
   const { backend, decoder, models } = options;
+  const confidence = options.confidence ?? rawDetectionConfidence;
   const detection = { ...defaultFaceDetectionOptions, ...options.detection };
   const tiling =
     detection.tiling === false ? false : { ...defaultTilingOptions, ...detection.tiling };
@@ -464,11 +476,12 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
           ),
           Pose: { Roll: unturnRoll(pose.roll, turns), Yaw: pose.yaw, Pitch: pose.pitch },
           Quality: { Brightness: quality.brightness, Sharpness: quality.sharpness },
-          Confidence: Math.min(100, box.score * 100),
+          Confidence: confidence.toPercent(box.score),
         };
         const face: AnalyzedFace = {
           detail: attributes[i] ? withAttributes(detail, attributes[i]) : detail,
           heightPx: turnedBox.y2 - turnedBox.y1,
+          detectionScore: box.score,
         };
         if (i < embedCount) face.embedding = embeddings[i];
         return face;
