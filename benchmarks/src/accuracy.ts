@@ -283,15 +283,15 @@ async function evaluateWider(using: FaceAnalyzer) {
     loose.push({ boxes: image.boxes, found: matchDetections(image.boxes, boxes, 0.3).found });
     falsePositives += match.falsePositives;
     detections += boxes.length;
-    a.faces.forEach((f, k) =>
+    a.faces.forEach((f, k) => {
       labelled.push({
         image: i,
         score: f.score,
         confidence: f.confidence,
         height: f.box[3],
         face: match.isFace[k],
-      }),
-    );
+      });
+    });
     ms.push(a.ms);
   }
   return {
