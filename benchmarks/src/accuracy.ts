@@ -838,6 +838,24 @@ if (args.variants) {
     ['containment 0.6', { containment: 0.6 }],
     ['containment 0.6, no cross-pass support', { containment: 0.6, supportThreshold: 1 }],
     ['containment 0.6, 2×2 tiles only', { containment: 0.6, tiling: { finerGrids: [] } }],
+    ['full pass 0.6', { scoreThreshold: 0.6 }],
+    ['full 0.5, tiles 0.6', { scoreThreshold: 0.5, tileScoreThreshold: 0.6 }],
+    ['cross-pass support 0.3', { supportThreshold: 0.3 }],
+    ['NMS IoU 0.3', { iouThreshold: 0.3 }],
+    ['NMS IoU 0.5', { iouThreshold: 0.5 }],
+    ['tiles even after a large face', { tiling: { skipWhenFaceHeightRatio: Infinity } }],
+    ['tile box limit 0.6', { tileMaxBoxFraction: 0.6 }],
+    [
+      'finer grids 3× and 4× (up to 30 runs)',
+      {
+        tiling: {
+          finerGrids: [
+            { zoom: 3, maxTiles: 9 },
+            { zoom: 4, maxTiles: 16 },
+          ],
+        },
+      },
+    ],
     // BlazeFace (256) confirming each face, on a crop twice the face's side.
     ['BlazeFace verifier ≥ 0.5', { verifyThreshold: 0.5 }, { verifier: 'blazeface-back-256' }],
     ['BlazeFace verifier ≥ 0.75', { verifyThreshold: 0.75 }, { verifier: 'blazeface-back-256' }],
