@@ -865,6 +865,16 @@ if (args.variants) {
       { verifier: 'blazeface-back-256' },
     ],
     [
+      'BlazeFace front-128 ≥ 0.5',
+      { verifyThreshold: 0.5 },
+      { verifier: 'blazeface-front-128' },
+    ],
+    [
+      'BlazeFace front-128 ≥ 0.5, crop 1.5×',
+      { verifyThreshold: 0.5, verifyCropScale: 1.5 },
+      { verifier: 'blazeface-front-128' },
+    ],
+    [
       'BlazeFace ≥ 0.5, IoU 0.1, crop 3×',
       { verifyThreshold: 0.5, verifyIou: 0.1, verifyCropScale: 3 },
       { verifier: 'blazeface-back-256' },
