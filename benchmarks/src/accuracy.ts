@@ -864,14 +864,25 @@ if (args.variants) {
       { verifyThreshold: 0.5, verifyBelow: 0.995 },
       { verifier: 'blazeface-back-256' },
     ],
-    [
-      'BlazeFace front-128 ≥ 0.5',
-      { verifyThreshold: 0.5 },
-      { verifier: 'blazeface-front-128' },
-    ],
+    ['BlazeFace front-128 ≥ 0.5', { verifyThreshold: 0.5 }, { verifier: 'blazeface-front-128' }],
     [
       'BlazeFace front-128 ≥ 0.5, crop 1.5×',
       { verifyThreshold: 0.5, verifyCropScale: 1.5 },
+      { verifier: 'blazeface-front-128' },
+    ],
+    [
+      'BlazeFace front-128 ≥ 0.5, crop 1.5×, faces ≥ 48 px',
+      { verifyThreshold: 0.5, verifyCropScale: 1.5, verifyMinHeight: 48 },
+      { verifier: 'blazeface-front-128' },
+    ],
+    [
+      'BlazeFace front-128 ≥ 0.5, crop 1.5×, faces ≥ 96 px',
+      { verifyThreshold: 0.5, verifyCropScale: 1.5, verifyMinHeight: 96 },
+      { verifier: 'blazeface-front-128' },
+    ],
+    [
+      'BlazeFace front-128 ≥ 0.5, crop 2×, faces ≥ 48 px',
+      { verifyThreshold: 0.5, verifyMinHeight: 48 },
       { verifier: 'blazeface-front-128' },
     ],
     [

@@ -127,6 +127,12 @@ export interface FaceDetectionOptions {
   verifyThreshold: number;
   /** Faces the detector gives at least this probability skip the verifier; default 1 (none). */
   verifyBelow: number;
+  /**
+   * Faces shorter than this (image pixels) skip the verifier; default 0 (none skip). BlazeFace
+   * misses many small faces that the detector finds, while the animals the detector takes for
+   * faces are mostly large.
+   */
+  verifyMinHeight: number;
   /** IoU between the detector's and the verifier's boxes that counts as agreement; default 0.3. */
   verifyIou: number;
   /** Side of the verifier's crop as a multiple of the face's longer side; default 2. */
@@ -153,6 +159,7 @@ export const defaultFaceDetectionOptions: Readonly<FaceDetectionOptions> = {
   filter: 'bilinear',
   verifyThreshold: 0.5,
   verifyBelow: 1,
+  verifyMinHeight: 0,
   verifyIou: 0.3,
   verifyCropScale: 2,
   turnedScoreThreshold: 0.97,
@@ -355,7 +362,9 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
   /** Whether the verifier confirms `box` (true for boxes above `verifyBelow`). */
   async function verify(session: InferenceSession, image: RgbImage, box: FaceBox) {
     if (!verifierInput || !verifierSize || !verifierNames) return true;
-    if (box.score >= detection.verifyBelow) return true;
+    if (box.score >= detection.verifyBelow || box.y2 - box.y1 < detection.verifyMinHeight) {
+      return true;
+    }
     const crop = verifierCrop(box, detection.verifyCropScale);
     const input = resizeRegion(image, crop, verifierSize.width, verifierSize.height, {
       fill: neutralFill(verifierInput),
