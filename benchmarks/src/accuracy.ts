@@ -881,6 +881,26 @@ if (args.variants) {
       { verifier: 'blazeface-front-128' },
     ],
     [
+      'BlazeFace front-128 ≥ 0.5, crop 1.5×, faces ≥ 96 px under 0.999',
+      { verifyThreshold: 0.5, verifyCropScale: 1.5, verifyMinHeight: 96, verifyBelow: 0.999 },
+      { verifier: 'blazeface-front-128' },
+    ],
+    [
+      'BlazeFace front-128 ≥ 0.4, crop 1.5×, faces ≥ 96 px',
+      { verifyThreshold: 0.4, verifyCropScale: 1.5, verifyMinHeight: 96 },
+      { verifier: 'blazeface-front-128' },
+    ],
+    [
+      'BlazeFace front-128 ≥ 0.3, crop 1.5×, faces ≥ 96 px',
+      { verifyThreshold: 0.3, verifyCropScale: 1.5, verifyMinHeight: 96 },
+      { verifier: 'blazeface-front-128' },
+    ],
+    [
+      'BlazeFace front-128 ≥ 0.5, crop 1.5×, faces ≥ 64 px under 0.999',
+      { verifyThreshold: 0.5, verifyCropScale: 1.5, verifyMinHeight: 64, verifyBelow: 0.999 },
+      { verifier: 'blazeface-front-128' },
+    ],
+    [
       'BlazeFace front-128 ≥ 0.5, crop 2×, faces ≥ 48 px',
       { verifyThreshold: 0.5, verifyMinHeight: 48 },
       { verifier: 'blazeface-front-128' },
@@ -894,7 +914,16 @@ if (args.variants) {
   const only = process.env.VARIANTS; // e.g. VARIANTS='defaults|BlazeFace'
   const variants = allVariants.filter(([name]) => !only || new RegExp(only).test(name));
   const rows = [
-    ['variant', '<32 px', '32–96 px', '>96 px', 'unmatched/img', 'face-less FP/img', 'ms/img'],
+    [
+      'variant',
+      '<32 px',
+      '32–96 px',
+      '>96 px',
+      'unmatched/img',
+      'face-less FP/img',
+      'where',
+      'ms/img',
+    ],
   ];
   for (const [name, detection, extra] of variants) {
     const variant =
@@ -908,6 +937,10 @@ if (args.variants) {
       ...w.bands.map((b) => pct(b.recall)),
       num(w.falsePositives / w.images, 2),
       num(f.perImage, 3),
+      faceless
+        .map((path, i) => (f.found[i]?.length ? `${basename(path)} ${f.found[i]?.length}` : ''))
+        .filter(Boolean)
+        .join(', '),
       num(w.timing.mean, 0),
     ]);
     if (variant !== analyzer) await variant.close();
