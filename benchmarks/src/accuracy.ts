@@ -2,8 +2,8 @@
  * `pnpm bench:accuracy [--model 1.0] [--runtime node|web] [--calibrate] [--quick]`
  *
  * Accuracy of the default face pipeline on ../shared/datasets: verification (deepface pairs),
- * detection (WIDER FACE subset), group photos, portraits, face-less photos, and the similarity
- * calibration. Prints a report with PASS/MISS per target; exits non-zero only on errors.
+ * detection (WIDER FACE subset) and its Confidence calibration (fitted on half, checked on the
+ * other half), group photos, portraits, face-less photos, and the similarity calibration. Prints a report with PASS/MISS per target; exits non-zero only on errors.
  * `--variants` also compares detection settings on WIDER and the face-less photos.
  */
 import { readdirSync, statSync } from 'node:fs';
