@@ -2,8 +2,8 @@
  * `pnpm bench:accuracy [--model 1.0] [--runtime node|web] [--calibrate] [--quick]`
  *
  * Accuracy of the default face pipeline on ../shared/datasets: verification (deepface pairs),
- * detection (WIDER FACE subset), group photos, portraits, face-less photos, and the similarity
- * calibration. Prints a report with PASS/MISS per target; exits non-zero only on errors.
+ * detection (WIDER FACE subset) and its Confidence calibration (fitted on half, checked on the
+ * other half), group photos, portraits, face-less photos, and the similarity calibration. Prints a report with PASS/MISS per target; exits non-zero only on errors.
  * `--variants` also compares detection settings on WIDER and the face-less photos.
  */
 import { readdirSync, statSync } from 'node:fs';
@@ -14,7 +14,10 @@ import {
   dot,
   type FaceAnalyzer,
   type FaceDetectionOptions,
+  piecewiseLinearDetectionConfidence,
   piecewiseLinearSimilarityScale,
+  qualityBars,
+  rawDetectionConfidence,
   type SimilarityScale,
 } from '@facekit/core';
 import {
@@ -25,6 +28,13 @@ import {
   similarityAnchors,
 } from '@facekit/pipeline-node';
 import { proposeAnchors } from './calibration-anchors.js';
+import {
+  brierScore,
+  confidenceAnchors,
+  isotonicBlocks,
+  type LabelledDetection,
+  reliability,
+} from './confidence-calibration.js';
 import {
   facelessImages,
   type LabelledPair,
@@ -80,6 +90,8 @@ interface Face {
   /** [x, y, width, height] in pixels. */
   box: number[];
   confidence: number;
+  /** The detector's raw probability (0–1) behind `confidence`. */
+  score: number;
 }
 type Analysis =
   | { ok: true; faces: Face[]; embedding?: Float32Array; width: number; height: number; ms: number }
@@ -113,6 +125,7 @@ async function analyze(
           (b.Height ?? 0) * height,
         ],
         confidence: f.detail.Confidence ?? 0,
+        score: f.detectionScore ?? Number.NaN,
       };
     });
     return { ok: true, faces, embedding: result.faces[0]?.embedding, width, height, ms };
@@ -254,6 +267,9 @@ async function evaluateWider(using: FaceAnalyzer) {
   const results: { boxes: number[][]; found: boolean[] }[] = [];
   const loose: { boxes: number[][]; found: boolean[] }[] = [];
   const ms: number[] = [];
+  /** Every detection, labelled: a face when it matches a WIDER box one-to-one (IoU ≥ 0.5). */
+  const labelled: (LabelledDetection & { image: number; confidence: number; height: number })[] =
+    [];
   let falsePositives = 0;
   let detections = 0;
   for (let i = 0; i < wider.length; i++) {
@@ -267,6 +283,15 @@ async function evaluateWider(using: FaceAnalyzer) {
     loose.push({ boxes: image.boxes, found: matchDetections(image.boxes, boxes, 0.3).found });
     falsePositives += match.falsePositives;
     detections += boxes.length;
+    a.faces.forEach((f, k) => {
+      labelled.push({
+        image: i,
+        score: f.score,
+        confidence: f.confidence,
+        height: f.box[3],
+        face: match.isFace[k],
+      });
+    });
     ms.push(a.ms);
   }
   return {
@@ -275,6 +300,7 @@ async function evaluateWider(using: FaceAnalyzer) {
     images: results.length,
     falsePositives,
     detections,
+    labelled,
     timing: summarizeTimings(ms),
   };
 }
@@ -468,6 +494,82 @@ targets.push({
   pass: bands[2].recall >= 0.93,
   value: pct(bands[2].recall),
 });
+
+// ---- 2b. detection confidence --------------------------------------------------------------
+
+heading(
+  'Detection confidence: calibration on WIDER (fit on even-numbered images, reported on odd-numbered ones)',
+);
+{
+  const fit = widerRun.labelled.filter((d) => d.image % 2 === 0);
+  const heldOut = widerRun.labelled.filter((d) => d.image % 2 === 1);
+  const precisionOf = (ds: readonly LabelledDetection[]) =>
+    ds.filter((d) => d.face).length / ds.length;
+  console.log(
+    '  A detection is a face when it matches a WIDER box one-to-one at IoU ≥ 0.5 (or lies on a box WIDER marks invalid);',
+  );
+  console.log(
+    `  fit half: ${fit.length} detections, ${pct(precisionOf(fit))} faces; held-out half: ${heldOut.length} detections, ${pct(precisionOf(heldOut))} faces`,
+  );
+  const shipped = heldOut.map((d) => ({ confidence: d.confidence, face: d.face }));
+  const raw = heldOut.map((d) => ({
+    confidence: rawDetectionConfidence.toPercent(d.score),
+    face: d.face,
+  }));
+  const rows = [['Confidence', 'detections', 'mean Confidence', 'measured precision']];
+  for (const r of reliability(shipped)) {
+    rows.push([
+      `${r.from}–${Math.round(r.to)}`,
+      String(r.count),
+      r.count ? num(r.predicted, 1) : '',
+      r.count ? pct(r.precision) : '',
+    ]);
+  }
+  console.log('  reliability of the reported Confidence on the held-out half:');
+  console.log(formatTable(rows, '    '));
+  console.log(
+    `  Brier score on the held-out half (lower is better): reported Confidence ${num(brierScore(shipped), 4)}, raw probability × 100 ${num(brierScore(raw), 4)}`,
+  );
+  const barRows = [['QualityFilter', 'Confidence ≥', 'faces kept', 'non-faces kept', 'precision']];
+  const faces = shipped.filter((d) => d.face).length;
+  for (const [level, bar] of Object.entries(qualityBars)) {
+    const kept = shipped.filter((d) => d.confidence >= bar.minConfidence);
+    const keptFaces = kept.filter((d) => d.face).length;
+    barRows.push([
+      level,
+      String(bar.minConfidence),
+      pct(keptFaces / faces),
+      `${kept.length - keptFaces} of ${shipped.length - faces}`,
+      pct(keptFaces / kept.length),
+    ]);
+  }
+  console.log('  the LOW_CONFIDENCE bar of each QualityFilter level, on the held-out half:');
+  console.log(formatTable(barRows, '    '));
+  const bandRows = [['face height', 'detections', 'mean Confidence', 'measured precision']];
+  for (const [band, lo, hi] of [
+    ['<32 px', 0, 32],
+    ['32–96 px', 32, 96],
+    ['>96 px', 96, Number.POSITIVE_INFINITY],
+  ] as const) {
+    const inBand = heldOut.filter((d) => d.height >= lo && d.height < hi);
+    const mean = inBand.reduce((sum, d) => sum + d.confidence, 0) / inBand.length;
+    bandRows.push([band, String(inBand.length), num(mean, 1), pct(precisionOf(inBand))]);
+  }
+  console.log('  by detected box height, on the held-out half:');
+  console.log(formatTable(bandRows, '    '));
+  const blocks = isotonicBlocks(fit);
+  const anchors = confidenceAnchors(blocks);
+  console.log(
+    `  isotonic fit on the fit half (${blocks.length} blocks): ${blocks.map((b) => `${num(b.min, 4)}–${num(b.max, 4)}: ${b.faces}/${b.count}`).join('; ')}`,
+  );
+  const proposed = piecewiseLinearDetectionConfidence(anchors);
+  console.log(
+    `  proposed anchors, Brier score on the held-out half ${num(brierScore(heldOut.map((d) => ({ confidence: proposed.toPercent(d.score), face: d.face }))), 4)}; paste into packages/core/src/pipeline/detection-confidence.ts:`,
+  );
+  console.log(`  '${ids.detector}': [`);
+  for (const [score, percent] of anchors) console.log(`    [${score}, ${percent}],`);
+  console.log('  ],');
+}
 
 // ---- 3. group photos ----------------------------------------------------------------------
 
@@ -736,6 +838,24 @@ if (args.variants) {
     ['containment 0.6', { containment: 0.6 }],
     ['containment 0.6, no cross-pass support', { containment: 0.6, supportThreshold: 1 }],
     ['containment 0.6, 2×2 tiles only', { containment: 0.6, tiling: { finerGrids: [] } }],
+    ['full pass 0.6', { scoreThreshold: 0.6 }],
+    ['full 0.5, tiles 0.6', { scoreThreshold: 0.5, tileScoreThreshold: 0.6 }],
+    ['cross-pass support 0.3', { supportThreshold: 0.3 }],
+    ['NMS IoU 0.3', { iouThreshold: 0.3 }],
+    ['NMS IoU 0.5', { iouThreshold: 0.5 }],
+    ['tiles even after a large face', { tiling: { skipWhenFaceHeightRatio: Infinity } }],
+    ['tile box limit 0.6', { tileMaxBoxFraction: 0.6 }],
+    [
+      'finer grids 3× and 4× (up to 30 runs)',
+      {
+        tiling: {
+          finerGrids: [
+            { zoom: 3, maxTiles: 9 },
+            { zoom: 4, maxTiles: 16 },
+          ],
+        },
+      },
+    ],
     // BlazeFace (256) confirming each face, on a crop twice the face's side.
     ['BlazeFace verifier ≥ 0.5', { verifyThreshold: 0.5 }, { verifier: 'blazeface-back-256' }],
     ['BlazeFace verifier ≥ 0.75', { verifyThreshold: 0.75 }, { verifier: 'blazeface-back-256' }],
@@ -743,6 +863,47 @@ if (args.variants) {
       'BlazeFace ≥ 0.5 below 0.995',
       { verifyThreshold: 0.5, verifyBelow: 0.995 },
       { verifier: 'blazeface-back-256' },
+    ],
+    ['BlazeFace front-128 ≥ 0.5', { verifyThreshold: 0.5 }, { verifier: 'blazeface-front-128' }],
+    [
+      'BlazeFace front-128 ≥ 0.5, crop 1.5×',
+      { verifyThreshold: 0.5, verifyCropScale: 1.5 },
+      { verifier: 'blazeface-front-128' },
+    ],
+    [
+      'BlazeFace front-128 ≥ 0.5, crop 1.5×, faces ≥ 48 px',
+      { verifyThreshold: 0.5, verifyCropScale: 1.5, verifyMinHeight: 48 },
+      { verifier: 'blazeface-front-128' },
+    ],
+    [
+      'BlazeFace front-128 ≥ 0.5, crop 1.5×, faces ≥ 96 px',
+      { verifyThreshold: 0.5, verifyCropScale: 1.5, verifyMinHeight: 96 },
+      { verifier: 'blazeface-front-128' },
+    ],
+    [
+      'BlazeFace front-128 ≥ 0.5, crop 1.5×, faces ≥ 96 px under 0.999',
+      { verifyThreshold: 0.5, verifyCropScale: 1.5, verifyMinHeight: 96, verifyBelow: 0.999 },
+      { verifier: 'blazeface-front-128' },
+    ],
+    [
+      'BlazeFace front-128 ≥ 0.4, crop 1.5×, faces ≥ 96 px',
+      { verifyThreshold: 0.4, verifyCropScale: 1.5, verifyMinHeight: 96 },
+      { verifier: 'blazeface-front-128' },
+    ],
+    [
+      'BlazeFace front-128 ≥ 0.3, crop 1.5×, faces ≥ 96 px',
+      { verifyThreshold: 0.3, verifyCropScale: 1.5, verifyMinHeight: 96 },
+      { verifier: 'blazeface-front-128' },
+    ],
+    [
+      'BlazeFace front-128 ≥ 0.5, crop 1.5×, faces ≥ 64 px under 0.999',
+      { verifyThreshold: 0.5, verifyCropScale: 1.5, verifyMinHeight: 64, verifyBelow: 0.999 },
+      { verifier: 'blazeface-front-128' },
+    ],
+    [
+      'BlazeFace front-128 ≥ 0.5, crop 2×, faces ≥ 48 px',
+      { verifyThreshold: 0.5, verifyMinHeight: 48 },
+      { verifier: 'blazeface-front-128' },
     ],
     [
       'BlazeFace ≥ 0.5, IoU 0.1, crop 3×',
@@ -753,7 +914,16 @@ if (args.variants) {
   const only = process.env.VARIANTS; // e.g. VARIANTS='defaults|BlazeFace'
   const variants = allVariants.filter(([name]) => !only || new RegExp(only).test(name));
   const rows = [
-    ['variant', '<32 px', '32–96 px', '>96 px', 'unmatched/img', 'face-less FP/img', 'ms/img'],
+    [
+      'variant',
+      '<32 px',
+      '32–96 px',
+      '>96 px',
+      'unmatched/img',
+      'face-less FP/img',
+      'where',
+      'ms/img',
+    ],
   ];
   for (const [name, detection, extra] of variants) {
     const variant =
@@ -767,6 +937,10 @@ if (args.variants) {
       ...w.bands.map((b) => pct(b.recall)),
       num(w.falsePositives / w.images, 2),
       num(f.perImage, 3),
+      faceless
+        .map((path, i) => (f.found[i]?.length ? `${basename(path)} ${f.found[i]?.length}` : ''))
+        .filter(Boolean)
+        .join(', '),
       num(w.timing.mean, 0),
     ]);
     if (variant !== analyzer) await variant.close();

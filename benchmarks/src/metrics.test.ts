@@ -36,7 +36,7 @@ describe('detection matching', () => {
   it('computes IoU and matches one-to-one', () => {
     expect(iou([0, 0, 10, 10], [0, 0, 10, 10])).toBe(1);
     expect(iou([0, 0, 10, 10], [5, 0, 10, 10])).toBeCloseTo(50 / 150, 6);
-    const { found, falsePositives } = matchDetections(
+    const { found, isFace, falsePositives } = matchDetections(
       [
         [0, 0, 10, 10],
         [100, 100, 20, 20],
@@ -48,8 +48,10 @@ describe('detection matching', () => {
       ],
     );
     expect(found).toEqual([true, false]);
+    expect(isFace).toEqual([false, true, false]);
     expect(falsePositives).toBe(2);
     const ignored = matchDetections([], [[50, 50, 4, 4]], 0.5, [[50, 50, 4, 4]]);
     expect(ignored.falsePositives).toBe(0);
+    expect(ignored.isFace).toEqual([true]);
   });
 });

@@ -107,15 +107,16 @@ export function iou(a: readonly number[], b: readonly number[]): number {
 
 /**
  * Greedy one-to-one matching of detections to ground-truth boxes at IoU >= `minIou`, highest
- * IoU first. Returns, for each ground-truth box, whether it was found, and the number of
- * detections that matched nothing.
+ * IoU first. Returns, for each ground-truth box, whether it was found; for each detection,
+ * whether it is a face (matched, or on a box marked "ignore"); and the number of detections that
+ * are not.
  */
 export function matchDetections(
   truth: readonly (readonly number[])[],
   detections: readonly (readonly number[])[],
   minIou = 0.5,
   ignore: readonly (readonly number[])[] = [],
-): { found: boolean[]; falsePositives: number } {
+): { found: boolean[]; isFace: boolean[]; falsePositives: number } {
   const candidates: { t: number; d: number; overlap: number }[] = [];
   truth.forEach((t, ti) => {
     detections.forEach((d, di) => {
@@ -132,9 +133,7 @@ export function matchDetections(
     used[c.d] = true;
   }
   // Detections on boxes marked "ignore" (e.g. WIDER's invalid or tiny faces) are not false positives.
-  let falsePositives = 0;
-  detections.forEach((d, di) => {
-    if (!used[di] && !ignore.some((g) => iou(g, d) >= minIou)) falsePositives++;
-  });
-  return { found, falsePositives };
+  const isFace = detections.map((d, di) => used[di] || ignore.some((g) => iou(g, d) >= minIou));
+  const falsePositives = isFace.filter((face) => !face).length;
+  return { found, isFace, falsePositives };
 }

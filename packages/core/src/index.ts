@@ -152,6 +152,13 @@ export {
   type TilingOptions,
 } from './pipeline/detection.js';
 export {
+  type DetectionConfidence,
+  detectionConfidenceAnchors,
+  detectionConfidenceFor,
+  piecewiseLinearDetectionConfidence,
+  rawDetectionConfidence,
+} from './pipeline/detection-confidence.js';
+export {
   type AttributeRequest,
   ageRange,
   booleanAttribute,

@@ -51,4 +51,9 @@ export interface AnalyzedFace {
   embedding?: Float32Array;
   /** Face box height in pixels, for quality filtering and size rules. */
   heightPx: number;
+  /**
+   * The detector's own probability (0–1) before calibration into `detail.Confidence`, for
+   * benchmarks that measure or fit that calibration.
+   */
+  detectionScore?: number;
 }

@@ -8,6 +8,7 @@ import {
   type ModelSource,
   type OnnxFaceAnalyzer,
 } from './onnx-face-analyzer.js';
+import { detectionConfidenceFor } from '../pipeline/detection-confidence.js';
 import { similarityScaleFor } from './similarity-calibration.js';
 
 /*
@@ -48,7 +49,15 @@ export const attributeModels = {
  * 74.7% / 90.2% of faces 32–96 / >96 px (defaults 85.1% / 92.9%) for face-less false positives
  * 0.286 per image (0.357), 119 ms per image (49); at ≥ 0.75, 40.9% / 80.7% for 0.071;
  * verifying only faces under 0.995: 78.0% / 91.3% for 0.286; IoU ≥ 0.1 on a 3× crop: 75.5% /
- * 91.0% for 0.286.
+ * 91.0% for 0.286. The short-range `blazeface-front-128` (`pnpm bench:accuracy --variants`, same
+ * run: defaults 36.4% / 85.3% / 93.5% of faces <32 / 32–96 / >96 px, 1.80 unmatched per WIDER
+ * image, 0.357 face-less false positives): ≥ 0.5 on a 1.5× crop, every face: 16.6% / 78.7% /
+ * 92.5% for 0.214 (WIDER 1 in 4); only faces ≥ 96 px tall (`verifyMinHeight`): 36.4% / 85.2% /
+ * 92.9%, 1.74 unmatched, 0.214 (it drops the cat and one dog, keeps the dog at 0.9997 and the
+ * baboon's 32 px boxes); the same only under 0.999: identical; ≥ 64 px: 84.5% / 92.7%; ≥ 48 px:
+ * 83.1% / 92.7%; ≥ 0.4 on faces ≥ 96 px: 93.2% above 96 px and no false positive removed;
+ * ≥ 0.3: no recall lost and no false positive removed. Each
+ * trades recall of large faces for false positives, so none is the default.
  */
 export const defaultVerifier: string | false = false;
 
@@ -183,6 +192,7 @@ export async function createPresetFaceAnalyzer(
     models: { detector, landmarks, embedder, ...(verifier && { verifier }) },
     faceModelVersion: version,
     similarity: similarityScaleFor(ids.embedder),
+    confidence: detectionConfidenceFor(ids.detector),
     detection: presetDetectionOptions(options.detection),
     sessionOptions: { threads: options.threads ?? 1 },
     attributes: {

@@ -9,6 +9,7 @@ import {
   fillRect,
   meanFace68,
 } from '../pipeline/__fixtures__/synthetic.js';
+import { piecewiseLinearDetectionConfidence } from '../pipeline/detection-confidence.js';
 import { linearSimilarityScale } from '../service/similarity-scale.js';
 import { dot } from '../vector/vector-math.js';
 import { createOnnxFaceAnalyzer, type OnnxFaceAnalyzerOptions } from './onnx-face-analyzer.js';
@@ -457,5 +458,97 @@ describe('createOnnxFaceAnalyzer', () => {
     expect(a.specificationVersion).toBe('v1');
     expect(a.faceModelVersion).toBe('2.5');
     expect(a.similarity).toBe(linearSimilarityScale);
+  });
+});
+
+describe('createOnnxFaceAnalyzer: confidence and verifier', () => {
+  const list = [
+    [500, 300, 40],
+    [60, 50, 120],
+    [300, 320, 80],
+  ];
+
+  it('reports Confidence through the calibration and keeps the raw probability', async () => {
+    const { analyzer: a, register } = analyzer({
+      confidence: piecewiseLinearDetectionConfidence([
+        [0.5, 20],
+        [0.9, 60],
+      ]),
+    });
+    const result = await a.analyze(register(squares(640, 480, list)), {
+      attributes: ['DEFAULT'],
+      embedLargest: 0,
+    });
+    expect(result.faces).toHaveLength(3);
+    for (const face of result.faces) {
+      expect(face.detectionScore).toBeCloseTo(0.99);
+      // Above the last anchor: its percentage.
+      expect(face.detail.Confidence).toBe(60);
+    }
+  });
+
+  it('a verifier that finds nothing drops the faces it checks; smaller ones skip it', async () => {
+    const verifierBytes = encoder.encode('fake verifier');
+    const grids = [512, 384];
+    const verifierEntry = await entry(
+      'detection',
+      verifierBytes,
+      {
+        name: 'v_in',
+        dims: [1, 128, 128, 3],
+        layout: 'NHWC',
+        channels: 'RGB',
+        mean: [127.5, 127.5, 127.5],
+        std: [127.5, 127.5, 127.5],
+      },
+      grids.flatMap((n, g) => [
+        { name: `v_scores${g}`, dims: [1, n, 1], description: 'score logits' },
+        { name: `v_boxes${g}`, dims: [1, n, 16], description: 'regressions' },
+      ]),
+    );
+    const { backend } = fakeBackend();
+    let verified = 0;
+    const withVerifier: InferenceBackend = {
+      ...backend,
+      async loadModel(model, options) {
+        if (new TextDecoder().decode(model) !== 'fake verifier') {
+          return backend.loadModel(model, options);
+        }
+        return {
+          inputNames: [],
+          outputNames: [],
+          run: async () => {
+            verified++;
+            return Object.fromEntries(
+              grids.flatMap((n, g) => [
+                [`v_scores${g}`, { data: new Float32Array(n).fill(-10), dims: [1, n, 1] }],
+                [`v_boxes${g}`, { data: new Float32Array(n * 16), dims: [1, n, 16] }],
+              ]),
+            );
+          },
+          release: async () => {},
+        };
+      },
+    };
+    const { decoder, register } = fakeDecoder();
+    const a = createOnnxFaceAnalyzer({
+      backend: withVerifier,
+      decoder,
+      models: {
+        detector: { entry: entries.detector, bytes: bytes.detector },
+        landmarks: { entry: entries.landmarks, bytes: bytes.landmarks },
+        embedder: { entry: entries.embedder, bytes: bytes.embedder },
+        verifier: { entry: verifierEntry, bytes: verifierBytes },
+      },
+      faceModelVersion: '1.0',
+      similarity: linearSimilarityScale,
+      detection: { verifyMinHeight: 60, turnedScoreThreshold: 1 },
+    });
+    const result = await a.analyze(register(squares(640, 480, list)), {
+      attributes: ['DEFAULT'],
+      embedLargest: 0,
+    });
+    expect(verified).toBe(2);
+    expect(result.faces.map((f) => Math.round(f.heightPx / 10))).toEqual([4]);
   });
 });
