@@ -1,6 +1,7 @@
 import type { ImageDecoder } from '../image/image-decoder.js';
 import type { InferenceBackend, SessionOptions } from '../inference/inference-backend.js';
 import type { ModelManifestEntry } from '../models/model-manifest.js';
+import { detectionConfidenceFor } from '../pipeline/detection-confidence.js';
 import type { AttributeModels } from './attribute-estimator.js';
 import {
   createOnnxFaceAnalyzer,
@@ -8,7 +9,6 @@ import {
   type ModelSource,
   type OnnxFaceAnalyzer,
 } from './onnx-face-analyzer.js';
-import { detectionConfidenceFor } from '../pipeline/detection-confidence.js';
 import { similarityScaleFor } from './similarity-calibration.js';
 
 /*
