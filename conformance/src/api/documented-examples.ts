@@ -153,7 +153,9 @@ export function documentedExampleSuite(
 
 function imageSkipReason(example: DocumentedExample): string {
   const s3 = JSON.stringify(example.input).includes('"S3Object"');
-  return `needs the face pipeline, which is not built yet${s3 ? '; S3Object images are unsupported' : ''}`;
+  return s3
+    ? "its image is an S3 object in the documentation's bucket, which facekit does not read"
+    : 'image examples are not replayed yet';
 }
 
 // ---- arranging the state an example implies ---------------------------------------------------

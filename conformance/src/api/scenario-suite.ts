@@ -201,6 +201,8 @@ export interface RunOptions {
   onResult?: (result: ScenarioResult) => void;
   /** The operations the current case called; reset before each case. */
   operationLog?: Set<string>;
+  /** Stops before the next case when aborted. */
+  signal?: AbortSignal;
 }
 
 /** Runs every case with its groups' hooks (afterEach hooks run even when the case fails). */
@@ -220,6 +222,7 @@ export async function runScenarioSuite(
       }
       const path = [...chain.map((g) => g.name), node.name];
       if (options.filter && !options.filter.test(path.join(' > '))) continue;
+      if (options.signal?.aborted) return;
       log.clear();
       const started = performance.now();
       const result = await runCase(node, chain);
