@@ -6,7 +6,7 @@ const COLLECTION_ARN = /^((?:arn:)?aws:rekognition:[^:]*:[^:]*:collection\/)(.+)
 /**
  * A frontend that keeps the scenarios inside collections of their own on a shared account: every
  * `CollectionId` (and collection ARN) the scenarios send gets `prefix` in front, responses and
- * error messages have it removed again, and listings show only the prefixed collections. So the
+ * error messages have it removed again (so do `ClientRequestToken`s, which outlive a run), and listings show only the prefixed collections. So the
  * scenarios, written for an empty service, run unchanged on an account that has other data,
  * and {@link PrefixedFrontend.deleteCollections} can remove everything they made.
  */
@@ -17,7 +17,12 @@ export interface PrefixedFrontend extends ApiFrontend {
 }
 
 export function createPrefixedFrontend(inner: ApiFrontend, prefix: string): PrefixedFrontend {
-  const strip = (text: string) => text.split(prefix).join('');
+  const tokens = new Map<string, string>();
+  const strip = (text: string) => {
+    let out = text.split(prefix).join('');
+    for (const [token, unique] of tokens) out = out.split(unique).join(token);
+    return out;
+  };
   const unprefix = (value: unknown): unknown => {
     if (typeof value === 'string') return strip(value);
     if (Array.isArray(value)) return value.map(unprefix);
@@ -30,6 +35,12 @@ export function createPrefixedFrontend(inner: ApiFrontend, prefix: string): Pref
   async function call(operation: OperationName, input: WireObject): Promise<WireObject> {
     const sent: WireObject = { ...input };
     if (typeof input.CollectionId === 'string') sent.CollectionId = prefix + input.CollectionId;
+    // Idempotency tokens live for hours on the server: each run needs its own.
+    if (typeof input.ClientRequestToken === 'string') {
+      const token = input.ClientRequestToken;
+      if (!tokens.has(token)) tokens.set(token, crypto.randomUUID());
+      sent.ClientRequestToken = tokens.get(token);
+    }
     if (typeof input.ResourceArn === 'string') {
       sent.ResourceArn = input.ResourceArn.replace(COLLECTION_ARN, `$1${prefix}$2`);
     }
