@@ -1,9 +1,11 @@
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { type CliResult, runCli } from '@facekit/cli';
 import { createSdkFrontend } from '@facekit/conformance/api';
 import { runConformance } from '@facekit/conformance/tool';
@@ -207,5 +209,21 @@ describe('facekit-conformance command line', () => {
     const h = fakeIo();
     expect(await runConformance(['--help'], h.io)).toBe(0);
     expect(h.stdout()).toContain('--real-aws');
+  });
+});
+
+const bin = join(repoRoot, 'conformance/dist/tool/bin.js');
+
+describe.skipIf(!existsSync(bin))('the facekit-conformance bin (built)', () => {
+  it('runs as a process: exit code 2 and a message for an Amazon endpoint without --real-aws', async () => {
+    const run = promisify(execFile);
+    const help = await run(process.execPath, [bin, '--help']);
+    expect(help.stdout).toMatch(/^facekit-conformance - /);
+    const refused = await run(process.execPath, [
+      bin,
+      '--endpoint',
+      'https://rekognition.eu-west-1.amazonaws.com',
+    ]).catch((error: { code: number; stderr: string }) => error);
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringMatching(/--real-aws/) });
   });
 });
