@@ -5,4 +5,6 @@ export default packageConfig([
   'src/storage/index.ts',
   'src/api/index.ts',
   'src/remote/index.ts',
+  'src/tool/index.ts',
+  'src/tool/bin.ts',
 ]);

@@ -42,7 +42,13 @@ export class ApiCallError extends Error implements ApiErrorInfo {
 /** A frontend plus the store behind it, for seeding faces that IndexFaces would otherwise create. */
 export interface ApiHarness {
   frontend: ApiFrontend;
-  store: FaceStore;
+  /**
+   * The store behind the frontend, for seeding faces with chosen vectors. A remote endpoint has
+   * none: the scenarios that need it are skipped.
+   */
+  store?: FaceStore;
+  /** Photos by file name (`sample1.jpg`...), for the image scenarios; skipped without them. */
+  photos?: Readonly<Record<string, Uint8Array>>;
   /** Region and account the service puts in ARNs. */
   region: string;
   accountId: string;

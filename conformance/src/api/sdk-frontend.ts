@@ -3,8 +3,16 @@ import type { OperationName } from '@facekit/core';
 import { ApiCallError, type ApiFrontend, type WireObject } from './api-frontend.js';
 
 export interface SdkFrontendOptions {
-  endpoint: string;
+  /** The server; leave out for the SDK's own regional endpoint (real Amazon Rekognition). */
+  endpoint?: string;
   region?: string;
+  /**
+   * Keys to sign with, or `'default-chain'` for the SDK's standard credential chain
+   * (environment, profiles, SSO, instance roles...). Default: the test key pair.
+   */
+  credentials?: rekognition.RekognitionClientConfig['credentials'] | 'default-chain';
+  /** Attempts per call (default 1: a conformance failure is never retried away). */
+  maxAttempts?: number;
 }
 
 type CommandClass = new (input: unknown) => Parameters<rekognition.RekognitionClient['send']>[0];
@@ -17,11 +25,20 @@ type CommandClass = new (input: unknown) => Parameters<rekognition.RekognitionCl
 export function createSdkFrontend(options: SdkFrontendOptions): ApiFrontend & {
   client: rekognition.RekognitionClient;
 } {
+  const credentials =
+    options.credentials === 'default-chain'
+      ? {}
+      : {
+          credentials: options.credentials ?? {
+            accessKeyId: 'AKIDFACEKITTEST',
+            secretAccessKey: 'facekit-test-secret',
+          },
+        };
   const client = new rekognition.RekognitionClient({
-    endpoint: options.endpoint,
+    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
     region: options.region ?? 'us-east-1',
-    credentials: { accessKeyId: 'AKIDFACEKITTEST', secretAccessKey: 'facekit-test-secret' },
-    maxAttempts: 1,
+    ...credentials,
+    maxAttempts: options.maxAttempts ?? 1,
   });
   return {
     name: 'AWS SDK over HTTP',

@@ -179,7 +179,7 @@ export function resolveOutput(values: OptionValues, io: CliIo): OutputFormat {
 /** Opens the client the flags ask for: the SDK with `--endpoint`, the local service otherwise. */
 export async function openClient(values: OptionValues, io: CliIo): Promise<ApiClient> {
   const env = io.env;
-  const endpoint = (values.endpoint as string | undefined) ?? (env.FACEKIT_ENDPOINT || undefined);
+  const endpoint = endpointOf(values, io);
   if (endpoint !== undefined) {
     let url: URL;
     try {
@@ -216,7 +216,18 @@ export async function openClient(values: OptionValues, io: CliIo): Promise<ApiCl
       useCredentialChain: Boolean(profile || env.AWS_WEB_IDENTITY_TOKEN_FILE),
     });
   }
-  const config = resolveServeConfig(
+  const { createLocalClient } = await import('./client/local-client.js');
+  return createLocalClient(resolveLocalConfig(values, io));
+}
+
+/** The endpoint the flags or FACEKIT_ENDPOINT name, if any. */
+export function endpointOf(values: OptionValues, io: CliIo): string | undefined {
+  return (values.endpoint as string | undefined) ?? (io.env.FACEKIT_ENDPOINT || undefined);
+}
+
+/** Store, data directory and model flags resolved as `serve` resolves them, for in-process work. */
+export function resolveLocalConfig(values: OptionValues, io: CliIo) {
+  return resolveServeConfig(
     {
       store: values.store as string | undefined,
       'data-dir': values['data-dir'] as string | undefined,
@@ -225,11 +236,9 @@ export async function openClient(values: OptionValues, io: CliIo): Promise<ApiCl
       'face-model': values['face-model'] as string | undefined,
       runtime: values.runtime as string | undefined,
     },
-    env,
+    io.env,
     io.cwd,
   );
-  const { createLocalClient } = await import('./client/local-client.js');
-  return createLocalClient(config);
 }
 
 /** An integer or decimal flag value. */

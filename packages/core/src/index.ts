@@ -218,3 +218,17 @@ export {
   transformRegion,
 } from './pipeline/resize.js';
 export { type InputSize, inputSize, neutralFill, toTensor } from './pipeline/to-tensor.js';
+export {
+  type ArchivedFace,
+  type ArchivedUser,
+  COLLECTION_ARCHIVE_FORMAT,
+  COLLECTION_ARCHIVE_VERSION,
+  type CollectionArchiveHeader,
+  decodeVector,
+  type ExportCollectionOptions,
+  encodeVector,
+  exportCollection,
+  type ImportCollectionOptions,
+  type ImportCollectionResult,
+  importCollection,
+} from './portability/collection-archive.js';

@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { archiveCommands } from './collection-archive.js';
 import { collectionCommands } from './collections.js';
 import { faceCommands } from './faces.js';
 import { imageCommands } from './images.js';
@@ -9,6 +10,7 @@ import { userCommands } from './users.js';
 /** Every API command, in the order `facekit --help` lists them. */
 export const commands: readonly Command[] = [
   ...collectionCommands,
+  ...archiveCommands,
   indexCommand,
   ...imageCommands,
   ...faceCommands,

@@ -1,0 +1,2 @@
+export { createPrefixedFrontend, type PrefixedFrontend } from './prefixed-frontend.js';
+export { type ConformanceIo, runConformance } from './run-conformance.js';

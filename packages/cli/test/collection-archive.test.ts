@@ -1,0 +1,321 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  exportCollection,
+  FaceService,
+  type FaceStore,
+  importCollection,
+  l2Normalize,
+  type StoredFace,
+} from '@facekit/core';
+import { createMemoryFaceStore } from '@facekit/storage-memory';
+import { createSqliteFaceStore } from '@facekit/storage-sqlite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../src/index.js';
+import { fakeIo } from './io.js';
+
+const MODEL = '1.0';
+const DIMENSION = 16;
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'facekit-archive-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Deterministic pseudo-random unit vectors (mulberry32). */
+function vectors(count: number, seed: number): Float32Array[] {
+  let state = seed;
+  const next = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
+  return Array.from({ length: count }, () =>
+    l2Normalize(Float32Array.from({ length: DIMENSION }, next)),
+  );
+}
+
+/** A collection with tags, 30 faces (some with ExternalImageId), two users with faces and one without. */
+async function seed(store: FaceStore, collectionId = 'source') {
+  await store.createCollection(
+    { collectionId, faceModelVersion: MODEL, createdAt: 1_700_000_000_123 },
+    { team: 'vision', env: 'test' },
+  );
+  const faces: StoredFace[] = vectors(30, 7).map((vector, i) => ({
+    faceId: crypto.randomUUID(),
+    imageId: crypto.randomUUID(),
+    ...(i % 3 === 0 ? { externalImageId: `photo-${i}.jpg` } : {}),
+    boundingBox: { width: 0.2 + i / 1000, height: 0.3, left: 0.01 * i, top: 0.05 },
+    confidence: 99.5 + i / 100,
+    indexFacesModelVersion: MODEL,
+    createdAt: 1_700_000_001_000 + i,
+    vector,
+  }));
+  await store.putFaces(collectionId, faces);
+  for (const [userId, createdAt] of [
+    ['ana', 1_700_000_002_000],
+    ['bo', 1_700_000_002_500],
+    ['empty', 1_700_000_003_000],
+  ] as const) {
+    await store.createUser(collectionId, { userId, createdAt });
+  }
+  await store.associateFaces(collectionId, 'ana', [faces[0].faceId, faces[4].faceId], 100);
+  await store.associateFaces(collectionId, 'bo', [faces[9].faceId], 100);
+  return faces.map((f) => f.faceId);
+}
+
+async function collect(lines: AsyncIterable<string>) {
+  const out: string[] = [];
+  for await (const line of lines) out.push(line);
+  return out;
+}
+
+/** Everything observable about a collection, wire-shaped, with the vectors. */
+async function snapshot(store: FaceStore, collectionId: string) {
+  const service = new FaceService({ store, faceModelVersion: MODEL });
+  const { CollectionARN: _arn, ...describe } = await service.execute('DescribeCollection', {
+    CollectionId: collectionId,
+  });
+  const faces = (await service.execute('ListFaces', { CollectionId: collectionId })).Faces ?? [];
+  const users = await service.execute('ListUsers', { CollectionId: collectionId });
+  const stored = await store.getFaces(
+    collectionId,
+    faces.map((f) => f.FaceId as string),
+  );
+  const searches = [];
+  for (const face of faces.slice(0, 5)) {
+    searches.push(
+      await service.execute('SearchFaces', {
+        CollectionId: collectionId,
+        FaceId: face.FaceId,
+        FaceMatchThreshold: 0,
+        MaxFaces: 10,
+      }),
+    );
+  }
+  const userSearch = await service.execute('SearchUsers', {
+    CollectionId: collectionId,
+    FaceId: faces[1].FaceId,
+    UserMatchThreshold: 0,
+  });
+  return {
+    describe,
+    faces,
+    users: users.Users,
+    tags: await store.getTags(collectionId),
+    vectors: stored.map((f) => Array.from(f.vector)),
+    userCreated: (await store.listUsers(collectionId, { limit: 10 })).items,
+    searches,
+    userSearch,
+  };
+}
+
+const stores: [string, () => Promise<FaceStore>][] = [
+  ['memory', async () => createMemoryFaceStore()],
+  [
+    'sqlite',
+    async () => createSqliteFaceStore({ path: join(dir, `${crypto.randomUUID()}.sqlite`) }),
+  ],
+];
+
+describe.each(stores)('collection export/import on the %s store', (_name, open) => {
+  it('round-trips faces, users, tags and vectors: same searches before and after', async () => {
+    const source = await open();
+    const target = await open();
+    try {
+      await seed(source);
+      const lines = await collect(exportCollection(source, 'source', { batchSize: 7 }));
+      expect(lines).toHaveLength(1 + 3 + 30);
+      expect(JSON.parse(lines[0])).toMatchObject({
+        Format: 'facekit-collection',
+        FormatVersion: 1,
+        CollectionId: 'source',
+        FaceModelVersion: MODEL,
+        VectorDimension: DIMENSION,
+        CreationTimestamp: 1_700_000_000.123,
+        Tags: { team: 'vision', env: 'test' },
+        FaceCount: 30,
+        UserCount: 3,
+      });
+
+      const result = await importCollection(target, lines, {
+        faceModelVersion: MODEL,
+        vectorDimension: DIMENSION,
+        batchSize: 4,
+      });
+      expect(result).toEqual({ collectionId: 'source', faceCount: 30, userCount: 3 });
+      expect(await snapshot(target, 'source')).toEqual(await snapshot(source, 'source'));
+
+      // Into another id of the same store, from an async iterable.
+      await importCollection(source, exportCollection(target, 'source'), {
+        collectionId: 'copy',
+        faceModelVersion: MODEL,
+      });
+      const copy = await snapshot(source, 'copy');
+      const original = await snapshot(source, 'source');
+      expect(copy.faces).toEqual(original.faces);
+      expect(copy.searches).toEqual(original.searches);
+      expect(copy.describe).toEqual({ ...original.describe });
+    } finally {
+      await source.close();
+      await target.close();
+    }
+  });
+
+  describe('refuses, and changes nothing', () => {
+    let source: FaceStore;
+    let target: FaceStore;
+    let lines: string[];
+    beforeEach(async () => {
+      source = await open();
+      target = await open();
+      await seed(source);
+      lines = await collect(exportCollection(source, 'source'));
+    });
+    afterEach(async () => {
+      await source.close();
+      await target.close();
+    });
+
+    async function expectRefused(input: string[], error: RegExp, options = {}) {
+      await expect(
+        importCollection(target, input, { faceModelVersion: MODEL, ...options }),
+      ).rejects.toThrow(error);
+      expect((await target.listCollections({ limit: 10 })).items).toEqual([]);
+    }
+
+    const face = (i: number) => JSON.parse(lines[4 + i]);
+    const withLine = (index: number, line: string) => lines.map((l, i) => (i === index ? line : l));
+
+    it('another face model or vector dimension', async () => {
+      await expectRefused(lines, /face model 1\.0; this service runs 2\.0/, {
+        faceModelVersion: '2.0',
+      });
+      await expectRefused(lines, /16 dimensions; face model 1\.0 here has 512/, {
+        vectorDimension: 512,
+      });
+    });
+
+    it('corrupt lines, wherever they are', async () => {
+      await expectRefused(withLine(20, lines[20].slice(0, 40)), /^line 21: not a JSON object/);
+      await expectRefused(
+        withLine(33, JSON.stringify({ ...face(29), Vector: 'AAAAAA==' })),
+        /line 34: face .* Vector has 1 dimensions, the header says 16/,
+      );
+      await expectRefused(
+        withLine(10, JSON.stringify({ ...face(6), FaceId: 'not a uuid' })),
+        /line 11: .*faceId.*pattern/,
+      );
+      await expectRefused(
+        withLine(12, JSON.stringify({ ...face(8), UserId: 'ghost' })),
+        /line 13: user ghost is not declared/,
+      );
+      await expectRefused(
+        withLine(15, JSON.stringify({ ...face(11), IndexFacesModelVersion: '2.0' })),
+        /line 16: .*face model 2\.0/,
+      );
+      await expectRefused(withLine(0, '{"Format":"something-else"}'), /line 1: not a facekit/);
+      await expectRefused(
+        lines.slice(0, -1),
+        /header announces 30 faces and 3 users, the file has 29/,
+      );
+      await expectRefused(
+        [...lines, lines[5]],
+        /ConflictException|exists|repeat|duplicate|line 35/i,
+      );
+      await expectRefused([], /empty/);
+    });
+
+    it('an existing collection id, which stays as it was', async () => {
+      await seed(target, 'taken');
+      await expect(
+        importCollection(target, lines, { collectionId: 'taken', faceModelVersion: MODEL }),
+      ).rejects.toMatchObject({
+        name: 'ResourceAlreadyExistsException',
+        message: expect.stringMatching(/taken already exists/),
+      });
+      expect((await target.describeCollection('taken')).faceCount).toBe(30);
+    });
+  });
+});
+
+describe('facekit collections export / import', () => {
+  async function facekit(argv: string[], env: Record<string, string> = {}) {
+    const t = fakeIo(
+      { FACEKIT_FACE_MODEL: MODEL, FACEKIT_DATA_DIR: join(dir, 'data'), ...env },
+      dir,
+    );
+    const result = await runCli(argv, t.io);
+    if (result.kind !== 'exit') throw new Error('a command kept running');
+    return { code: result.exitCode, stdout: t.stdout(), stderr: t.stderr() };
+  }
+
+  it('exports to a file and imports it under another id, on the data directory', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(dir, 'data'), { recursive: true });
+    const store = await createSqliteFaceStore({ path: join(dir, 'data', 'facekit.sqlite') });
+    await seed(store, 'family');
+    await store.close();
+
+    const exported = await facekit(['collections', 'export', 'family', '--file', 'family.jsonl']);
+    expect(exported).toMatchObject({
+      code: 0,
+      stderr: expect.stringContaining('30 faces, 3 users'),
+    });
+    const file = await readFile(join(dir, 'family.jsonl'), 'utf8');
+    expect(file.trimEnd().split('\n')).toHaveLength(34);
+
+    const toStdout = await facekit(['collections', 'export', 'family']);
+    expect(toStdout.stdout).toBe(file);
+
+    const imported = await facekit([
+      'collections',
+      'import',
+      'family.jsonl',
+      '--collection-id',
+      'family-copy',
+      '--output',
+      'json',
+    ]);
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout)).toEqual({
+      CollectionId: 'family-copy',
+      FaceCount: 30,
+      UserCount: 3,
+    });
+    const again = await facekit(['collections', 'import', 'family.jsonl']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/ResourceAlreadyExistsException: .*family already exists/);
+
+    const list = await facekit(['faces', 'list', 'family-copy', '--output', 'json']);
+    const original = await facekit(['faces', 'list', 'family', '--output', 'json']);
+    expect(JSON.parse(list.stdout).Faces).toEqual(JSON.parse(original.stdout).Faces);
+
+    await writeFile(
+      join(dir, 'other-model.jsonl'),
+      file.replace('"FaceModelVersion":"1.0"', '"FaceModelVersion":"9.9"'),
+    );
+    const refused = await facekit([
+      'collections',
+      'import',
+      'other-model.jsonl',
+      '--collection-id',
+      'x',
+    ]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/face model 9\.9; this service runs 1\.0/);
+  });
+
+  it('says clearly that it does not work over the API', async () => {
+    const result = await facekit(['collections', 'export', 'family'], {
+      FACEKIT_ENDPOINT: 'http://127.0.0.1:9',
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/not over the Rekognition API/);
+  });
+});
