@@ -47,6 +47,12 @@ export {
   type FaceServiceLimits,
   type FaceServiceOptions,
 } from './service/face-service.js';
+export {
+  checkFalseAcceptPoints,
+  type FalseAcceptPoint,
+  type RequestOptions,
+  similarityForFalseAcceptRate,
+} from './service/false-accept-rate.js';
 export { contentImageId, imageBytes } from './service/image-input.js';
 export { type QualityBar, qualityBars, qualityReasons } from './service/quality-filter.js';
 export {

@@ -1,4 +1,4 @@
-export { similarityAnchors, similarityScaleFor } from './calibration.js';
+export { falseAcceptRates, similarityAnchors, similarityScaleFor } from './calibration.js';
 export {
   attributeModels,
   createNodeFaceAnalyzer,

@@ -69,6 +69,7 @@ import type {
 import { validateRequest } from '../validation/validate-shape.js';
 import { dot } from '../vector/vector-math.js';
 import { type ArnScope, collectionArn, collectionIdFromArn } from './collection-arn.js';
+import { type RequestOptions, similarityForFalseAcceptRate } from './false-accept-rate.js';
 import { IdempotencyCache } from './idempotency-cache.js';
 import { contentImageId, imageBytes } from './image-input.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -140,6 +141,7 @@ export interface FaceServiceOptions {
 
 type Handler<Op extends OperationName> = (
   input: OperationShapes[Op]['input'],
+  options: RequestOptions,
 ) => Promise<OperationShapes[Op]['output']>;
 
 /**
@@ -179,14 +181,18 @@ export class FaceService {
     });
   }
 
-  /** Runs one operation by name with an untrusted, not yet validated wire input. */
+  /**
+   * Runs one operation by name with an untrusted, not yet validated wire input. `options` carries
+   * facekit's extensions beyond the wire contract (see {@link RequestOptions}).
+   */
   async execute<Op extends OperationName>(
     operation: Op,
     input: unknown,
+    options: RequestOptions = {},
   ): Promise<OperationShapes[Op]['output']> {
     const handler = this.#handlers[operation] as Handler<Op> | undefined;
     if (!handler) throw new UnknownOperationException(`Unknown operation: ${operation}`);
-    return handler(validateRequest(operation, input));
+    return handler(validateRequest(operation, input), options);
   }
 
   readonly #handlers: { [Op in OperationName]: Handler<Op> } = {
@@ -197,10 +203,10 @@ export class FaceService {
     IndexFaces: (i) => this.#indexFaces(i),
     ListFaces: (i) => this.#listFaces(i),
     DeleteFaces: (i) => this.#deleteFaces(i),
-    SearchFaces: (i) => this.#searchFaces(i),
-    SearchFacesByImage: (i) => this.#searchFacesByImage(i),
+    SearchFaces: (i, o) => this.#searchFaces(i, o),
+    SearchFacesByImage: (i, o) => this.#searchFacesByImage(i, o),
     DetectFaces: (i) => this.#detectFaces(i),
-    CompareFaces: (i) => this.#compareFaces(i),
+    CompareFaces: (i, o) => this.#compareFaces(i, o),
     CreateUser: (i) => this.#createUser(i),
     DeleteUser: (i) => this.#deleteUser(i),
     ListUsers: (i) => this.#listUsers(i),
@@ -234,17 +240,23 @@ export class FaceService {
   deleteFaces(input: DeleteFacesRequest): Promise<DeleteFacesResponse> {
     return this.execute('DeleteFaces', input);
   }
-  searchFaces(input: SearchFacesRequest): Promise<SearchFacesResponse> {
-    return this.execute('SearchFaces', input);
+  searchFaces(input: SearchFacesRequest, options?: RequestOptions): Promise<SearchFacesResponse> {
+    return this.execute('SearchFaces', input, options);
   }
-  searchFacesByImage(input: SearchFacesByImageRequest): Promise<SearchFacesByImageResponse> {
-    return this.execute('SearchFacesByImage', input);
+  searchFacesByImage(
+    input: SearchFacesByImageRequest,
+    options?: RequestOptions,
+  ): Promise<SearchFacesByImageResponse> {
+    return this.execute('SearchFacesByImage', input, options);
   }
   detectFaces(input: DetectFacesRequest): Promise<DetectFacesResponse> {
     return this.execute('DetectFaces', input);
   }
-  compareFaces(input: CompareFacesRequest): Promise<CompareFacesResponse> {
-    return this.execute('CompareFaces', input);
+  compareFaces(
+    input: CompareFacesRequest,
+    options?: RequestOptions,
+  ): Promise<CompareFacesResponse> {
+    return this.execute('CompareFaces', input, options);
   }
   createUser(input: CreateUserRequest): Promise<CreateUserResponse> {
     return this.execute('CreateUser', input);
@@ -366,7 +378,10 @@ export class FaceService {
     };
   }
 
-  async #searchFaces(input: SearchFacesRequest): Promise<SearchFacesResponse> {
+  async #searchFaces(
+    input: SearchFacesRequest,
+    options: RequestOptions,
+  ): Promise<SearchFacesResponse> {
     const { CollectionId, FaceId } = input;
     const [collection, [face]] = await Promise.all([
       this.store.describeCollection(CollectionId),
@@ -380,7 +395,7 @@ export class FaceService {
     return {
       SearchedFaceId: FaceId,
       FaceMatches: await this.#faceMatches(collection, face.vector, {
-        threshold: input.FaceMatchThreshold ?? 80,
+        threshold: this.#collectionThreshold(collection, input.FaceMatchThreshold, options),
         maxFaces: input.MaxFaces,
         excludeFaceIds: [FaceId],
       }),
@@ -624,8 +639,13 @@ export class FaceService {
     };
   }
 
-  async #searchFacesByImage(input: SearchFacesByImageRequest): Promise<SearchFacesByImageResponse> {
+  async #searchFacesByImage(
+    input: SearchFacesByImageRequest,
+    options: RequestOptions,
+  ): Promise<SearchFacesByImageResponse> {
     const collection = await this.store.describeCollection(input.CollectionId);
+    // Before the image is analysed: a bad rate should not cost an inference.
+    const threshold = this.#collectionThreshold(collection, input.FaceMatchThreshold, options);
     const analyzer = this.#analyzerFor('SearchFacesByImage', collection);
     const { searched } = await this.#largestFace(
       analyzer,
@@ -639,7 +659,7 @@ export class FaceService {
       SearchedFaceBoundingBox: searched.detail.BoundingBox,
       SearchedFaceConfidence: searched.detail.Confidence,
       FaceMatches: await this.#faceMatches(collection, embeddingOf(searched), {
-        threshold: input.FaceMatchThreshold ?? 80,
+        threshold,
         maxFaces: input.MaxFaces,
       }),
       FaceModelVersion: collection.faceModelVersion,
@@ -668,8 +688,18 @@ export class FaceService {
     };
   }
 
-  async #compareFaces(input: CompareFacesRequest): Promise<CompareFacesResponse> {
+  async #compareFaces(
+    input: CompareFacesRequest,
+    options: RequestOptions,
+  ): Promise<CompareFacesResponse> {
     const analyzer = this.#analyzer('CompareFaces');
+    const threshold = matchThreshold(
+      input.SimilarityThreshold,
+      'SimilarityThreshold',
+      options,
+      analyzer.faceModelVersion,
+      analyzer.similarity,
+    );
     const source = imageBytes(input.SourceImage, 'SourceImage');
     const target = imageBytes(input.TargetImage, 'TargetImage');
     const filter = input.QualityFilter ?? 'NONE';
@@ -684,7 +714,6 @@ export class FaceService {
     if (!searched) throw new InvalidParameterException('There are no faces in the source image.');
     if (targets.length === 0)
       throw new InvalidParameterException('There are no faces in the target image.');
-    const threshold = input.SimilarityThreshold ?? 80;
     const sourceVector = embeddingOf(searched);
     const matches: NonNullable<CompareFacesResponse['FaceMatches']> = [];
     const unmatched: ComparedFace[] = [];
@@ -779,6 +808,21 @@ export class FaceService {
     return this.#analyzers.get(collection.faceModelVersion)?.similarity ?? this.#similarity;
   }
 
+  /** `FaceMatchThreshold`, or the threshold of the requested false accept rate. */
+  #collectionThreshold(
+    collection: CollectionStats,
+    given: number | undefined,
+    options: RequestOptions,
+  ): number {
+    return matchThreshold(
+      given,
+      'FaceMatchThreshold',
+      options,
+      collection.faceModelVersion,
+      this.#similarityFor(collection),
+    );
+  }
+
   /** Faces of `collection` matching `vector` at or above `threshold` percent, best first. */
   async #faceMatches(
     collection: CollectionStats,
@@ -832,6 +876,28 @@ export class FaceService {
   #nextToken(context: string, cursor: string | undefined): { NextToken?: string } {
     return cursor === undefined ? {} : { NextToken: encodePaginationToken(context, cursor) };
   }
+}
+
+/**
+ * The `Similarity` threshold of a match: the one given, or the one where the face model measured
+ * the requested false accept rate, or Rekognition's default 80.
+ * @throws {InvalidParameterException} when both are given, or the rate is out of the measured range.
+ */
+function matchThreshold(
+  given: number | undefined,
+  member: string,
+  options: RequestOptions,
+  faceModelVersion: string,
+  scale: SimilarityScale,
+): number {
+  const rate = options.maxFalseAcceptRate;
+  if (rate === undefined) return given ?? 80;
+  if (given !== undefined) {
+    throw new InvalidParameterException(
+      `Give either ${member} or a maximum false accept rate (x-facekit-max-false-accept-rate), not both.`,
+    );
+  }
+  return similarityForFalseAcceptRate(scale.falseAcceptRates, rate, faceModelVersion);
 }
 
 function userStatus(user: UserRecord): UserStatus {
