@@ -37,10 +37,10 @@ export async function createLocalClient(config: LocalClientConfig): Promise<ApiC
 
   return {
     description: `local ${location}`,
-    async call(operation, input) {
+    async call(operation, input, options) {
       const target = await serviceFor(operation);
       try {
-        return await target.execute(operation, encodeBytes(input));
+        return await target.execute(operation, encodeBytes(input), options);
       } catch (error) {
         if (!RekognitionError.isInstance(error)) throw error;
         throw new ApiError(error.name, error.message, { cause: error });
