@@ -56,6 +56,15 @@ export {
 export { contentImageId, imageBytes } from './service/image-input.js';
 export { type QualityBar, qualityBars, qualityReasons } from './service/quality-filter.js';
 export {
+  matchByIou,
+  type ReindexCollectionOptions,
+  type ReindexImageResult,
+  type ReindexMiss,
+  type ReindexPlan,
+  type ReindexReport,
+  reindexCollection,
+} from './service/reindex-collection.js';
+export {
   linearSimilarityScale,
   piecewiseLinearSimilarityScale,
   type SimilarityScale,
@@ -79,6 +88,11 @@ export type {
   UserSearchOptions,
   VectorSearchOptions,
 } from './storage/face-store.js';
+export {
+  createMemorySourceImageStore,
+  imageFileExtension,
+  type SourceImageStore,
+} from './storage/source-image-store.js';
 export type { ShapeViolation, ShapeViolationRule } from './validation/validate-shape.js';
 export { validateRequest, validateShape } from './validation/validate-shape.js';
 export { centroid, dot, l2Normalize } from './vector/vector-math.js';

@@ -66,6 +66,7 @@ import type {
   StoredFace,
   UserRecord,
 } from '../storage/face-store.js';
+import type { SourceImageStore } from '../storage/source-image-store.js';
 import { validateRequest } from '../validation/validate-shape.js';
 import { dot } from '../vector/vector-math.js';
 import { type ArnScope, collectionArn, collectionIdFromArn } from './collection-arn.js';
@@ -135,6 +136,12 @@ export interface FaceServiceOptions {
   /** Similarity calibration for collections whose model has no analyzer here. Default: linear. */
   similarity?: SimilarityScale;
   limits?: Partial<FaceServiceLimits>;
+  /**
+   * Keeps each IndexFaces source image (once per `ImageId`) so collections can be re-indexed with
+   * another face model; removed again when no face of the image remains in any collection of
+   * this service's store. Absent (the default, as Rekognition): no image is kept.
+   */
+  sourceImages?: SourceImageStore;
   /** Epoch milliseconds; injectable for tests. */
   now?: () => number;
 }
@@ -151,6 +158,8 @@ type Handler<Op extends OperationName> = (
  */
 export class FaceService {
   readonly store: FaceStore;
+  /** Where source images are kept, when retention is on. */
+  readonly sourceImages: SourceImageStore | undefined;
   readonly faceModelVersion: string;
   readonly limits: FaceServiceLimits;
   readonly #scope: ArnScope;
@@ -159,10 +168,13 @@ export class FaceService {
   readonly #defaultAnalyzer: FaceAnalyzer | undefined;
   readonly #now: () => number;
   readonly #collectionLocks = new KeyedMutex();
+  /** Serialises keeping an image with deciding to remove it (see `#releaseImages`). */
+  readonly #imageLocks = new KeyedMutex();
   readonly #idempotency: IdempotencyCache;
 
   constructor(options: FaceServiceOptions) {
     this.store = options.store;
+    this.sourceImages = options.sourceImages;
     const analyzers = options.analyzers ?? [];
     this.#analyzers = new Map(analyzers.map((a) => [a.faceModelVersion, a]));
     this.faceModelVersion = options.faceModelVersion ?? analyzers[0]?.faceModelVersion ?? '7.0';
@@ -311,9 +323,12 @@ export class FaceService {
   }
 
   async #deleteCollection(input: DeleteCollectionRequest): Promise<DeleteCollectionResponse> {
-    await this.#collectionLocks.run(input.CollectionId, () =>
-      this.store.deleteCollection(input.CollectionId),
-    );
+    const imageIds = await this.#collectionLocks.run(input.CollectionId, async () => {
+      const images = this.sourceImages ? await this.#imageIdsOf(input.CollectionId) : [];
+      await this.store.deleteCollection(input.CollectionId);
+      return images;
+    });
+    await this.#releaseImages(imageIds);
     return { StatusCode: 200 };
   }
 
@@ -365,9 +380,18 @@ export class FaceService {
   }
 
   async #deleteFaces(input: DeleteFacesRequest): Promise<DeleteFacesResponse> {
-    const result = await this.#collectionLocks.run(input.CollectionId, () =>
-      this.store.deleteFaces(input.CollectionId, input.FaceIds),
-    );
+    const { result, imageIds } = await this.#collectionLocks.run(input.CollectionId, async () => {
+      const faces = this.sourceImages
+        ? await this.store.getFaces(input.CollectionId, input.FaceIds)
+        : [];
+      const result = await this.store.deleteFaces(input.CollectionId, input.FaceIds);
+      const deleted = new Set(result.deleted);
+      return {
+        result,
+        imageIds: [...new Set(faces.filter((f) => deleted.has(f.faceId)).map((f) => f.imageId))],
+      };
+    });
+    await this.#releaseImages(imageIds);
     return {
       DeletedFaces: result.deleted,
       UnsuccessfulFaceDeletions: result.unsuccessful.map((u) => ({
@@ -632,6 +656,10 @@ export class FaceService {
         (face, i): FaceRecord => ({ Face: toWireFace(face), FaceDetail: toIndex[i].detail }),
       );
     });
+    if (this.sourceImages && records.length > 0) {
+      const images = this.sourceImages;
+      await this.#imageLocks.run(imageId, () => images.put(imageId, bytes));
+    }
     return {
       FaceRecords: records,
       FaceModelVersion: collection.faceModelVersion,
@@ -783,6 +811,45 @@ export class FaceService {
   }
 
   // ---- helpers -----------------------------------------------------------------------------
+
+  /** Every `ImageId` with a face in the collection. */
+  async #imageIdsOf(collectionId: string): Promise<string[]> {
+    const ids = new Set<string>();
+    let after: string | undefined;
+    do {
+      const page = await this.store.listFaces(collectionId, { limit: 1000, after });
+      for (const face of page.items) ids.add(face.imageId);
+      after = page.next;
+    } while (after !== undefined);
+    return [...ids];
+  }
+
+  /**
+   * Removes kept source images of which no face remains in any collection (biometric data is
+   * kept no longer than a face needs it). Under the image's lock, so an IndexFaces keeping the
+   * same image either comes after (and stores it again) or its face is seen here.
+   */
+  async #releaseImages(imageIds: readonly string[]): Promise<void> {
+    const images = this.sourceImages;
+    if (!images || imageIds.length === 0) return;
+    for (const imageId of imageIds) {
+      await this.#imageLocks.run(imageId, async () => {
+        // Collections listed under the lock: one created meanwhile is seen too.
+        let after: string | undefined;
+        do {
+          const page = await this.store.listCollections({ limit: 1000, after });
+          for (const { collectionId } of page.items) {
+            const faces = await this.store
+              .findFacesByImage(collectionId, imageId)
+              .catch(() => [] as FaceMetadata[]); // deleted meanwhile: holds no face
+            if (faces.length > 0) return;
+          }
+          after = page.next;
+        } while (after !== undefined);
+        await images.delete(imageId);
+      });
+    }
+  }
 
   /** The analyzer for new collections and collection-less operations (DetectFaces, CompareFaces). */
   #analyzer(operation: OperationName): FaceAnalyzer {
