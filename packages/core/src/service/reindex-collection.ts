@@ -127,10 +127,14 @@ export async function reindexCollection(options: ReindexCollectionOptions): Prom
 
   const done = new Set((await listAllFaces(store, targetCollectionId)).map((f) => f.faceId));
   const sourceFaces = await listAllFaces(store, sourceCollectionId);
+  // Every face of an image takes part in the matching (so a face written by an earlier run still
+  // claims its detection), but only those not in the target yet are written.
   const byImage = new Map<string, FaceMetadata[]>();
   for (const face of sourceFaces) {
-    if (done.has(face.faceId)) continue;
     byImage.set(face.imageId, [...(byImage.get(face.imageId) ?? []), face]);
+  }
+  for (const [imageId, faces] of byImage) {
+    if (faces.every((f) => done.has(f.faceId))) byImage.delete(imageId);
   }
   const plan: ReindexPlan = {
     images: byImage.size,
@@ -164,6 +168,7 @@ export async function reindexCollection(options: ReindexCollectionOptions): Prom
   return report;
 
   async function reindexImage(imageId: string, faces: FaceMetadata[]): Promise<ReindexImageResult> {
+    const pending = (face: FaceMetadata) => !done.has(face.faceId);
     const base = {
       imageId,
       ...(faces[0].externalImageId === undefined
@@ -172,7 +177,11 @@ export async function reindexCollection(options: ReindexCollectionOptions): Prom
     };
     const bytes = await sourceImages?.get(imageId);
     if (!bytes) {
-      return { ...base, reindexed: 0, missed: faces.map((face) => miss(face, 'IMAGE_NOT_KEPT')) };
+      return {
+        ...base,
+        reindexed: 0,
+        missed: faces.filter(pending).map((face) => miss(face, 'IMAGE_NOT_KEPT')),
+      };
     }
     let detected: AnalyzedFace[];
     try {
@@ -183,7 +192,9 @@ export async function reindexCollection(options: ReindexCollectionOptions): Prom
       return {
         ...base,
         reindexed: 0,
-        missed: faces.map((face) => ({ ...miss(face, 'IMAGE_FAILED'), error: message })),
+        missed: faces
+          .filter(pending)
+          .map((face) => ({ ...miss(face, 'IMAGE_FAILED'), error: message })),
       };
     }
     const matches = matchByIou(
@@ -194,6 +205,7 @@ export async function reindexCollection(options: ReindexCollectionOptions): Prom
     const stored: StoredFace[] = [];
     const missed: ReindexMiss[] = [];
     faces.forEach((face, i) => {
+      if (!pending(face)) return;
       const match = matches[i];
       const found = match === undefined ? undefined : detected[match];
       if (!found?.embedding) {
