@@ -93,6 +93,10 @@ export const clientOptions: Record<string, OptionSpec> = {
     value: '<name>',
     description: 'local inference: node or web; FACEKIT_RUNTIME [node]',
   },
+  'keep-source-images': {
+    type: 'boolean',
+    description: 'local: keep indexed images, as for serve; FACEKIT_KEEP_SOURCE_IMAGES [off]',
+  },
 };
 
 const helpOption: OptionSpec = { type: 'boolean', short: 'h', description: 'show this help' };
@@ -216,7 +220,13 @@ export async function openClient(values: OptionValues, io: CliIo): Promise<ApiCl
       useCredentialChain: Boolean(profile || env.AWS_WEB_IDENTITY_TOKEN_FILE),
     });
   }
-  const config = resolveServeConfig(
+  const { createLocalClient } = await import('./client/local-client.js');
+  return createLocalClient(localConfig(values, io));
+}
+
+/** The `serve` configuration the in-process commands run with, from their flags and environment. */
+export function localConfig(values: OptionValues, io: CliIo) {
+  return resolveServeConfig(
     {
       store: values.store as string | undefined,
       'data-dir': values['data-dir'] as string | undefined,
@@ -224,12 +234,11 @@ export async function openClient(values: OptionValues, io: CliIo): Promise<ApiCl
       'account-id': values['account-id'] as string | undefined,
       'face-model': values['face-model'] as string | undefined,
       runtime: values.runtime as string | undefined,
+      'keep-source-images': values['keep-source-images'] as boolean | undefined,
     },
-    env,
+    io.env,
     io.cwd,
   );
-  const { createLocalClient } = await import('./client/local-client.js');
-  return createLocalClient(config);
 }
 
 /** An integer or decimal flag value. */

@@ -1,4 +1,9 @@
-import { type FaceAnalyzer, FaceService, type FaceStore } from '@facekit/core';
+import {
+  type FaceAnalyzer,
+  FaceService,
+  type FaceStore,
+  type SourceImageStore,
+} from '@facekit/core';
 import type { FaceModelVersion } from '@facekit/pipeline-node';
 import type { ServeConfig } from './serve-config.js';
 import { type StoreConfig, storeOpener } from './stores.js';
@@ -49,9 +54,11 @@ export function createLocalService(
   config: Pick<ServeConfig, 'faceModel' | 'region' | 'accountId'>,
   store: FaceStore,
   analyzers: readonly FaceAnalyzer[],
+  sourceImages?: SourceImageStore,
 ): FaceService {
   return new FaceService({
     store,
+    sourceImages,
     region: config.region,
     accountId: config.accountId,
     analyzers: [...analyzers],

@@ -6,6 +6,7 @@ import type { CliIo } from './cli-io.js';
 import { createConsoleLogger } from './console-logger.js';
 import { type ClosableAnalyzer, loadAnalyzers } from './local-service.js';
 import type { ServeConfig } from './serve-config.js';
+import { sourceImageOpener } from './source-images.js';
 import { storeOpener } from './stores.js';
 import { UsageError } from './usage-error.js';
 
@@ -29,6 +30,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
 
   const stores = storeOpener(config);
   const storeLocation = stores.location;
+  const sourceImages = sourceImageOpener(config);
 
   const analyzers: ClosableAnalyzer[] = [];
   // One FaceService per account, each over its own store: no query can reach another account's
@@ -40,6 +42,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
         region: config.region,
         accountId,
         analyzers,
+        sourceImages: sourceImages(accountId),
         ...(config.faceModel === 'none' ? {} : { faceModelVersion: config.faceModel }),
       }),
     close: (service) => service.store.close(),

@@ -3,12 +3,14 @@ import { collectionCommands } from './collections.js';
 import { faceCommands } from './faces.js';
 import { imageCommands } from './images.js';
 import { indexCommand } from './index-images.js';
+import { reindexCommand } from './reindex.js';
 import { tagCommands } from './tags.js';
 import { userCommands } from './users.js';
 
 /** Every API command, in the order `facekit --help` lists them. */
 export const commands: readonly Command[] = [
   ...collectionCommands,
+  reindexCommand,
   indexCommand,
   ...imageCommands,
   ...faceCommands,
