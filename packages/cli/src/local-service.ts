@@ -51,7 +51,8 @@ export async function loadAnalyzers(
 
 /** The service over a store and analyzers, configured as `serve` configures it. */
 export function createLocalService(
-  config: Pick<ServeConfig, 'faceModel' | 'region' | 'accountId'>,
+  config: Pick<ServeConfig, 'faceModel' | 'region' | 'accountId'> &
+    Partial<Pick<ServeConfig, 'keepSourceImages'>>,
   store: FaceStore,
   analyzers: readonly FaceAnalyzer[],
   sourceImages?: SourceImageStore,
@@ -59,6 +60,7 @@ export function createLocalService(
   return new FaceService({
     store,
     sourceImages,
+    keepSourceImages: config.keepSourceImages ?? false,
     region: config.region,
     accountId: config.accountId,
     analyzers: [...analyzers],

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -44,6 +45,9 @@ export function createFileSourceImageStore(dir: string): SourceImageStore {
       await writeFile(temporary, bytes, { mode: 0o600 });
       await rename(temporary, path);
     },
+    async has(imageId) {
+      return (await find(imageId)) !== undefined;
+    },
     async get(imageId) {
       const path = await find(imageId);
       return path ? new Uint8Array(await readFile(path)) : undefined;
@@ -55,16 +59,18 @@ export function createFileSourceImageStore(dir: string): SourceImageStore {
 }
 
 /**
- * The source image store of each account when `--keep-source-images` is on, else none:
- * `<account data dir>/images/` beside the account's database, or memory with `--store memory`.
+ * The source image store of each account: `<account data dir>/images/` beside the account's
+ * database (memory with `--store memory`). With `--keep-source-images` off it is still opened
+ * when the directory exists, so images kept earlier go with their last face; when it does not,
+ * none (nothing to keep, nothing to remove).
  */
 export function sourceImageOpener(
   config: Pick<ServeConfig, 'store' | 'dataDir' | 'accountId' | 'keepSourceImages'>,
 ): (accountId: string) => SourceImageStore | undefined {
   const memory = new Map<string, SourceImageStore>();
   return (accountId) => {
-    if (!config.keepSourceImages) return undefined;
     if (config.store === 'memory') {
+      if (!config.keepSourceImages) return undefined;
       let store = memory.get(accountId);
       if (!store) {
         store = createMemorySourceImageStore();
@@ -72,7 +78,9 @@ export function sourceImageOpener(
       }
       return store;
     }
-    return createFileSourceImageStore(sourceImagesDir(config, accountId));
+    const dir = sourceImagesDir(config, accountId);
+    if (!config.keepSourceImages && !existsSync(dir)) return undefined;
+    return createFileSourceImageStore(dir);
   };
 }
 

@@ -43,6 +43,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
         accountId,
         analyzers,
         sourceImages: sourceImages(accountId),
+        keepSourceImages: config.keepSourceImages,
         ...(config.faceModel === 'none' ? {} : { faceModelVersion: config.faceModel }),
       }),
     close: (service) => service.store.close(),

@@ -137,11 +137,17 @@ export interface FaceServiceOptions {
   similarity?: SimilarityScale;
   limits?: Partial<FaceServiceLimits>;
   /**
-   * Keeps each IndexFaces source image (once per `ImageId`) so collections can be re-indexed with
-   * another face model; removed again when no face of the image remains in any collection of
-   * this service's store. Absent (the default, as Rekognition): no image is kept.
+   * Where IndexFaces source images are kept (once per `ImageId`), so collections can be
+   * re-indexed with another face model. A kept image is removed when no face of it remains in
+   * any collection of this service's store, also while keeping is off. Absent (the default, as
+   * Rekognition): no image is kept.
    */
   sourceImages?: SourceImageStore;
+  /**
+   * Whether IndexFaces keeps new images in `sourceImages`; default true. False still removes
+   * images kept earlier with their last face.
+   */
+  keepSourceImages?: boolean;
   /** Epoch milliseconds; injectable for tests. */
   now?: () => number;
 }
@@ -160,6 +166,7 @@ export class FaceService {
   readonly store: FaceStore;
   /** Where source images are kept, when retention is on. */
   readonly sourceImages: SourceImageStore | undefined;
+  readonly #keepSourceImages: boolean;
   readonly faceModelVersion: string;
   readonly limits: FaceServiceLimits;
   readonly #scope: ArnScope;
@@ -175,6 +182,8 @@ export class FaceService {
   constructor(options: FaceServiceOptions) {
     this.store = options.store;
     this.sourceImages = options.sourceImages;
+    this.#keepSourceImages =
+      options.sourceImages !== undefined && options.keepSourceImages !== false;
     const analyzers = options.analyzers ?? [];
     this.#analyzers = new Map(analyzers.map((a) => [a.faceModelVersion, a]));
     this.faceModelVersion = options.faceModelVersion ?? analyzers[0]?.faceModelVersion ?? '7.0';
@@ -656,7 +665,7 @@ export class FaceService {
         (face, i): FaceRecord => ({ Face: toWireFace(face), FaceDetail: toIndex[i].detail }),
       );
     });
-    if (this.sourceImages && records.length > 0) {
+    if (this.sourceImages && this.#keepSourceImages && records.length > 0) {
       const images = this.sourceImages;
       await this.#imageLocks.run(imageId, () => images.put(imageId, bytes));
     }
@@ -834,6 +843,7 @@ export class FaceService {
     if (!images || imageIds.length === 0) return;
     for (const imageId of imageIds) {
       await this.#imageLocks.run(imageId, async () => {
+        if (!(await images.has(imageId))) return;
         // Collections listed under the lock: one created meanwhile is seen too.
         let after: string | undefined;
         do {

@@ -11,6 +11,8 @@ export interface SourceImageStore {
   readonly name: string;
   /** Stores the image's bytes (JPEG or PNG as sent) unless an image with this id is there. */
   put(imageId: string, bytes: Uint8Array): Promise<void>;
+  /** Whether the image is kept (cheaper than `get`). */
+  has(imageId: string): Promise<boolean>;
   /** The stored bytes, or undefined when the image was not kept. */
   get(imageId: string): Promise<Uint8Array | undefined>;
   /** Removes the image; nothing happens when it is not there. */
@@ -28,6 +30,9 @@ export function createMemorySourceImageStore(): SourceImageStore & { readonly si
     },
     async put(imageId, bytes) {
       if (!images.has(imageId)) images.set(imageId, bytes.slice());
+    },
+    async has(imageId) {
+      return images.has(imageId);
     },
     async get(imageId) {
       return images.get(imageId)?.slice();
