@@ -1,8 +1,14 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  CreateCollectionCommand,
+  DeleteFacesCommand,
+  IndexFacesCommand,
+  RekognitionClient,
+} from '@aws-sdk/client-rekognition';
 import { createFileSourceImageStore, runCli } from '@facekit/cli';
 import { reindexCollection } from '@facekit/core';
 import { createNodeFaceAnalyzer, faceModels } from '@facekit/pipeline-node';
@@ -170,6 +176,50 @@ describe.skipIf(!modelsBuilt)(
       expect(run.err).toMatch(/--keep-source-images/);
       const collections = await json(['collections', 'list']);
       expect(collections.CollectionIds).not.toContain('plain-v2.0');
+    });
+
+    it('facekit serve --keep-source-images keeps what IndexFaces receives, until its faces go', async () => {
+      const serverDir = mkdtempSync(join(tmpdir(), 'facekit-keep-'));
+      const started = await runCli(
+        [
+          'serve',
+          '--port',
+          '0',
+          '--data-dir',
+          serverDir,
+          '--keep-source-images',
+          '--log-level',
+          'silent',
+        ],
+        { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: serverDir },
+      );
+      if (started.kind !== 'serving') throw new Error('facekit serve did not start');
+      const client = new RekognitionClient({
+        endpoint: started.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      });
+      try {
+        await client.send(new CreateCollectionCommand({ CollectionId: 'kept' }));
+        const bytes = new Uint8Array(readFileSync(sample(1)));
+        const indexed = await client.send(
+          new IndexFacesCommand({ CollectionId: 'kept', Image: { Bytes: bytes } }),
+        );
+        const imageId = indexed.FaceRecords?.[0]?.Face?.ImageId;
+        const file = join(serverDir, 'images', `${imageId}.jpg`);
+        expect(readFileSync(file).equals(Buffer.from(bytes))).toBe(true);
+        await client.send(
+          new DeleteFacesCommand({
+            CollectionId: 'kept',
+            FaceIds: (indexed.FaceRecords ?? []).map((r) => r.Face?.FaceId as string),
+          }),
+        );
+        expect(existsSync(file)).toBe(false);
+      } finally {
+        client.destroy();
+        await started.close();
+        rmSync(serverDir, { recursive: true, force: true });
+      }
     });
 
     it('is not available against a server, and needs --face-model', async () => {

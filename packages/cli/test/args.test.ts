@@ -19,6 +19,7 @@ describe('resolveServeConfig', () => {
       allowRemoteNoAuth: false,
       imageConcurrency: 2,
       imageQueueLength: 16,
+      keepSourceImages: false,
     });
   });
 
@@ -38,6 +39,7 @@ describe('resolveServeConfig', () => {
       FACEKIT_ALLOW_REMOTE_NO_AUTH: '1',
       FACEKIT_IMAGE_CONCURRENCY: '4',
       FACEKIT_IMAGE_QUEUE_LENGTH: '0',
+      FACEKIT_KEEP_SOURCE_IMAGES: 'true',
     };
     expect(resolveServeConfig({}, env, '/srv')).toEqual({
       port: 9000,
@@ -54,6 +56,7 @@ describe('resolveServeConfig', () => {
       allowRemoteNoAuth: true,
       imageConcurrency: 4,
       imageQueueLength: 0,
+      keepSourceImages: true,
     });
   });
 
@@ -78,6 +81,7 @@ describe('resolveServeConfig', () => {
     [{ region: 'US East' }, {}, "invalid --region 'US East'"],
     [{ auth: 'basic' }, {}, "invalid --auth 'basic': expected auto, sigv4, none"],
     [{ 'image-concurrency': '0' }, {}, "invalid --image-concurrency '0'"],
+    [{}, { FACEKIT_KEEP_SOURCE_IMAGES: 'yes' }, "invalid FACEKIT_KEEP_SOURCE_IMAGES 'yes'"],
     [{}, { FACEKIT_ALLOW_REMOTE_NO_AUTH: 'yes' }, 'invalid FACEKIT_ALLOW_REMOTE_NO_AUTH'],
   ])('rejects %o / %o', (flags, env, message) => {
     expect(() => resolveServeConfig(flags, env, '/srv')).toThrow(UsageError);
