@@ -16,6 +16,7 @@ import { MAX_FALSE_ACCEPT_RATE_HEADER } from '@facekit/server-hono';
 import { type ListeningServer, serve } from '@facekit/server-hono/node';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sdkFrontendAuth } from './harnesses.js';
 
 /**
  * Matching by a target false accept rate instead of a threshold: in the service (RequestOptions),
@@ -84,7 +85,13 @@ beforeAll(async () => {
   queryFaceId = await index(vectorAt(1), 'query');
   for (const [name, cosine] of Object.entries(similarities))
     ids[name] = await index(vectorAt(cosine), name);
-  server = await serve({ service, port: 0, hostname: '127.0.0.1', auth: { mode: 'none' } });
+  // SigV4 on: the header is added before signing, so it is signed and verified with the rest.
+  server = await serve({
+    service,
+    port: 0,
+    hostname: '127.0.0.1',
+    auth: sdkFrontendAuth('000000000000'),
+  });
 });
 
 afterAll(async () => {
@@ -159,7 +166,7 @@ describe('HTTP: the x-facekit-max-false-accept-rate header, added by an AWS SDK 
     const client = new RekognitionClient({
       endpoint: server.url,
       region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      credentials: { accessKeyId: 'AKIDFACEKITTEST', secretAccessKey: 'facekit-test-secret' },
     });
     if (rate !== undefined) {
       // The README's recipe: every request of this client carries the header.
@@ -236,7 +243,7 @@ describe('CLI: --max-false-accept-rate', () => {
     const result = await runCli([...argv, '--endpoint', server.url, '--output', 'json'], {
       stdout: { write: (t: string) => out.push(t) },
       stderr: { write: (t: string) => err.push(t) },
-      env: {},
+      env: { AWS_ACCESS_KEY_ID: 'AKIDFACEKITTEST', AWS_SECRET_ACCESS_KEY: 'facekit-test-secret' },
     });
     return {
       code: result.kind === 'exit' ? result.exitCode : -1,
