@@ -79,12 +79,14 @@ Options (each also read from an environment variable; flags win):
   --keep-source-images    keep IndexFaces images (<data-dir>/images/) FACEKIT_KEEP_SOURCE_IMAGES
                           so collections can be re-indexed with a new face model; off
                           as in Rekognition (an image goes when its last face goes)
+  --console               serve the web console at /console/          FACEKIT_CONSOLE    [off]
   -h, --help              Show this help
 
 Examples:
   facekit serve
   facekit serve --port 9000 --store memory --log-level debug
   facekit serve --host 0.0.0.0 --credentials-file /etc/facekit/keys.ini
+  facekit serve --console           # then open http://127.0.0.1:8080/console/
 
   # on loopback without keys, any credentials work (authentication is off):
   AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \\

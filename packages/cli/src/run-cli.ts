@@ -142,6 +142,7 @@ async function serve(argv: string[], io: CliIo): Promise<CliResult> {
       'image-concurrency': { type: 'string' },
       'image-queue-length': { type: 'string' },
       'keep-source-images': { type: 'boolean' },
+      console: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     "run 'facekit serve --help'",

@@ -31,6 +31,8 @@ export interface ServeConfig {
   imageQueueLength: number;
   /** Keep IndexFaces source images (for `collections reindex`); off as in Rekognition. */
   keepSourceImages: boolean;
+  /** Serves the web console at `/console/`. */
+  console: boolean;
 }
 
 /** Raw string values of the `serve` flags, as parsed (absent when not given). */
@@ -52,6 +54,8 @@ export interface ServeFlags {
   'image-queue-length'?: string;
   /** A boolean flag; `true` when given (its variable takes `1`/`true`). */
   'keep-source-images'?: string | boolean;
+  /** A boolean flag, like `allow-remote-no-auth`. */
+  console?: string | boolean;
 }
 
 /** Each flag and the environment variable that provides it when the flag is absent. */
@@ -71,6 +75,7 @@ export const serveEnvVars = {
   'image-concurrency': 'FACEKIT_IMAGE_CONCURRENCY',
   'image-queue-length': 'FACEKIT_IMAGE_QUEUE_LENGTH',
   'keep-source-images': 'FACEKIT_KEEP_SOURCE_IMAGES',
+  console: 'FACEKIT_CONSOLE',
 } as const satisfies Record<keyof ServeFlags, string>;
 
 export const serveDefaults = {
@@ -89,6 +94,7 @@ export const serveDefaults = {
   'image-concurrency': '2',
   'image-queue-length': '16',
   'keep-source-images': 'false',
+  console: 'false',
 } as const satisfies Required<Record<keyof ServeFlags, string>>;
 
 const STORES: readonly StoreKind[] = ['sqlite', 'memory'];
@@ -156,6 +162,9 @@ export function resolveServeConfig(
   if (!['true', 'false', '1', '0'].includes(allowRemote))
     invalid('allow-remote-no-auth', 'true or false');
 
+  const consoleFlag = pick('console').value.toLowerCase();
+  if (!['true', 'false', '1', '0'].includes(consoleFlag)) invalid('console', 'true or false');
+
   const imageConcurrency = pick('image-concurrency').value;
   if (!/^\d{1,4}$/.test(imageConcurrency) || Number(imageConcurrency) < 1)
     invalid('image-concurrency', 'an integer 1..9999');
@@ -181,5 +190,6 @@ export function resolveServeConfig(
     imageConcurrency: Number(imageConcurrency),
     imageQueueLength: Number(imageQueueLength),
     keepSourceImages: keep === 'true' || keep === '1',
+    console: consoleFlag === 'true' || consoleFlag === '1',
   };
 }
