@@ -7,7 +7,7 @@ import { loadConsoleFiles } from './console-files.js';
 import { createConsoleLogger } from './console-logger.js';
 import { type ClosableAnalyzer, loadAnalyzers } from './local-service.js';
 import type { ServeConfig } from './serve-config.js';
-import { sourceImageOpener } from './source-images.js';
+import { sourceImageOpener, sourceImagesDir } from './source-images.js';
 import { storeOpener } from './stores.js';
 import { UsageError } from './usage-error.js';
 
@@ -82,7 +82,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
         ? `SigV4, ${auth.accessKeys.length} access key${auth.accessKeys.length === 1 ? '' : 's'}`
         : 'OFF';
     io.stdout.write(
-      `facekit listening on ${server.url} (store: ${storeText}, region: ${config.region}, auth: ${authText}, face model: ${config.faceModel}${analyzers.length > 0 ? ` on onnxruntime-${config.runtime}` : ''})\n` +
+      `facekit listening on ${server.url} (store: ${storeText}, region: ${config.region}, auth: ${authText}, face model: ${config.faceModel}${analyzers.length > 0 ? ` on onnxruntime-${config.runtime}` : ''}${config.keepSourceImages ? `, source images kept in ${config.store === 'memory' ? 'memory' : sourceImagesDir(config, config.accountId)}` : ''})\n` +
         (auth.mode === 'sigv4'
           ? `Try: AWS_ACCESS_KEY_ID=<key id> AWS_SECRET_ACCESS_KEY=<secret> aws rekognition list-collections --endpoint-url ${server.url} --region ${config.region}\n`
           : `Try: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws rekognition list-collections --endpoint-url ${server.url} --region ${config.region}\n`) +
