@@ -257,6 +257,22 @@ describe('reindexCollection', () => {
     expect((await store.describeCollection('a-v8')).faceCount).toBe(3);
   });
 
+  it('gives the same result with several images in flight', async () => {
+    const { xIds, yIds, wIds } = await indexFixture();
+    const report = await reindexCollection({
+      store,
+      sourceImages: images,
+      analyzer: fakeAnalyzer('8.0'),
+      sourceCollectionId: 'a',
+      targetCollectionId: 'a-v8',
+      concurrency: 3,
+    });
+    expect(report).toMatchObject({ complete: true, reindexed: 3, usersCreated: 2 });
+    expect(report.missed).toHaveLength(2);
+    const faces = (await store.listFaces('a-v8', { limit: 10 })).items.map((f) => f.faceId);
+    expect(faces.sort()).toEqual([xIds[0], yIds[0], wIds[0]].sort());
+  });
+
   it('refuses a target of another model and the same model as the source', async () => {
     await indexFixture();
     const common = { store, sourceImages: images, sourceCollectionId: 'a' };

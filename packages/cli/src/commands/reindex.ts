@@ -1,5 +1,5 @@
 import { type ReindexReport, reindexCollection } from '@facekit/core';
-import { type Command, localConfig, stringFlag } from '../command.js';
+import { type Command, localConfig, numberFlag, stringFlag } from '../command.js';
 import { openStore } from '../local-service.js';
 import { emit, renderFields, renderTable } from '../output.js';
 import { formatDuration, Progress } from '../progress.js';
@@ -19,6 +19,11 @@ export const reindexCommand: Command = {
       type: 'string',
       value: '<id>',
       description: 'the new collection [<collection-id>-v<face model>, e.g. family-v2.0]',
+    },
+    concurrency: {
+      type: 'string',
+      value: '<n>',
+      description: 'images analysed at once [2]',
     },
     quiet: { type: 'boolean', short: 'q', description: 'no progress, only the summary' },
   },
@@ -52,6 +57,10 @@ In-process on the data directory only (the kept images never leave it): not avai
       throw new UsageError(
         "--face-model <version> is required: the face model to re-index with, e.g. 2.0 (run 'facekit collections reindex --help')",
       );
+    }
+    const concurrency = numberFlag(values, 'concurrency') ?? 2;
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+      throw new UsageError(`invalid --concurrency '${values.concurrency}': expected 1..64`);
     }
     const config = localConfig(values, io);
     if (config.store === 'memory') {
@@ -93,6 +102,7 @@ In-process on the data directory only (the kept images never leave it): not avai
         sourceCollectionId: sourceId,
         targetCollectionId: targetId,
         signal: stop.signal,
+        concurrency,
         onPlan(plan) {
           progress = new Progress(io.stderr, plan.images, Boolean(values.quiet));
           if (plan.alreadyPresent > 0 && !values.quiet) {

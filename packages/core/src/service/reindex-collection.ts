@@ -25,6 +25,8 @@ export interface ReindexCollectionOptions {
   targetCollectionId: string;
   /** An old face and a new detection are the same face at this bounding-box IoU or above; 0.5. */
   minIou?: number;
+  /** Images analysed at once; 1. */
+  concurrency?: number;
   /** Rekognition's limit of faces per user, for re-associating; 100. */
   maxFacesPerUser?: number;
   /** Stops between images (the faces written so far stay; a rerun continues); an `AbortSignal`. */
@@ -155,13 +157,19 @@ export async function reindexCollection(options: ReindexCollectionOptions): Prom
     facesAssociated: 0,
     complete: false,
   };
-  for (const [imageId, faces] of byImage) {
-    if (options.signal?.aborted) return report;
-    const result = await reindexImage(imageId, faces);
-    report.reindexed += result.reindexed;
-    report.missed.push(...result.missed);
-    options.onImage?.(result);
-  }
+  // A few images in flight (each write is still one image's faces at once, so resuming holds).
+  const queue = [...byImage];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      if (options.signal?.aborted) return;
+      const result = await reindexImage(next[0], next[1]);
+      report.reindexed += result.reindexed;
+      report.missed.push(...result.missed);
+      options.onImage?.(result);
+    }
+  };
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
   if (options.signal?.aborted) return report;
   await recreateUsers(options, report);
   report.complete = true;
