@@ -5,7 +5,7 @@
  * the labelled deepface photos of ../shared/datasets, with the pairs `bench:accuracy` uses
  * (different-person pairs between identities a "No" label separates; same-person pairs inside an
  * identity; and deepface's pivot "Yes" pairs), and the measured FAR points that
- * `packages/pipeline-node/src/calibration.ts` keeps for matching by a target false accept rate.
+ * `packages/core/src/analysis/similarity-calibration.ts` keeps for matching by a target false accept rate.
  */
 import { parseArgs } from 'node:util';
 import { dot } from '@facekit/core';
@@ -107,9 +107,9 @@ for (const model of models) {
   if (unresolved.length) {
     console.log(`  not resolvable with ${negatives.length} negatives: ${unresolved.join(', ')}`);
   }
-  console.log(`  falseAcceptRates for calibration.ts: ${JSON.stringify(points)}`);
+  console.log(`  falseAcceptRates for similarity-calibration.ts: ${JSON.stringify(points)}`);
   const current = scale.falseAcceptRates;
-  if (current) console.log(`  current calibration.ts: ${JSON.stringify(current)}`);
+  if (current) console.log(`  current similarity-calibration.ts: ${JSON.stringify(current)}`);
 }
 console.log(
   '\nIn-sample: the pairs that placed the anchors are the pairs measured here, and 13 people give few',

@@ -23,6 +23,7 @@ export {
   type AccessKey,
   AuthError,
   type AuthErrorType,
+  type SignedRequestClaim,
   SigV4Verifier,
   type SigV4VerifierOptions,
 } from './sigv4-verifier.js';

@@ -1,9 +1,8 @@
+import { checkFalseAcceptPoints, type FalseAcceptPoint } from '../service/false-accept-rate.js';
 import {
-  checkFalseAcceptPoints,
-  type FalseAcceptPoint,
   piecewiseLinearSimilarityScale,
   type SimilarityScale,
-} from '@facekit/core';
+} from '../service/similarity-scale.js';
 
 /**
  * Cosine → `Similarity` anchors of each embedding model, measured by `pnpm bench:accuracy
