@@ -430,7 +430,9 @@ if (args.calibrate) {
     large.filter((p) => p.same).map((p) => p.score),
   );
   const m = proposal.measured;
-  console.log('  --calibrate, per the doc comment of packages/pipeline-node/src/calibration.ts:');
+  console.log(
+    '  --calibrate, per the doc comment of packages/core/src/analysis/similarity-calibration.ts:',
+  );
   console.log(
     `    50 ← cosine at FAR 10% on the ${largeNegatives.length} negatives: ${num(m.far10, 4)}`,
   );
@@ -448,7 +450,7 @@ if (args.calibrate) {
   console.log(
     `    caveat: in-sample (measured on the pairs it is then checked on), and ${identities.clusters.length} people give ${largeNegatives.length} negatives but only ${identities.linked.length} pairs of people: the FAR 0.1% point rests on the ${Math.floor(largeNegatives.length * 1e-3) + 1} highest negatives.`,
   );
-  console.log('  paste into packages/pipeline-node/src/calibration.ts:');
+  console.log('  paste into packages/core/src/analysis/similarity-calibration.ts:');
   console.log(`  '${ids.embedder}': [`);
   for (const [c, p] of proposal.anchors) console.log(`    [${c}, ${p}],`);
   console.log('  ],');

@@ -93,6 +93,10 @@ export const clientOptions: Record<string, OptionSpec> = {
     value: '<name>',
     description: 'local inference: node or web; FACEKIT_RUNTIME [node]',
   },
+  'keep-source-images': {
+    type: 'boolean',
+    description: 'local: keep indexed images, as for serve; FACEKIT_KEEP_SOURCE_IMAGES [off]',
+  },
 };
 
 const helpOption: OptionSpec = { type: 'boolean', short: 'h', description: 'show this help' };
@@ -235,6 +239,7 @@ export function resolveLocalConfig(values: OptionValues, io: CliIo) {
       'account-id': values['account-id'] as string | undefined,
       'face-model': values['face-model'] as string | undefined,
       runtime: values.runtime as string | undefined,
+      'keep-source-images': values['keep-source-images'] as boolean | undefined,
     },
     io.env,
     io.cwd,

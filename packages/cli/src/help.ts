@@ -76,6 +76,9 @@ Options (each also read from an environment variable; flags win):
   --allow-remote-no-auth  allow --auth none on a non-loopback host    FACEKIT_ALLOW_REMOTE_NO_AUTH
   --image-concurrency <n> image operations running at once            FACEKIT_IMAGE_CONCURRENCY [2]
   --image-queue-length <n> image operations waiting, then Throttling  FACEKIT_IMAGE_QUEUE_LENGTH [16]
+  --keep-source-images    keep IndexFaces images (<data-dir>/images/) FACEKIT_KEEP_SOURCE_IMAGES
+                          so collections can be re-indexed with a new face model; off
+                          as in Rekognition (an image goes when its last face goes)
   --console               serve the web console at /console/          FACEKIT_CONSOLE    [off]
   -h, --help              Show this help
 

@@ -30,6 +30,11 @@ export {
   serveDefaults,
   serveEnvVars,
 } from './serve-config.js';
+export {
+  createFileSourceImageStore,
+  sourceImageOpener,
+  sourceImagesDir,
+} from './source-images.js';
 export { type RunningServer, startServer } from './start-server.js';
 export { accountDatabasePath, accountDataDir, type StoreOpener, storeOpener } from './stores.js';
 export { UsageError } from './usage-error.js';

@@ -1,4 +1,9 @@
-import { type FaceAnalyzer, FaceService, type FaceStore } from '@facekit/core';
+import {
+  type FaceAnalyzer,
+  FaceService,
+  type FaceStore,
+  type SourceImageStore,
+} from '@facekit/core';
 import type { FaceModelVersion } from '@facekit/pipeline-node';
 import type { ServeConfig } from './serve-config.js';
 import { type StoreConfig, storeOpener } from './stores.js';
@@ -46,12 +51,16 @@ export async function loadAnalyzers(
 
 /** The service over a store and analyzers, configured as `serve` configures it. */
 export function createLocalService(
-  config: Pick<ServeConfig, 'faceModel' | 'region' | 'accountId'>,
+  config: Pick<ServeConfig, 'faceModel' | 'region' | 'accountId'> &
+    Partial<Pick<ServeConfig, 'keepSourceImages'>>,
   store: FaceStore,
   analyzers: readonly FaceAnalyzer[],
+  sourceImages?: SourceImageStore,
 ): FaceService {
   return new FaceService({
     store,
+    sourceImages,
+    keepSourceImages: config.keepSourceImages ?? false,
     region: config.region,
     accountId: config.accountId,
     analyzers: [...analyzers],

@@ -141,6 +141,7 @@ async function serve(argv: string[], io: CliIo): Promise<CliResult> {
       'allow-remote-no-auth': { type: 'boolean' },
       'image-concurrency': { type: 'string' },
       'image-queue-length': { type: 'string' },
+      'keep-source-images': { type: 'boolean' },
       console: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

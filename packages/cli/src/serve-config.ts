@@ -29,6 +29,8 @@ export interface ServeConfig {
   imageConcurrency: number;
   /** Image operations waiting for a slot before `ThrottlingException`. */
   imageQueueLength: number;
+  /** Keep IndexFaces source images (for `collections reindex`); off as in Rekognition. */
+  keepSourceImages: boolean;
   /** Serves the web console at `/console/`. */
   console: boolean;
 }
@@ -50,6 +52,8 @@ export interface ServeFlags {
   'allow-remote-no-auth'?: string | boolean;
   'image-concurrency'?: string;
   'image-queue-length'?: string;
+  /** A boolean flag; `true` when given (its variable takes `1`/`true`). */
+  'keep-source-images'?: string | boolean;
   /** A boolean flag, like `allow-remote-no-auth`. */
   console?: string | boolean;
 }
@@ -70,6 +74,7 @@ export const serveEnvVars = {
   'allow-remote-no-auth': 'FACEKIT_ALLOW_REMOTE_NO_AUTH',
   'image-concurrency': 'FACEKIT_IMAGE_CONCURRENCY',
   'image-queue-length': 'FACEKIT_IMAGE_QUEUE_LENGTH',
+  'keep-source-images': 'FACEKIT_KEEP_SOURCE_IMAGES',
   console: 'FACEKIT_CONSOLE',
 } as const satisfies Record<keyof ServeFlags, string>;
 
@@ -88,6 +93,7 @@ export const serveDefaults = {
   'allow-remote-no-auth': 'false',
   'image-concurrency': '2',
   'image-queue-length': '16',
+  'keep-source-images': 'false',
   console: 'false',
 } as const satisfies Required<Record<keyof ServeFlags, string>>;
 
@@ -165,6 +171,9 @@ export function resolveServeConfig(
   const imageQueueLength = pick('image-queue-length').value;
   if (!/^\d{1,5}$/.test(imageQueueLength)) invalid('image-queue-length', 'an integer 0..99999');
 
+  const keep = pick('keep-source-images').value.toLowerCase();
+  if (!['true', 'false', '1', '0'].includes(keep)) invalid('keep-source-images', 'true or false');
+
   return {
     port: Number(port),
     host,
@@ -180,6 +189,7 @@ export function resolveServeConfig(
     allowRemoteNoAuth: allowRemote === 'true' || allowRemote === '1',
     imageConcurrency: Number(imageConcurrency),
     imageQueueLength: Number(imageQueueLength),
+    keepSourceImages: keep === 'true' || keep === '1',
     console: consoleFlag === 'true' || consoleFlag === '1',
   };
 }

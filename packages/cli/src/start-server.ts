@@ -7,6 +7,7 @@ import { loadConsoleFiles } from './console-files.js';
 import { createConsoleLogger } from './console-logger.js';
 import { type ClosableAnalyzer, loadAnalyzers } from './local-service.js';
 import type { ServeConfig } from './serve-config.js';
+import { sourceImageOpener, sourceImagesDir } from './source-images.js';
 import { storeOpener } from './stores.js';
 import { UsageError } from './usage-error.js';
 
@@ -30,6 +31,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
 
   const stores = storeOpener(config);
   const storeLocation = stores.location;
+  const sourceImages = sourceImageOpener(config);
 
   const analyzers: ClosableAnalyzer[] = [];
   // One FaceService per account, each over its own store: no query can reach another account's
@@ -41,6 +43,8 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
         region: config.region,
         accountId,
         analyzers,
+        sourceImages: sourceImages(accountId),
+        keepSourceImages: config.keepSourceImages,
         ...(config.faceModel === 'none' ? {} : { faceModelVersion: config.faceModel }),
       }),
     close: (service) => service.store.close(),
@@ -78,7 +82,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
         ? `SigV4, ${auth.accessKeys.length} access key${auth.accessKeys.length === 1 ? '' : 's'}`
         : 'OFF';
     io.stdout.write(
-      `facekit listening on ${server.url} (store: ${storeText}, region: ${config.region}, auth: ${authText}, face model: ${config.faceModel}${analyzers.length > 0 ? ` on onnxruntime-${config.runtime}` : ''})\n` +
+      `facekit listening on ${server.url} (store: ${storeText}, region: ${config.region}, auth: ${authText}, face model: ${config.faceModel}${analyzers.length > 0 ? ` on onnxruntime-${config.runtime}` : ''}${config.keepSourceImages ? `, source images kept in ${config.store === 'memory' ? 'memory' : sourceImagesDir(config, config.accountId)}` : ''})\n` +
         (auth.mode === 'sigv4'
           ? `Try: AWS_ACCESS_KEY_ID=<key id> AWS_SECRET_ACCESS_KEY=<secret> aws rekognition list-collections --endpoint-url ${server.url} --region ${config.region}\n`
           : `Try: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws rekognition list-collections --endpoint-url ${server.url} --region ${config.region}\n`) +

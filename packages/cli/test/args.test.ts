@@ -19,6 +19,7 @@ describe('resolveServeConfig', () => {
       allowRemoteNoAuth: false,
       imageConcurrency: 2,
       imageQueueLength: 16,
+      keepSourceImages: false,
       console: false,
     });
   });
@@ -39,6 +40,7 @@ describe('resolveServeConfig', () => {
       FACEKIT_ALLOW_REMOTE_NO_AUTH: '1',
       FACEKIT_IMAGE_CONCURRENCY: '4',
       FACEKIT_IMAGE_QUEUE_LENGTH: '0',
+      FACEKIT_KEEP_SOURCE_IMAGES: 'true',
       FACEKIT_CONSOLE: '1',
     };
     expect(resolveServeConfig({}, env, '/srv')).toEqual({
@@ -56,6 +58,7 @@ describe('resolveServeConfig', () => {
       allowRemoteNoAuth: true,
       imageConcurrency: 4,
       imageQueueLength: 0,
+      keepSourceImages: true,
       console: true,
     });
   });
@@ -81,6 +84,7 @@ describe('resolveServeConfig', () => {
     [{ region: 'US East' }, {}, "invalid --region 'US East'"],
     [{ auth: 'basic' }, {}, "invalid --auth 'basic': expected auto, sigv4, none"],
     [{ 'image-concurrency': '0' }, {}, "invalid --image-concurrency '0'"],
+    [{}, { FACEKIT_KEEP_SOURCE_IMAGES: 'yes' }, "invalid FACEKIT_KEEP_SOURCE_IMAGES 'yes'"],
     [{}, { FACEKIT_ALLOW_REMOTE_NO_AUTH: 'yes' }, 'invalid FACEKIT_ALLOW_REMOTE_NO_AUTH'],
     [{}, { FACEKIT_CONSOLE: 'on' }, "invalid FACEKIT_CONSOLE 'on': expected true or false"],
   ])('rejects %o / %o', (flags, env, message) => {

@@ -62,8 +62,23 @@ export {
   type FaceServiceLimits,
   type FaceServiceOptions,
 } from './service/face-service.js';
+export {
+  checkFalseAcceptPoints,
+  type FalseAcceptPoint,
+  type RequestOptions,
+  similarityForFalseAcceptRate,
+} from './service/false-accept-rate.js';
 export { contentImageId, imageBytes } from './service/image-input.js';
 export { type QualityBar, qualityBars, qualityReasons } from './service/quality-filter.js';
+export {
+  matchByIou,
+  type ReindexCollectionOptions,
+  type ReindexImageResult,
+  type ReindexMiss,
+  type ReindexPlan,
+  type ReindexReport,
+  reindexCollection,
+} from './service/reindex-collection.js';
 export {
   linearSimilarityScale,
   piecewiseLinearSimilarityScale,
@@ -88,6 +103,11 @@ export type {
   UserSearchOptions,
   VectorSearchOptions,
 } from './storage/face-store.js';
+export {
+  createMemorySourceImageStore,
+  imageFileExtension,
+  type SourceImageStore,
+} from './storage/source-image-store.js';
 export type { ShapeViolation, ShapeViolationRule } from './validation/validate-shape.js';
 export { validateRequest, validateShape } from './validation/validate-shape.js';
 export { centroid, dot, l2Normalize } from './vector/vector-math.js';
@@ -125,7 +145,11 @@ export {
   type OnnxFaceAnalyzer,
   type OnnxFaceAnalyzerOptions,
 } from './analysis/onnx-face-analyzer.js';
-export { similarityAnchors, similarityScaleFor } from './analysis/similarity-calibration.js';
+export {
+  falseAcceptRates,
+  similarityAnchors,
+  similarityScaleFor,
+} from './analysis/similarity-calibration.js';
 export {
   type AlignOptions,
   ARCFACE_TEMPLATE_112,

@@ -3,6 +3,7 @@ export {
   attributeModels,
   type FaceModelVersion,
   faceModels,
+  falseAcceptRates,
   similarityAnchors,
   similarityScaleFor,
 } from '@facekit/core';

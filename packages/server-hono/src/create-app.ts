@@ -1,10 +1,12 @@
 import {
   ImageTooLargeException,
   InternalServerError,
+  InvalidParameterException,
   type OperationName,
   operationNames,
   operations,
   RekognitionError,
+  type RequestOptions,
   SerializationException,
   UnknownOperationException,
 } from '@facekit/core';
@@ -22,8 +24,15 @@ export interface OperationExecutor {
    * Runs one operation with its untrusted JSON input.
    * @throws {RekognitionError} for every expected failure; anything else becomes a 500.
    */
-  execute(operation: OperationName, input: unknown): Promise<unknown>;
+  execute(operation: OperationName, input: unknown, options?: RequestOptions): Promise<unknown>;
 }
+
+/**
+ * facekit's extension header: match by a target false accept rate (0..1) instead of
+ * `FaceMatchThreshold`/`SimilarityThreshold`. AWS SDKs ignore headers they do not know, and
+ * clients add it with a middleware, so the wire contract stays Rekognition's.
+ */
+export const MAX_FALSE_ACCEPT_RATE_HEADER = 'x-facekit-max-false-accept-rate';
 
 /** The service of one account (e.g. a `FaceService` over that account's own store). */
 export type ServiceResolver = (accountId: string) => OperationExecutor | Promise<OperationExecutor>;
@@ -300,6 +309,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
       }
 
       const input = parseJsonObject(body);
+      const options = requestOptions(c.req.header(MAX_FALSE_ACCEPT_RATE_HEADER));
       const service = await resolveService(accountId);
       // The work owns the slots from here: they are freed when it ends, not when a timeout
       // answers the client, so abandoned work still counts against the limits.
@@ -309,7 +319,9 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
       };
       let work: Promise<unknown>;
       try {
-        work = service.execute(operation, input);
+        work = options
+          ? service.execute(operation, input, options)
+          : service.execute(operation, input);
       } catch (error) {
         work = Promise.reject(error);
       }
@@ -423,4 +435,17 @@ function parseJsonObject(body: Uint8Array): unknown {
     throw new SerializationException(`Request body must be a JSON object, got ${kind}`);
   }
   return value;
+}
+
+/** The extension headers as {@link RequestOptions}; undefined when none is present. */
+function requestOptions(maxFalseAcceptRate: string | undefined): RequestOptions | undefined {
+  if (maxFalseAcceptRate === undefined) return undefined;
+  const text = maxFalseAcceptRate.trim();
+  const rate = Number(text);
+  if (text === '' || !Number.isFinite(rate) || rate <= 0 || rate >= 1) {
+    throw new InvalidParameterException(
+      `${MAX_FALSE_ACCEPT_RATE_HEADER} must be a fraction between 0 and 1, e.g. 0.001 for 0.1%; got '${truncate(maxFalseAcceptRate)}'`,
+    );
+  }
+  return { maxFalseAcceptRate: rate };
 }

@@ -13,6 +13,7 @@ export {
   createApp,
   DEFAULT_MAX_BODY_BYTES,
   defaultServerLimits,
+  MAX_FALSE_ACCEPT_RATE_HEADER,
   type OperationExecutor,
   type ServerLimits,
   type ServiceResolver,

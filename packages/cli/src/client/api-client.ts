@@ -1,4 +1,4 @@
-import type { OperationName, OperationShapes } from '@facekit/core';
+import type { OperationName, OperationShapes, RequestOptions } from '@facekit/core';
 
 /** Wire-shaped input with image bytes as raw bytes (each client encodes them as its transport needs). */
 export type ClientInput<Op extends OperationName> = WithBytes<OperationShapes[Op]['input']>;
@@ -20,7 +20,15 @@ type WithBytes<T> = T extends { Bytes?: unknown }
 export interface ApiClient {
   /** `local <store path>` or the endpoint URL, for messages. */
   readonly description: string;
-  call<Op extends OperationName>(operation: Op, input: ClientInput<Op>): Promise<ClientOutput<Op>>;
+  /**
+   * One operation. `options` are facekit's extensions (e.g. a target false accept rate): passed
+   * to the service locally, sent as `x-facekit-*` headers to a server.
+   */
+  call<Op extends OperationName>(
+    operation: Op,
+    input: ClientInput<Op>,
+    options?: RequestOptions,
+  ): Promise<ClientOutput<Op>>;
   close(): Promise<void>;
 }
 

@@ -6,12 +6,14 @@ import {
   openStore,
 } from '../local-service.js';
 import type { ServeConfig } from '../serve-config.js';
+import { sourceImageOpener } from '../source-images.js';
 import { type ApiClient, ApiError, imageOperations } from './api-client.js';
 
 export type LocalClientConfig = Pick<
   ServeConfig,
   'store' | 'dataDir' | 'region' | 'accountId' | 'faceModel' | 'runtime'
->;
+> &
+  Partial<Pick<ServeConfig, 'keepSourceImages'>>;
 
 /**
  * The service in-process on the data directory `serve` uses. The face models are loaded on the
@@ -19,7 +21,11 @@ export type LocalClientConfig = Pick<
  */
 export async function createLocalClient(config: LocalClientConfig): Promise<ApiClient> {
   const { store, location } = await openStore(config);
-  let service = createLocalService(config, store, []);
+  const sourceImages = sourceImageOpener({
+    ...config,
+    keepSourceImages: config.keepSourceImages ?? false,
+  })(config.accountId);
+  let service = createLocalService(config, store, [], sourceImages);
   let analyzers: ClosableAnalyzer[] = [];
   let withModels: Promise<FaceService> | undefined;
 
@@ -29,7 +35,7 @@ export async function createLocalClient(config: LocalClientConfig): Promise<ApiC
     }
     withModels ??= loadAnalyzers(config).then((loaded) => {
       analyzers = loaded;
-      service = createLocalService(config, store, loaded);
+      service = createLocalService(config, store, loaded, sourceImages);
       return service;
     });
     return withModels;
@@ -37,10 +43,10 @@ export async function createLocalClient(config: LocalClientConfig): Promise<ApiC
 
   return {
     description: `local ${location}`,
-    async call(operation, input) {
+    async call(operation, input, options) {
       const target = await serviceFor(operation);
       try {
-        return await target.execute(operation, encodeBytes(input));
+        return await target.execute(operation, encodeBytes(input), options);
       } catch (error) {
         if (!RekognitionError.isInstance(error)) throw error;
         throw new ApiError(error.name, error.message, { cause: error });

@@ -1,5 +1,5 @@
 import * as rekognition from '@aws-sdk/client-rekognition';
-import type { OperationName } from '@facekit/core';
+import type { OperationName, RequestOptions } from '@facekit/core';
 import { type ApiClient, ApiError } from './api-client.js';
 
 export interface SdkClientOptions {
@@ -38,16 +38,21 @@ export function createSdkClient(options: SdkClientOptions): ApiClient {
   });
   return {
     description: options.endpoint,
-    async call(operation: OperationName, input) {
+    async call(operation: OperationName, input, requestOptions?: RequestOptions) {
       const Command = (rekognition as unknown as Record<string, CommandClass>)[
         `${operation}Command`
       ];
       if (!Command) throw new Error(`@aws-sdk/client-rekognition has no ${operation}Command`);
       try {
-        const response = (await client.send(new Command(input))) as unknown as Record<
-          string,
-          unknown
-        >;
+        const command = new Command(input);
+        if (requestOptions?.maxFalseAcceptRate !== undefined) {
+          addHeader(
+            command,
+            MAX_FALSE_ACCEPT_RATE_HEADER,
+            String(requestOptions.maxFalseAcceptRate),
+          );
+        }
+        const response = (await client.send(command)) as unknown as Record<string, unknown>;
         const { $metadata: _metadata, ...output } = response;
         // biome-ignore lint/suspicious/noExplicitAny: the SDK's output is the wire shape once converted.
         return toWire(output) as any;
@@ -68,6 +73,28 @@ export function createSdkClient(options: SdkClientOptions): ApiClient {
       client.destroy();
     },
   };
+}
+
+/** facekit's extension header (see `@facekit/server-hono`); kept here to spare the CLI that import. */
+const MAX_FALSE_ACCEPT_RATE_HEADER = 'x-facekit-max-false-accept-rate';
+
+/**
+ * Adds a header to one command's request, before signing: how any SDK user sends facekit's
+ * extension headers (README, "Matching by false accept rate").
+ */
+function addHeader(
+  command: Parameters<rekognition.RekognitionClient['send']>[0],
+  name: string,
+  value: string,
+) {
+  command.middlewareStack.add(
+    (next) => (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers) request.headers[name] = value;
+      return next(args);
+    },
+    { step: 'build', name: `facekit-${name}` },
+  );
 }
 
 /** SDK values back to wire JSON: dates to epoch seconds, blobs to base64, no undefined members. */

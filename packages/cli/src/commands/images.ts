@@ -1,8 +1,16 @@
-import type { FaceDetail } from '@facekit/core';
-import { type Command, defined, listFlag, numberFlag, stringFlag } from '../command.js';
+import type { FaceDetail, RequestOptions } from '@facekit/core';
+import {
+  type Command,
+  defined,
+  listFlag,
+  numberFlag,
+  type OptionValues,
+  stringFlag,
+} from '../command.js';
 import { drawFaces, type FaceMark, markColors } from '../draw.js';
 import { readImage } from '../images.js';
 import { box, emit, percent, renderFields, renderTable } from '../output.js';
+import { UsageError } from '../usage-error.js';
 
 const drawOption = {
   draw: {
@@ -24,6 +32,31 @@ const pose = (d: FaceDetail) =>
   d.Pose
     ? `${d.Pose.Roll?.toFixed(0)}/${d.Pose.Yaw?.toFixed(0)}/${d.Pose.Pitch?.toFixed(0)}`
     : undefined;
+
+const falseAcceptRateOption = {
+  'max-false-accept-rate': {
+    type: 'string',
+    value: '<rate>',
+    description:
+      "match at the threshold where the collection's face model measured this false accept rate (0.001 = 0.1%), instead of --threshold",
+  },
+} as const;
+
+/** `--max-false-accept-rate` as request options: a fraction strictly between 0 and 1. */
+function falseAcceptRateFlag(values: OptionValues): RequestOptions | undefined {
+  const raw = values['max-false-accept-rate'];
+  if (raw === undefined) return undefined;
+  const rate = Number(raw);
+  if (typeof raw !== 'string' || !/^(\d*\.)?\d+(e-?\d+)?$/i.test(raw) || !(rate > 0 && rate < 1)) {
+    throw new UsageError(
+      `invalid --max-false-accept-rate '${String(raw)}': expected a fraction between 0 and 1, e.g. 0.001`,
+    );
+  }
+  if (values.threshold !== undefined) {
+    throw new UsageError('give either --threshold or --max-false-accept-rate, not both');
+  }
+  return { maxFalseAcceptRate: rate };
+}
 
 export const imageCommands: Command[] = [
   {
@@ -116,6 +149,7 @@ export const imageCommands: Command[] = [
         description: 'FaceMatchThreshold: minimum similarity [80]',
       },
       'max-faces': { type: 'string', value: '<n>', description: 'MaxFaces: at most n matches' },
+      ...falseAcceptRateOption,
       ...qualityOption,
       ...drawOption,
     },
@@ -123,6 +157,7 @@ export const imageCommands: Command[] = [
       'facekit search family party.jpg',
       'facekit search family party.jpg --threshold 90 --output json',
       'facekit search family party.jpg --draw match.jpg',
+      'facekit search family party.jpg --max-false-accept-rate 0.001',
     ],
     async run({ io, output, positionals, values, client }) {
       const [CollectionId, path] = positionals;
@@ -136,6 +171,7 @@ export const imageCommands: Command[] = [
           MaxFaces: numberFlag(values, 'max-faces'),
           QualityFilter: stringFlag(values, 'quality-filter') as never,
         }),
+        falseAcceptRateFlag(values),
       );
       const matches = response.FaceMatches ?? [];
       const drawTo = stringFlag(values, 'draw');
@@ -191,6 +227,7 @@ export const imageCommands: Command[] = [
         description: 'FaceMatchThreshold: minimum similarity [80]',
       },
       'max-faces': { type: 'string', value: '<n>', description: 'MaxFaces: at most n matches' },
+      ...falseAcceptRateOption,
     },
     examples: ['facekit search-face family 0b6a0e2c-5f6b-4c5e-9d1c-2a4b6c8d0e1f --threshold 70'],
     async run({ io, output, positionals, values, client }) {
@@ -203,6 +240,7 @@ export const imageCommands: Command[] = [
           FaceMatchThreshold: numberFlag(values, 'threshold'),
           MaxFaces: numberFlag(values, 'max-faces'),
         }),
+        falseAcceptRateFlag(values),
       );
       emit(io, output, response, () => {
         const matches = response.FaceMatches ?? [];
@@ -231,6 +269,7 @@ export const imageCommands: Command[] = [
         value: '<0-100>',
         description: 'SimilarityThreshold: minimum similarity of a match [80]',
       },
+      ...falseAcceptRateOption,
       ...qualityOption,
       draw: {
         type: 'string',
@@ -252,6 +291,7 @@ export const imageCommands: Command[] = [
           SimilarityThreshold: numberFlag(values, 'threshold'),
           QualityFilter: stringFlag(values, 'quality-filter') as never,
         }),
+        falseAcceptRateFlag(values),
       );
       const matches = response.FaceMatches ?? [];
       const unmatched = response.UnmatchedFaces ?? [];

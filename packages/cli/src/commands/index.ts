@@ -4,6 +4,7 @@ import { collectionCommands } from './collections.js';
 import { faceCommands } from './faces.js';
 import { imageCommands } from './images.js';
 import { indexCommand } from './index-images.js';
+import { reindexCommand } from './reindex.js';
 import { tagCommands } from './tags.js';
 import { userCommands } from './users.js';
 
@@ -11,6 +12,7 @@ import { userCommands } from './users.js';
 export const commands: readonly Command[] = [
   ...collectionCommands,
   ...archiveCommands,
+  reindexCommand,
   indexCommand,
   ...imageCommands,
   ...faceCommands,

@@ -1,3 +1,4 @@
+import { checkFalseAcceptPoints, type FalseAcceptPoint } from '../service/false-accept-rate.js';
 import {
   piecewiseLinearSimilarityScale,
   type SimilarityScale,
@@ -47,8 +48,42 @@ export const similarityAnchors: Record<string, readonly (readonly [number, numbe
   ],
 };
 
+/**
+ * `[Similarity threshold, false accept rate]` of each embedding model through the anchors above:
+ * the lowest `Similarity` at which at most that fraction of the 1,552 different-person pairs of
+ * `pnpm bench:calibration` matched (deepface's labelled photos, 13 identities; in-sample, so an
+ * order of magnitude rather than a guarantee). Matching by a target false accept rate
+ * (`x-facekit-max-false-accept-rate`) interpolates between them and refuses rates outside.
+ * Re-measure whenever the anchors change.
+ */
+export const falseAcceptRates: Record<string, readonly FalseAcceptPoint[]> = {
+  'faceplugin-embed-mobilefacenet512': [
+    [49.98, 0.1],
+    [55.09, 0.05],
+    [60.7, 0.02],
+    [66.68, 0.01],
+    [71.85, 0.005],
+    [77.59, 0.002],
+    [79.98, 0.001],
+  ],
+  'dlib-resnet-128': [
+    [49.95, 0.1],
+    [56.19, 0.05],
+    [64.15, 0.02],
+    [68.87, 0.01],
+    [72.08, 0.005],
+    [76.8, 0.002],
+    [79.97, 0.001],
+  ],
+};
+
 export function similarityScaleFor(embedderId: string): SimilarityScale {
   const anchors = similarityAnchors[embedderId];
   if (!anchors) throw new Error(`No similarity calibration for ${embedderId}`);
-  return piecewiseLinearSimilarityScale(anchors);
+  const rates = falseAcceptRates[embedderId];
+  if (rates) checkFalseAcceptPoints(rates);
+  return {
+    ...piecewiseLinearSimilarityScale(anchors),
+    ...(rates ? { falseAcceptRates: rates } : {}),
+  };
 }

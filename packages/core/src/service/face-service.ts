@@ -66,9 +66,11 @@ import type {
   StoredFace,
   UserRecord,
 } from '../storage/face-store.js';
+import type { SourceImageStore } from '../storage/source-image-store.js';
 import { validateRequest } from '../validation/validate-shape.js';
 import { dot } from '../vector/vector-math.js';
 import { type ArnScope, collectionArn, collectionIdFromArn } from './collection-arn.js';
+import { type RequestOptions, similarityForFalseAcceptRate } from './false-accept-rate.js';
 import { IdempotencyCache } from './idempotency-cache.js';
 import { contentImageId, imageBytes } from './image-input.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -137,12 +139,25 @@ export interface FaceServiceOptions {
   /** Similarity calibration for collections whose model has no analyzer here. Default: linear. */
   similarity?: SimilarityScale;
   limits?: Partial<FaceServiceLimits>;
+  /**
+   * Where IndexFaces source images are kept (once per `ImageId`), so collections can be
+   * re-indexed with another face model. A kept image is removed when no face of it remains in
+   * any collection of this service's store, also while keeping is off. Absent (the default, as
+   * Rekognition): no image is kept.
+   */
+  sourceImages?: SourceImageStore;
+  /**
+   * Whether IndexFaces keeps new images in `sourceImages`; default true. False still removes
+   * images kept earlier with their last face.
+   */
+  keepSourceImages?: boolean;
   /** Epoch milliseconds; injectable for tests. */
   now?: () => number;
 }
 
 type Handler<Op extends OperationName> = (
   input: OperationShapes[Op]['input'],
+  options: RequestOptions,
 ) => Promise<OperationShapes[Op]['output']>;
 
 /**
@@ -152,6 +167,9 @@ type Handler<Op extends OperationName> = (
  */
 export class FaceService {
   readonly store: FaceStore;
+  /** Where source images are kept, when retention is on. */
+  readonly sourceImages: SourceImageStore | undefined;
+  readonly #keepSourceImages: boolean;
   readonly faceModelVersion: string;
   readonly limits: FaceServiceLimits;
   readonly #scope: ArnScope;
@@ -160,10 +178,15 @@ export class FaceService {
   readonly #defaultAnalyzer: FaceAnalyzer | undefined;
   readonly #now: () => number;
   readonly #collectionLocks = new KeyedMutex();
+  /** Serialises keeping an image with deciding to remove it (see `#releaseImages`). */
+  readonly #imageLocks = new KeyedMutex();
   readonly #idempotency: IdempotencyCache;
 
   constructor(options: FaceServiceOptions) {
     this.store = options.store;
+    this.sourceImages = options.sourceImages;
+    this.#keepSourceImages =
+      options.sourceImages !== undefined && options.keepSourceImages !== false;
     const analyzers = options.analyzers ?? [];
     this.#analyzers = new Map(analyzers.map((a) => [a.faceModelVersion, a]));
     this.faceModelVersion = options.faceModelVersion ?? analyzers[0]?.faceModelVersion ?? '7.0';
@@ -182,14 +205,18 @@ export class FaceService {
     });
   }
 
-  /** Runs one operation by name with an untrusted, not yet validated wire input. */
+  /**
+   * Runs one operation by name with an untrusted, not yet validated wire input. `options` carries
+   * facekit's extensions beyond the wire contract (see {@link RequestOptions}).
+   */
   async execute<Op extends OperationName>(
     operation: Op,
     input: unknown,
+    options: RequestOptions = {},
   ): Promise<OperationShapes[Op]['output']> {
     const handler = this.#handlers[operation] as Handler<Op> | undefined;
     if (!handler) throw new UnknownOperationException(`Unknown operation: ${operation}`);
-    return handler(validateRequest(operation, input));
+    return handler(validateRequest(operation, input), options);
   }
 
   readonly #handlers: { [Op in OperationName]: Handler<Op> } = {
@@ -200,10 +227,10 @@ export class FaceService {
     IndexFaces: (i) => this.#indexFaces(i),
     ListFaces: (i) => this.#listFaces(i),
     DeleteFaces: (i) => this.#deleteFaces(i),
-    SearchFaces: (i) => this.#searchFaces(i),
-    SearchFacesByImage: (i) => this.#searchFacesByImage(i),
+    SearchFaces: (i, o) => this.#searchFaces(i, o),
+    SearchFacesByImage: (i, o) => this.#searchFacesByImage(i, o),
     DetectFaces: (i) => this.#detectFaces(i),
-    CompareFaces: (i) => this.#compareFaces(i),
+    CompareFaces: (i, o) => this.#compareFaces(i, o),
     CreateUser: (i) => this.#createUser(i),
     DeleteUser: (i) => this.#deleteUser(i),
     ListUsers: (i) => this.#listUsers(i),
@@ -289,8 +316,8 @@ export class FaceService {
    * @throws {ResourceNotFoundException} when the collection or the face does not exist.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_SearchFaces.html
    */
-  searchFaces(input: SearchFacesRequest): Promise<SearchFacesResponse> {
-    return this.execute('SearchFaces', input);
+  searchFaces(input: SearchFacesRequest, options?: RequestOptions): Promise<SearchFacesResponse> {
+    return this.execute('SearchFaces', input, options);
   }
 
   /**
@@ -299,8 +326,11 @@ export class FaceService {
    * @throws {InvalidParameterException} when the image has no face.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_SearchFacesByImage.html
    */
-  searchFacesByImage(input: SearchFacesByImageRequest): Promise<SearchFacesByImageResponse> {
-    return this.execute('SearchFacesByImage', input);
+  searchFacesByImage(
+    input: SearchFacesByImageRequest,
+    options?: RequestOptions,
+  ): Promise<SearchFacesByImageResponse> {
+    return this.execute('SearchFacesByImage', input, options);
   }
 
   /**
@@ -319,8 +349,11 @@ export class FaceService {
    * @throws {InvalidParameterException} when the source image has no face.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_CompareFaces.html
    */
-  compareFaces(input: CompareFacesRequest): Promise<CompareFacesResponse> {
-    return this.execute('CompareFaces', input);
+  compareFaces(
+    input: CompareFacesRequest,
+    options?: RequestOptions,
+  ): Promise<CompareFacesResponse> {
+    return this.execute('CompareFaces', input, options);
   }
 
   /**
@@ -437,9 +470,12 @@ export class FaceService {
   }
 
   async #deleteCollection(input: DeleteCollectionRequest): Promise<DeleteCollectionResponse> {
-    await this.#collectionLocks.run(input.CollectionId, () =>
-      this.store.deleteCollection(input.CollectionId),
-    );
+    const imageIds = await this.#collectionLocks.run(input.CollectionId, async () => {
+      const images = this.sourceImages ? await this.#imageIdsOf(input.CollectionId) : [];
+      await this.store.deleteCollection(input.CollectionId);
+      return images;
+    });
+    await this.#releaseImages(imageIds);
     return { StatusCode: 200 };
   }
 
@@ -491,9 +527,18 @@ export class FaceService {
   }
 
   async #deleteFaces(input: DeleteFacesRequest): Promise<DeleteFacesResponse> {
-    const result = await this.#collectionLocks.run(input.CollectionId, () =>
-      this.store.deleteFaces(input.CollectionId, input.FaceIds),
-    );
+    const { result, imageIds } = await this.#collectionLocks.run(input.CollectionId, async () => {
+      const faces = this.sourceImages
+        ? await this.store.getFaces(input.CollectionId, input.FaceIds)
+        : [];
+      const result = await this.store.deleteFaces(input.CollectionId, input.FaceIds);
+      const deleted = new Set(result.deleted);
+      return {
+        result,
+        imageIds: [...new Set(faces.filter((f) => deleted.has(f.faceId)).map((f) => f.imageId))],
+      };
+    });
+    await this.#releaseImages(imageIds);
     return {
       DeletedFaces: result.deleted,
       UnsuccessfulFaceDeletions: result.unsuccessful.map((u) => ({
@@ -504,7 +549,10 @@ export class FaceService {
     };
   }
 
-  async #searchFaces(input: SearchFacesRequest): Promise<SearchFacesResponse> {
+  async #searchFaces(
+    input: SearchFacesRequest,
+    options: RequestOptions,
+  ): Promise<SearchFacesResponse> {
     const { CollectionId, FaceId } = input;
     const [collection, [face]] = await Promise.all([
       this.store.describeCollection(CollectionId),
@@ -518,7 +566,7 @@ export class FaceService {
     return {
       SearchedFaceId: FaceId,
       FaceMatches: await this.#faceMatches(collection, face.vector, {
-        threshold: input.FaceMatchThreshold ?? 80,
+        threshold: this.#collectionThreshold(collection, input.FaceMatchThreshold, options),
         maxFaces: input.MaxFaces,
         excludeFaceIds: [FaceId],
       }),
@@ -755,6 +803,10 @@ export class FaceService {
         (face, i): FaceRecord => ({ Face: toWireFace(face), FaceDetail: toIndex[i].detail }),
       );
     });
+    if (this.sourceImages && this.#keepSourceImages && records.length > 0) {
+      const images = this.sourceImages;
+      await this.#imageLocks.run(imageId, () => images.put(imageId, bytes));
+    }
     return {
       FaceRecords: records,
       FaceModelVersion: collection.faceModelVersion,
@@ -762,8 +814,13 @@ export class FaceService {
     };
   }
 
-  async #searchFacesByImage(input: SearchFacesByImageRequest): Promise<SearchFacesByImageResponse> {
+  async #searchFacesByImage(
+    input: SearchFacesByImageRequest,
+    options: RequestOptions,
+  ): Promise<SearchFacesByImageResponse> {
     const collection = await this.store.describeCollection(input.CollectionId);
+    // Before the image is analysed: a bad rate should not cost an inference.
+    const threshold = this.#collectionThreshold(collection, input.FaceMatchThreshold, options);
     const analyzer = this.#analyzerFor('SearchFacesByImage', collection);
     const { searched } = await this.#largestFace(
       analyzer,
@@ -777,7 +834,7 @@ export class FaceService {
       SearchedFaceBoundingBox: searched.detail.BoundingBox,
       SearchedFaceConfidence: searched.detail.Confidence,
       FaceMatches: await this.#faceMatches(collection, embeddingOf(searched), {
-        threshold: input.FaceMatchThreshold ?? 80,
+        threshold,
         maxFaces: input.MaxFaces,
       }),
       FaceModelVersion: collection.faceModelVersion,
@@ -806,8 +863,18 @@ export class FaceService {
     };
   }
 
-  async #compareFaces(input: CompareFacesRequest): Promise<CompareFacesResponse> {
+  async #compareFaces(
+    input: CompareFacesRequest,
+    options: RequestOptions,
+  ): Promise<CompareFacesResponse> {
     const analyzer = this.#analyzer('CompareFaces');
+    const threshold = matchThreshold(
+      input.SimilarityThreshold,
+      'SimilarityThreshold',
+      options,
+      analyzer.faceModelVersion,
+      analyzer.similarity,
+    );
     const source = imageBytes(input.SourceImage, 'SourceImage');
     const target = imageBytes(input.TargetImage, 'TargetImage');
     const filter = input.QualityFilter ?? 'NONE';
@@ -822,7 +889,6 @@ export class FaceService {
     if (!searched) throw new InvalidParameterException('There are no faces in the source image.');
     if (targets.length === 0)
       throw new InvalidParameterException('There are no faces in the target image.');
-    const threshold = input.SimilarityThreshold ?? 80;
     const sourceVector = embeddingOf(searched);
     const matches: NonNullable<CompareFacesResponse['FaceMatches']> = [];
     const unmatched: ComparedFace[] = [];
@@ -893,6 +959,46 @@ export class FaceService {
 
   // ---- helpers -----------------------------------------------------------------------------
 
+  /** Every `ImageId` with a face in the collection. */
+  async #imageIdsOf(collectionId: string): Promise<string[]> {
+    const ids = new Set<string>();
+    let after: string | undefined;
+    do {
+      const page = await this.store.listFaces(collectionId, { limit: 1000, after });
+      for (const face of page.items) ids.add(face.imageId);
+      after = page.next;
+    } while (after !== undefined);
+    return [...ids];
+  }
+
+  /**
+   * Removes kept source images of which no face remains in any collection (biometric data is
+   * kept no longer than a face needs it). Under the image's lock, so an IndexFaces keeping the
+   * same image either comes after (and stores it again) or its face is seen here.
+   */
+  async #releaseImages(imageIds: readonly string[]): Promise<void> {
+    const images = this.sourceImages;
+    if (!images || imageIds.length === 0) return;
+    for (const imageId of imageIds) {
+      await this.#imageLocks.run(imageId, async () => {
+        if (!(await images.has(imageId))) return;
+        // Collections listed under the lock: one created meanwhile is seen too.
+        let after: string | undefined;
+        do {
+          const page = await this.store.listCollections({ limit: 1000, after });
+          for (const { collectionId } of page.items) {
+            const faces = await this.store
+              .findFacesByImage(collectionId, imageId)
+              .catch(() => [] as FaceMetadata[]); // deleted meanwhile: holds no face
+            if (faces.length > 0) return;
+          }
+          after = page.next;
+        } while (after !== undefined);
+        await images.delete(imageId);
+      });
+    }
+  }
+
   /** The analyzer for new collections and collection-less operations (DetectFaces, CompareFaces). */
   #analyzer(operation: OperationName): FaceAnalyzer {
     if (!this.#defaultAnalyzer) {
@@ -915,6 +1021,21 @@ export class FaceService {
 
   #similarityFor(collection: CollectionStats): SimilarityScale {
     return this.#analyzers.get(collection.faceModelVersion)?.similarity ?? this.#similarity;
+  }
+
+  /** `FaceMatchThreshold`, or the threshold of the requested false accept rate. */
+  #collectionThreshold(
+    collection: CollectionStats,
+    given: number | undefined,
+    options: RequestOptions,
+  ): number {
+    return matchThreshold(
+      given,
+      'FaceMatchThreshold',
+      options,
+      collection.faceModelVersion,
+      this.#similarityFor(collection),
+    );
   }
 
   /** Faces of `collection` matching `vector` at or above `threshold` percent, best first. */
@@ -970,6 +1091,28 @@ export class FaceService {
   #nextToken(context: string, cursor: string | undefined): { NextToken?: string } {
     return cursor === undefined ? {} : { NextToken: encodePaginationToken(context, cursor) };
   }
+}
+
+/**
+ * The `Similarity` threshold of a match: the one given, or the one where the face model measured
+ * the requested false accept rate, or Rekognition's default 80.
+ * @throws {InvalidParameterException} when both are given, or the rate is out of the measured range.
+ */
+function matchThreshold(
+  given: number | undefined,
+  member: string,
+  options: RequestOptions,
+  faceModelVersion: string,
+  scale: SimilarityScale,
+): number {
+  const rate = options.maxFalseAcceptRate;
+  if (rate === undefined) return given ?? 80;
+  if (given !== undefined) {
+    throw new InvalidParameterException(
+      `Give either ${member} or a maximum false accept rate (x-facekit-max-false-accept-rate), not both.`,
+    );
+  }
+  return similarityForFalseAcceptRate(scale.falseAcceptRates, rate, faceModelVersion);
 }
 
 function userStatus(user: UserRecord): UserStatus {

@@ -1,3 +1,5 @@
+import type { FalseAcceptPoint } from './false-accept-rate.js';
+
 /**
  * Maps an embedding's cosine similarity (-1..1) to Rekognition's `Similarity` percentage (0..100)
  * and back. Each face model calibrates its own; both directions must be monotonic.
@@ -6,6 +8,11 @@ export interface SimilarityScale {
   toPercent(cosine: number): number;
   /** The lowest cosine whose percentage is >= `percent`. */
   toCosine(percent: number): number;
+  /**
+   * Measured false accept rates at `Similarity` thresholds on labelled pairs, when the model has
+   * been measured: what lets a caller ask for a false accept rate instead of a threshold.
+   */
+  readonly falseAcceptRates?: readonly FalseAcceptPoint[];
 }
 
 /** Cosine clamped at 0 and scaled to 0..100: the default until a face model brings its calibration. */
