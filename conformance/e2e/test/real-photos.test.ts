@@ -214,6 +214,9 @@ describe.skipIf(!modelsBuilt)(
   modelsBuilt
     ? 'real photos through the real pipeline'
     : 'real photos (skipped: models/dist/*.onnx not built; run pnpm build)',
+  // Each image operation runs real networks; on a busy 2-core machine the first (which loads the
+  // attribute models) has taken over 5 s.
+  { timeout: 30_000 },
   () => {
     const photo1 = sample(1);
     /** Set in beforeAll: the derived crop of photo1's largest confident face. */
@@ -441,6 +444,7 @@ describe.skipIf(!modelsBuilt || !datasetsPresent)(
     : datasetsPresent
       ? `labelled datasets in ${datasetsDir} (AWS SDK over HTTP)`
       : 'labelled datasets (skipped: ../shared/datasets not found)',
+  { timeout: 30_000 },
   () => {
     const deepface = 'deepface/tests/unit/dataset';
     let harness: ApiHarness;
