@@ -1,0 +1,8 @@
+export { createFaissFaceStore, type FaissFaceStoreOptions } from './faiss-face-store.js';
+export {
+  createFaissIndexProvider,
+  type FaissIndexKind,
+  type FaissIndexProviderOptions,
+  type HnswParameters,
+} from './faiss-index-provider.js';
+export { FAISS_INSTALL_HINT, loadFaiss } from './load-faiss.js';
