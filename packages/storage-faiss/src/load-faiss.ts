@@ -29,6 +29,8 @@ export interface FaissModule {
     read(path: string): FaissIndex;
   };
   MetricType: { METRIC_INNER_PRODUCT: number };
+  /** OpenMP threads of the next faiss calls made from this thread. */
+  setNumThreads(threads: number): void;
 }
 
 export const FAISS_INSTALL_HINT =
@@ -52,7 +54,7 @@ export function loadFaiss(): FaissModule {
     );
   }
   const probe = module.Index.fromFactory(1, 'Flat', module.MetricType.METRIC_INNER_PRODUCT);
-  if (typeof probe.setParameter !== 'function') {
+  if (typeof probe.setParameter !== 'function' || typeof module.setNumThreads !== 'function') {
     throw new InternalServerError(
       `faiss-node is installed without facekit's patch (patches/faiss-node@0.5.1.patch). ${FAISS_INSTALL_HINT}`,
     );
