@@ -5,4 +5,4 @@ export {
   type FaissIndexProviderOptions,
   type HnswParameters,
 } from './faiss-index-provider.js';
-export { FAISS_INSTALL_HINT, loadFaiss } from './load-faiss.js';
+export { FAISS_INSTALL_HINT, faissUnavailableReason, loadFaiss } from './load-faiss.js';

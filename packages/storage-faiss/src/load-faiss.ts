@@ -66,3 +66,13 @@ export function loadFaiss(): FaissModule {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Why faiss-node cannot be used here (the load error), or `undefined` when it can. */
+export function faissUnavailableReason(): string | undefined {
+  try {
+    loadFaiss();
+    return undefined;
+  } catch (error) {
+    return errorMessage(error);
+  }
+}
