@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RekognitionClient, SearchFacesCommand } from '@aws-sdk/client-rekognition';
 import { seededRandom } from '@facekit/conformance/storage';
-import type { StoredFace } from '@facekit/core';
+import type { FaceStore, StoredFace } from '@facekit/core';
 import { startCliServer } from './cli-server.js';
 import { formatTable, num } from './report-format.js';
 import { SEARCH_SUBJECTS, type SearchBenchSubject } from './search-subjects/index.js';
@@ -43,6 +43,12 @@ const { values: args } = parseArgs({
 const COLLECTION = 'bench';
 const K = 10;
 
+interface SearchStats {
+  p50: number;
+  p99: number;
+  recall: number;
+}
+
 interface Result {
   subject: string;
   size: number;
@@ -55,6 +61,7 @@ interface Result {
   recall: number;
   reopenSeconds: number;
   http?: { p50: number; p99: number };
+  variants?: (SearchStats & { label: string })[];
 }
 
 function parseSize(text: string): number {
@@ -142,17 +149,29 @@ async function measure(subject: SearchBenchSubject, size: number, dim: number): 
     }
     const addSeconds = (performance.now() - addStart) / 1000;
 
-    const times: number[] = [];
-    let found = 0;
-    for (let i = -5; i < queries; i++) {
-      const q = queryData.subarray(Math.max(0, i) * dim, (Math.max(0, i) + 1) * dim);
-      const start = performance.now();
-      const matches = await store.searchFaces(COLLECTION, q, { limit: K });
-      if (i < 0) continue; // warm-up
-      times.push(performance.now() - start);
-      const truth = new Set(exactTopK(data, dim, q, K));
-      found += matches.filter((m) => truth.has(rowOf(m.face.faceId))).length;
-    }
+    const truths = Array.from({ length: queries }, (_, i) =>
+      exactTopK(data, dim, queryData.subarray(i * dim, (i + 1) * dim), K),
+    );
+    const searchStats = async (s: FaceStore): Promise<SearchStats> => {
+      const times: number[] = [];
+      let found = 0;
+      for (let i = -5; i < queries; i++) {
+        const q = queryData.subarray(Math.max(0, i) * dim, (Math.max(0, i) + 1) * dim);
+        const start = performance.now();
+        const matches = await s.searchFaces(COLLECTION, q, { limit: K });
+        if (i < 0) continue; // warm-up
+        times.push(performance.now() - start);
+        const truth = new Set(truths[i]);
+        found += matches.filter((m) => truth.has(rowOf(m.face.faceId))).length;
+      }
+      times.sort((a, b) => a - b);
+      return {
+        p50: percentile(times, 0.5),
+        p99: percentile(times, 0.99),
+        recall: found / (queries * K),
+      };
+    };
+    const stats = await searchStats(store);
     const rssBytes = process.memoryUsage().rss - baseline;
     await store.close();
     const diskBytes = await subject.diskBytes(dir);
@@ -165,7 +184,12 @@ async function measure(subject: SearchBenchSubject, size: number, dim: number): 
       reopenSeconds = (performance.now() - start) / 1000;
       await store.close();
     }
-    times.sort((a, b) => a - b);
+    const variants: Result['variants'] = [];
+    for (const variant of subject.variants ?? []) {
+      const s = await variant.open(dir);
+      variants.push({ label: variant.label, ...(await searchStats(s)) });
+      await s.close();
+    }
     const result: Result = {
       subject: subject.name,
       size,
@@ -173,10 +197,9 @@ async function measure(subject: SearchBenchSubject, size: number, dim: number): 
       addPerSecond: size / addSeconds,
       rssBytes,
       diskBytes,
-      p50: percentile(times, 0.5),
-      p99: percentile(times, 0.99),
-      recall: found / (queries * K),
+      ...stats,
       reopenSeconds,
+      variants,
     };
     if (args.http && subject.serveArgs && store.capabilities.persistent) {
       result.http = await measureHttp(subject.serveArgs(dir), size, queries);
@@ -322,6 +345,22 @@ async function main(): Promise<void> {
           ];
           rows.push(row);
           console.log(formatTable([header, row]).split('\n')[1]);
+          for (const v of r.variants ?? []) {
+            const variantRow = [
+              `${r.subject} ${v.label}`,
+              String(r.size),
+              String(r.dim),
+              '',
+              '',
+              '',
+              ms(v.p50),
+              ms(v.p99),
+              num(v.recall, 3),
+              '',
+            ];
+            rows.push(variantRow);
+            console.log(formatTable([header, variantRow]).split('\n')[1]);
+          }
           if (r.http) {
             httpRows.push([r.subject, String(size), String(dim), ms(r.http.p50), ms(r.http.p99)]);
             console.log(

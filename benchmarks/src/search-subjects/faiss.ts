@@ -3,7 +3,12 @@ import { directoryBytes } from './disk-usage.js';
 import type { SearchBenchSubject } from './types.js';
 
 function faissSubject(index: FaissIndexKind): SearchBenchSubject {
+  const hnswVariants = [32, 512, 2048].map((efSearch) => ({
+    label: `efSearch=${efSearch}`,
+    open: (dir: string) => createFaissFaceStore({ dir, index, hnsw: { efSearch } }),
+  }));
   return {
+    ...(index === 'hnsw' ? { variants: hnswVariants } : {}),
     name: `faiss-${index}`,
     async unavailable() {
       try {
@@ -21,5 +26,8 @@ function faissSubject(index: FaissIndexKind): SearchBenchSubject {
 
 /** `@facekit/storage-faiss` with an exact `IndexFlatIP`. */
 export const faissFlatSubject = faissSubject('flat');
-/** `@facekit/storage-faiss` with an approximate `IndexHNSWFlat` (default parameters). */
+/**
+ * `@facekit/storage-faiss` with an approximate `IndexHNSWFlat` (default parameters: M 32,
+ * efConstruction 64, efSearch 128), plus efSearch 32, 512 and 2048 on the same graph.
+ */
 export const faissHnswSubject = faissSubject('hnsw');

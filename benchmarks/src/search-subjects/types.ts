@@ -29,4 +29,10 @@ export interface SearchBenchSubject {
    * HTTP row.
    */
   serveArgs?(dir: string): string[];
+  /**
+   * Other search settings to measure on the same persisted data (e.g. HNSW's `efSearch`): each
+   * opens `dir` as `open` does but with its setting; the runner reports its latency and recall
+   * as a row `<name> <label>`. Optional.
+   */
+  variants?: readonly { label: string; open(dir: string): Promise<FaceStore> }[];
 }
