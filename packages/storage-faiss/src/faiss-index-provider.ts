@@ -340,7 +340,7 @@ class FaissCollectionIndex implements FaceVectorIndex {
       new Uint8Array(ids.buffer).set(idsBytes);
       // Tombstones are saved as negated seqs.
       const live = liveState(ids);
-      if (!sameState(live, meta.state)) return false;
+      if (live.count === 0 || !sameState(live, meta.state)) return false;
       if (!sameState(this.source.state(meta.state.maxSeq), meta.state)) return false;
       const index = config.faiss.Index.read(files.index);
       if (index.ntotal() !== meta.ntotal || index.getDimension() !== meta.dim) return false;
