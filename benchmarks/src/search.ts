@@ -202,7 +202,12 @@ async function measure(subject: SearchBenchSubject, size: number, dim: number): 
       variants,
     };
     if (args.http && subject.serveArgs && store.capabilities.persistent) {
-      result.http = await measureHttp(subject.serveArgs(dir), size, queries);
+      result.http = await measureHttp(subject.serveArgs(dir), size, queries).catch(
+        (error: Error) => {
+          console.error(`${subject.name}: through facekit serve failed: ${error.message}`);
+          return undefined;
+        },
+      );
     }
     return result;
   } finally {
@@ -213,15 +218,7 @@ async function measure(subject: SearchBenchSubject, size: number, dim: number): 
 
 /** SearchFaces (MaxFaces 10) through `facekit serve` on the data just written. */
 async function measureHttp(serveArgs: string[], size: number, queries: number) {
-  const server = await startCliServer([
-    ...serveArgs,
-    '--face-model',
-    'none',
-    '--auth',
-    'none',
-    '--log-level',
-    'silent',
-  ]);
+  const server = await startCliServer([...serveArgs, '--face-model', 'none', '--auth', 'none']);
   try {
     const client = new RekognitionClient({
       endpoint: server.url,
