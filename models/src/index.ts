@@ -1,3 +1,3 @@
 export { loadManifest } from './load-manifest.js';
-export { type LoadedModel, loadModel } from './load-model.js';
+export { type LoadedModel, type LoadModelOptions, loadModel } from './load-model.js';
 export { modelsDir } from './models-dir.js';

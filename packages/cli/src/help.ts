@@ -78,12 +78,14 @@ Options (each also read from an environment variable; flags win):
   --allow-remote-no-auth  allow --auth none on a non-loopback host    FACEKIT_ALLOW_REMOTE_NO_AUTH
   --image-concurrency <n> image operations running at once            FACEKIT_IMAGE_CONCURRENCY [2]
   --image-queue-length <n> image operations waiting, then Throttling  FACEKIT_IMAGE_QUEUE_LENGTH [16]
+  --console               serve the web console at /console/          FACEKIT_CONSOLE    [off]
   -h, --help              Show this help
 
 Examples:
   facekit serve
   facekit serve --port 9000 --store memory --log-level debug
   facekit serve --host 0.0.0.0 --credentials-file /etc/facekit/keys.ini
+  facekit serve --console           # then open http://127.0.0.1:8080/console/
 
   # on loopback without keys, any credentials work (authentication is off):
   AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \\

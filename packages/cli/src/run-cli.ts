@@ -142,6 +142,7 @@ async function serve(argv: string[], io: CliIo): Promise<CliResult> {
       'allow-remote-no-auth': { type: 'boolean' },
       'image-concurrency': { type: 'string' },
       'image-queue-length': { type: 'string' },
+      console: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     "run 'facekit serve --help'",

@@ -33,6 +33,8 @@ export interface ServeConfig {
   imageConcurrency: number;
   /** Image operations waiting for a slot before `ThrottlingException`. */
   imageQueueLength: number;
+  /** Serves the web console at `/console/`. */
+  console: boolean;
 }
 
 /** Raw string values of the `serve` flags, as parsed (absent when not given). */
@@ -53,6 +55,8 @@ export interface ServeFlags {
   'allow-remote-no-auth'?: string | boolean;
   'image-concurrency'?: string;
   'image-queue-length'?: string;
+  /** A boolean flag, like `allow-remote-no-auth`. */
+  console?: string | boolean;
 }
 
 /** Each flag and the environment variable that provides it when the flag is absent. */
@@ -72,6 +76,7 @@ export const serveEnvVars = {
   'allow-remote-no-auth': 'FACEKIT_ALLOW_REMOTE_NO_AUTH',
   'image-concurrency': 'FACEKIT_IMAGE_CONCURRENCY',
   'image-queue-length': 'FACEKIT_IMAGE_QUEUE_LENGTH',
+  console: 'FACEKIT_CONSOLE',
 } as const satisfies Record<keyof ServeFlags, string>;
 
 export const serveDefaults = {
@@ -90,6 +95,7 @@ export const serveDefaults = {
   'allow-remote-no-auth': 'false',
   'image-concurrency': '2',
   'image-queue-length': '16',
+  console: 'false',
 } as const satisfies Required<Record<keyof ServeFlags, string>>;
 
 const STORES: readonly StoreKind[] = ['sqlite', 'memory', 'faiss'];
@@ -161,6 +167,9 @@ export function resolveServeConfig(
   if (!['true', 'false', '1', '0'].includes(allowRemote))
     invalid('allow-remote-no-auth', 'true or false');
 
+  const consoleFlag = pick('console').value.toLowerCase();
+  if (!['true', 'false', '1', '0'].includes(consoleFlag)) invalid('console', 'true or false');
+
   const imageConcurrency = pick('image-concurrency').value;
   if (!/^\d{1,4}$/.test(imageConcurrency) || Number(imageConcurrency) < 1)
     invalid('image-concurrency', 'an integer 1..9999');
@@ -183,5 +192,6 @@ export function resolveServeConfig(
     allowRemoteNoAuth: allowRemote === 'true' || allowRemote === '1',
     imageConcurrency: Number(imageConcurrency),
     imageQueueLength: Number(imageQueueLength),
+    console: consoleFlag === 'true' || consoleFlag === '1',
   };
 }

@@ -3,6 +3,7 @@ import { type AuthOptions, createAccountServices } from '@facekit/server-hono';
 import type { ListeningServer } from '@facekit/server-hono/node';
 import { isLoopbackHost, loadAccessKeys } from './access-keys.js';
 import type { CliIo } from './cli-io.js';
+import { loadConsoleFiles } from './console-files.js';
 import { createConsoleLogger } from './console-logger.js';
 import { type ClosableAnalyzer, loadAnalyzers } from './local-service.js';
 import type { ServeConfig } from './serve-config.js';
@@ -51,7 +52,9 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
     // After the analyzers: a FaceService takes the analyzers it is given at construction.
     await services.resolve(config.accountId);
     const { serve } = await importServe();
+    const consoleFiles = config.console ? await loadConsoleFiles() : undefined;
     server = await serve({
+      ...(consoleFiles ? { console: { files: consoleFiles } } : {}),
       service: services.resolve,
       auth,
       logger,
@@ -78,7 +81,8 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
       `facekit listening on ${server.url} (store: ${storeText}, region: ${config.region}, auth: ${authText}, face model: ${config.faceModel}${analyzers.length > 0 ? ` on onnxruntime-${config.runtime}` : ''})\n` +
         (auth.mode === 'sigv4'
           ? `Try: AWS_ACCESS_KEY_ID=<key id> AWS_SECRET_ACCESS_KEY=<secret> aws rekognition list-collections --endpoint-url ${server.url} --region ${config.region}\n`
-          : `Try: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws rekognition list-collections --endpoint-url ${server.url} --region ${config.region}\n`),
+          : `Try: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws rekognition list-collections --endpoint-url ${server.url} --region ${config.region}\n`) +
+        (config.console ? `Web console: ${server.url}/console/\n` : ''),
     );
   }
 

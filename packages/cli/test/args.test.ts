@@ -20,6 +20,7 @@ describe('resolveServeConfig', () => {
       allowRemoteNoAuth: false,
       imageConcurrency: 2,
       imageQueueLength: 16,
+      console: false,
     });
   });
 
@@ -40,6 +41,7 @@ describe('resolveServeConfig', () => {
       FACEKIT_ALLOW_REMOTE_NO_AUTH: '1',
       FACEKIT_IMAGE_CONCURRENCY: '4',
       FACEKIT_IMAGE_QUEUE_LENGTH: '0',
+      FACEKIT_CONSOLE: '1',
     };
     expect(resolveServeConfig({}, env, '/srv')).toEqual({
       port: 9000,
@@ -57,6 +59,7 @@ describe('resolveServeConfig', () => {
       allowRemoteNoAuth: true,
       imageConcurrency: 4,
       imageQueueLength: 0,
+      console: true,
     });
   });
 
@@ -83,6 +86,7 @@ describe('resolveServeConfig', () => {
     [{ auth: 'basic' }, {}, "invalid --auth 'basic': expected auto, sigv4, none"],
     [{ 'image-concurrency': '0' }, {}, "invalid --image-concurrency '0'"],
     [{}, { FACEKIT_ALLOW_REMOTE_NO_AUTH: 'yes' }, 'invalid FACEKIT_ALLOW_REMOTE_NO_AUTH'],
+    [{}, { FACEKIT_CONSOLE: 'on' }, "invalid FACEKIT_CONSOLE 'on': expected true or false"],
   ])('rejects %o / %o', (flags, env, message) => {
     expect(() => resolveServeConfig(flags, env, '/srv')).toThrow(UsageError);
     expect(() => resolveServeConfig(flags, env, '/srv')).toThrow(message);

@@ -75,6 +75,37 @@ describe('facekit serve', () => {
     );
   });
 
+  it('serves the web console with --console, its built files with the right types', async () => {
+    const { server, stdout } = await start([
+      'serve',
+      '--port',
+      '0',
+      '--store',
+      'memory',
+      '--console',
+    ]);
+    expect(stdout()).toContain(`Web console: ${server.url}/console/`);
+    const page = await fetch(`${server.url}/console/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await page.text();
+    const script = html.match(
+      /<script type="module" crossorigin src="\.\/(assets\/[^"]+\.js)"/,
+    )?.[1];
+    expect(script, html).toBeDefined();
+    const asset = await fetch(`${server.url}/console/${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    // The bundled AWS SDK calls the API at the root, with the Rekognition target prefix.
+    expect(await asset.text()).toContain('RekognitionService');
+  });
+
+  it('serves no console without --console (GET is a 405 as for any API path)', async () => {
+    const { server, stdout } = await start(['serve', '--port', '0', '--store', 'memory']);
+    expect(stdout()).not.toContain('Web console');
+    expect((await fetch(`${server.url}/console/`)).status).toBe(405);
+  });
+
   it('uses region and account id from the environment in ARNs, and logs requests', async () => {
     const { server, stdout } = await start(['serve', '--store', 'memory'], {
       FACEKIT_PORT: '0',

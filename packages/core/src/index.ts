@@ -8,7 +8,22 @@ export * from './errors/exceptions.js';
 export { collectionNotFound, userNotFound } from './errors/not-found.js';
 export type { RekognitionErrorName, RekognitionErrorOptions } from './errors/rekognition-error.js';
 export { RekognitionError } from './errors/rekognition-error.js';
+export {
+  type CheckedImageHeader,
+  checkImageHeader,
+  checkPositiveLimit,
+  defaultDecodeLimits,
+  defaultMaxImageBytes,
+  INVALID_IMAGE_FORMAT,
+} from './image/check-image-header.js';
 export type { DecodedImage, DecodeLimits, ImageDecoder } from './image/image-decoder.js';
+export {
+  describeUnsupported,
+  type ImageHeader,
+  ImageHeaderError,
+  readExifOrientation,
+  readImageHeader,
+} from './image/image-header.js';
 export type { RgbImage } from './image/raster.js';
 export type {
   InferenceBackend,
@@ -87,8 +102,20 @@ export {
   type AttributeModels,
   createAttributeEstimator,
   type FaceAttributes,
+  type ModelKey,
   withAttributes,
 } from './analysis/attribute-estimator.js';
+export {
+  alignmentByModel,
+  attributeModels,
+  createPresetFaceAnalyzer,
+  defaultVerifier,
+  type FaceModelVersion,
+  faceModels,
+  type PresetFaceAnalyzerOptions,
+  presetDetectionOptions,
+  sessionOptionsByModel,
+} from './analysis/face-model-presets.js';
 export type { EmbedderAlignment } from './analysis/onnx-face-analyzer.js';
 export {
   createOnnxFaceAnalyzer,
@@ -98,6 +125,7 @@ export {
   type OnnxFaceAnalyzer,
   type OnnxFaceAnalyzerOptions,
 } from './analysis/onnx-face-analyzer.js';
+export { similarityAnchors, similarityScaleFor } from './analysis/similarity-calibration.js';
 export {
   type AlignOptions,
   ARCFACE_TEMPLATE_112,

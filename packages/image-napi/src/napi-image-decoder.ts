@@ -1,14 +1,21 @@
 import {
+  checkImageHeader,
+  checkPositiveLimit,
   type DecodedImage,
   type DecodeLimits,
+  defaultDecodeLimits,
+  defaultMaxImageBytes,
   type ImageDecoder,
+  ImageHeaderError,
   ImageTooLargeException,
+  INVALID_IMAGE_FORMAT,
   InvalidImageFormatException,
-  InvalidParameterException,
 } from '@facekit/core';
 import { type Orientation, Transformer } from '@napi-rs/image';
-import { ImageHeaderError, readImageHeader } from './image-header.js';
 import { toRgb } from './to-rgb.js';
+
+// Defined in core, where every ImageDecoder finds them; kept here for existing imports.
+export { defaultDecodeLimits, defaultMaxImageBytes };
 
 export interface NapiImageDecoderOptions {
   /** Default limits of every `decode()`; a call's own `limits` override them field by field. */
@@ -19,20 +26,6 @@ export interface NapiImageDecoderOptions {
    */
   maxBytes?: number;
 }
-
-/**
- * Defaults: 36 megapixels (a little above the 20.7 MP of a 5568×3712 camera photo; an RGB buffer
- * of 108 MB) and 80 px, Rekognition's minimum side.
- */
-export const defaultDecodeLimits: Readonly<Required<DecodeLimits>> = Object.freeze({
-  maxPixels: 36_000_000,
-  minSide: 80,
-});
-
-/** 5 MiB, Rekognition's limit for image bytes sent in the request. */
-export const defaultMaxImageBytes = 5 * 1024 * 1024;
-
-const INVALID_FORMAT = 'Request has invalid image format.';
 
 /**
  * An {@link ImageDecoder} for servers on `@napi-rs/image` (Rust `image`, prebuilt for Node):
@@ -46,38 +39,22 @@ const INVALID_FORMAT = 'Request has invalid image format.';
 export function createNapiImageDecoder(options: NapiImageDecoderOptions = {}): ImageDecoder {
   const defaults = { ...defaultDecodeLimits, ...options.limits };
   const maxBytes = options.maxBytes ?? defaultMaxImageBytes;
-  checkPositive('limits.maxPixels', defaults.maxPixels);
-  checkPositive('limits.minSide', defaults.minSide);
-  checkPositive('maxBytes', maxBytes);
+  checkPositiveLimit('limits.maxPixels', defaults.maxPixels);
+  checkPositiveLimit('limits.minSide', defaults.minSide);
+  checkPositiveLimit('maxBytes', maxBytes);
 
   return {
     specificationVersion: 'v1',
     name: 'napi-rs-image',
     async decode(bytes, limits = {}) {
-      const maxPixels = limits.maxPixels ?? defaults.maxPixels;
-      const minSide = limits.minSide ?? defaults.minSide;
-      if (bytes.byteLength > maxBytes) throw new ImageTooLargeException('Image size is too large.');
-
-      let header: ReturnType<typeof readImageHeader>;
-      try {
-        header = readImageHeader(bytes);
-      } catch (error) {
-        throw new InvalidImageFormatException(INVALID_FORMAT, { cause: error });
-      }
-      const swap = header.orientation >= 5;
-      const width = swap ? header.height : header.width;
-      const height = swap ? header.width : header.height;
-      // Checked before any pixel buffer exists: a 100-byte PNG may declare 50000×50000.
-      if (width * height > maxPixels) {
-        throw new ImageTooLargeException(
-          `Image dimensions ${width}x${height} exceed the limit of ${maxPixels} pixels.`,
-        );
-      }
-      if (width < minSide || height < minSide) {
-        throw new InvalidParameterException(
-          `Image must be at least ${minSide} pixels on each side; got ${width}x${height}`,
-        );
-      }
+      const { header, width, height } = checkImageHeader(
+        bytes,
+        {
+          maxPixels: limits.maxPixels ?? defaults.maxPixels,
+          minSide: limits.minSide ?? defaults.minSide,
+        },
+        maxBytes,
+      );
 
       let raw: Uint8Array;
       try {
@@ -89,14 +66,14 @@ export function createNapiImageDecoder(options: NapiImageDecoderOptions = {}): I
         if (/memory limit/i.test(String((error as Error)?.message))) {
           throw new ImageTooLargeException('Image too large to decode.', { cause: error });
         }
-        throw new InvalidImageFormatException(INVALID_FORMAT, { cause: error });
+        throw new InvalidImageFormatException(INVALID_IMAGE_FORMAT, { cause: error });
       }
 
       const pixels = width * height;
       const bytesPerSample = header.bitDepth === 16 ? 2 : 1;
       const channels = raw.byteLength / (pixels * bytesPerSample);
       if (!Number.isInteger(channels) || channels < 1 || channels > 4) {
-        throw new InvalidImageFormatException(INVALID_FORMAT, {
+        throw new InvalidImageFormatException(INVALID_IMAGE_FORMAT, {
           cause: new ImageHeaderError(
             `decoded ${raw.byteLength} bytes for ${width}x${height} at ${header.bitDepth} bits`,
           ),
@@ -112,10 +89,4 @@ export function createNapiImageDecoder(options: NapiImageDecoderOptions = {}): I
       return image;
     },
   };
-}
-
-function checkPositive(name: string, value: number): void {
-  if (!(value > 0) || !Number.isFinite(value)) {
-    throw new InvalidParameterException(`${name} must be a positive number; got ${value}`);
-  }
 }

@@ -1,5 +1,5 @@
+import { ImageHeaderError, readExifOrientation, readImageHeader } from '@facekit/core';
 import { describe, expect, it } from 'vitest';
-import { ImageHeaderError, readExifOrientation, readImageHeader } from '../src/image-header.js';
 import {
   craftFlatJpeg,
   craftPng,

@@ -1,8 +1,9 @@
-export { similarityAnchors, similarityScaleFor } from './calibration.js';
+// The default pipeline's model choice and calibration live in core, shared with the browser.
 export {
   attributeModels,
-  createNodeFaceAnalyzer,
   type FaceModelVersion,
   faceModels,
-  type NodeFaceAnalyzerOptions,
-} from './node-face-analyzer.js';
+  similarityAnchors,
+  similarityScaleFor,
+} from '@facekit/core';
+export { createNodeFaceAnalyzer, type NodeFaceAnalyzerOptions } from './node-face-analyzer.js';

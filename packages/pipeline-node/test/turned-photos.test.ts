@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type FaceDetail, iou } from '@facekit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeFaceAnalyzer, faceModels } from '../src/node-face-analyzer.js';
+import { createNodeFaceAnalyzer, faceModels } from '../src/index.js';
 
 // A photo taken upside down whose file has no EXIF orientation (WIDER FACE has several): the
 // detector finds no upright face, so the analyzer searches the image turned.

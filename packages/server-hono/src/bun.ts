@@ -12,7 +12,7 @@ import {
 export type { FetchApp, ListeningServer, ListenOptions, ServeOptions } from './serve-options.js';
 
 /** The part of `Bun.serve` used here, declared locally so the package needs no Bun types. */
-interface BunServerHandle {
+export interface BunServerHandle {
   readonly port: number;
   readonly hostname: string;
   /** `false`: stop listening and let in-flight requests finish; `true`: drop every connection. */

@@ -12,6 +12,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AdmissionQueue } from './admission-queue.js';
 import { type AppEnv, AWS_JSON_CONTENT_TYPE, awsJsonError, TARGET_PREFIX } from './aws-json.js';
+import { type ConsoleOptions, isConsoleRequest, mountConsole } from './console-routes.js';
 import type { Logger, RequestLogFields } from './logger.js';
 import { type AccessKey, AuthError, SigV4Verifier } from './sigv4-verifier.js';
 
@@ -108,6 +109,11 @@ export interface CreateAppOptions {
   limits?: Partial<ServerLimits>;
   /** Upper bound on every request body, in bytes, on top of `limits`. */
   maxBodyBytes?: number;
+  /**
+   * Serves the web console's files at `GET /console/` (without authentication: they hold no
+   * data). Default: no console, and `GET /console` is a 405 like any other GET.
+   */
+  console?: ConsoleOptions;
 }
 
 /** The largest request body accepted by default: CompareFaces with two 5 MiB images (14 MiB). */
@@ -139,8 +145,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  * `X-Amz-Target: RekognitionService.<Operation>` to the service of the caller's account.
  * Responses are 200 with the output as JSON, or an AWS JSON error: 400 for client faults and
  * authentication failures, 500 for server faults (`InternalServerError`, `ThrottlingException`).
- * `GET /health` answers `{"status":"ok"}` without authentication, for load balancers; any other
- * method gets a 405 AWS JSON error. Every response carries `x-amzn-RequestId` and `Date`.
+ * `GET /health` answers `{"status":"ok"}` without authentication, for load balancers; with
+ * `console`, `GET /console/` serves the web console's files; any other method gets a 405 AWS JSON
+ * error. Every response carries `x-amzn-RequestId` and `Date`.
  *
  * @see https://docs.aws.amazon.com/rekognition/latest/dg/error-handling.html
  */
@@ -202,9 +209,11 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
       errorMessage: c.get('errorMessage'),
     };
     const line = `${fields.operation ?? `${fields.method} ${fields.path}`} ${fields.status}`;
-    const isHealthCheck = c.req.path === HEALTH_PATH && c.req.method !== 'POST';
+    const isQuiet =
+      (c.req.path === HEALTH_PATH && c.req.method !== 'POST') ||
+      isConsoleRequest(c.req.method, c.req.path);
     safely(() =>
-      isHealthCheck ? logger.debug?.(line, { ...fields }) : logger.info(line, { ...fields }),
+      isQuiet ? logger.debug?.(line, { ...fields }) : logger.info(line, { ...fields }),
     );
   });
 
@@ -229,6 +238,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   );
 
   app.get(HEALTH_PATH, (c) => c.json({ status: 'ok' }));
+  if (options.console) mountConsole(app, options.console);
 
   app.post(
     '*',

@@ -12,7 +12,7 @@ import {
 export type { FetchApp, ListeningServer, ListenOptions, ServeOptions } from './serve-options.js';
 
 /** The part of `Deno.serve` used here, declared locally so the package needs no Deno types. */
-interface DenoHttpServer {
+export interface DenoHttpServer {
   readonly addr: { hostname: string; port: number };
   /** Stops accepting connections and resolves once in-flight requests are answered. */
   shutdown(): Promise<void>;

@@ -6,6 +6,7 @@ export {
 export { AdmissionQueue, type AdmissionQueueOptions } from './admission-queue.js';
 export type { AppEnv, AppVariables } from './aws-json.js';
 export { AWS_JSON_CONTENT_TYPE, TARGET_PREFIX } from './aws-json.js';
+export { CONSOLE_PATH, type ConsoleOptions, type StaticFile } from './console-routes.js';
 export {
   type AuthOptions,
   type CreateAppOptions,
@@ -21,6 +22,7 @@ export {
   type AccessKey,
   AuthError,
   type AuthErrorType,
+  type SignedRequestClaim,
   SigV4Verifier,
   type SigV4VerifierOptions,
 } from './sigv4-verifier.js';

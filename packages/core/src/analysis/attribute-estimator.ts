@@ -53,7 +53,8 @@ export interface AttributeModels {
   eyes?: AttributeModelSource;
 }
 
-type ModelKey = keyof AttributeModels;
+/** Which attribute model computes an attribute: a key of {@link AttributeModels}. */
+export type ModelKey = keyof AttributeModels;
 
 const TASKS: Record<ModelKey, ModelManifestEntry['task']> = {
   ageGender: 'age',

@@ -55,7 +55,8 @@ export interface ModelOutput {
 
 /** Hex sha256 of `bytes` with WebCrypto, available in every runtime we target. */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  // DOM's typing wants an ArrayBuffer-backed view; WebCrypto reads any view's bytes.
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 

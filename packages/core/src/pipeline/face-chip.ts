@@ -74,7 +74,7 @@ export interface FaceChipOptions {
 
 /**
  * The template points in chip pixel-index coordinates (dlib's convention), `x, y` pairs: the
- * {@link DLIB_CHIP_POINTS} of the mean face for 68 points, or the 5-point template.
+ * `DLIB_CHIP_POINTS` of the mean face for 68 points, or the 5-point template.
  */
 export function faceChipTemplate(pointCount: 68 | 5, size = 150, padding = 0.25): Float64Array {
   const place = (v: number) => ((padding + v) / (2 * padding + 1)) * size;
@@ -136,7 +136,7 @@ export function dlibChipSampling(fit: SimilarityTransform, size: number): Simila
  * `padding` border; bilinear sampling, black outside the image. This is the input dlib's face
  * recognition ResNet was trained on; the ArcFace 112×112 alignment ruins its embeddings.
  * @param points 68 iBUG points or dlib's 5, in continuous image coordinates (see
- * {@link fitFaceChip}).
+ * `fitFaceChip`).
  * @returns the chip and the image → chip transform (pixel-index coordinates).
  */
 export function extractFaceChip(

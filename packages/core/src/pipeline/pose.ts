@@ -60,7 +60,7 @@ function multiply3(m: number[], n: number[]): number[] {
 
 /**
  * Estimates head pose from 68 landmarks (image pixels, iBUG order) by fitting the generic head
- * {@link POSE_MODEL_POINTS} under weak perspective (scaled orthographic projection): a linear
+ * `POSE_MODEL_POINTS` under weak perspective (scaled orthographic projection): a linear
  * least-squares 2×3 camera, whose rows are made orthonormal symmetrically, completed to a
  * rotation, and read as Euler angles of `R = Roll · Pitch · Yaw`.
  *

@@ -100,6 +100,7 @@ export interface FaceServiceLimits {
   idempotencyMaxEntries: number;
 }
 
+/** Rekognition's documented quotas and page sizes, the defaults of {@link FaceServiceLimits}. */
 export const defaultFaceServiceLimits: FaceServiceLimits = {
   maxFacesPerCollection: 20_000_000,
   maxFacesPerImage: 100,
@@ -113,7 +114,9 @@ export const defaultFaceServiceLimits: FaceServiceLimits = {
   idempotencyMaxEntries: 10_000,
 };
 
+/** What a {@link FaceService} runs on; only `store` is required. */
 export interface FaceServiceOptions {
+  /** Where collections, faces, users and tags live (`@facekit/storage-sqlite`, `-memory`...). */
   store: FaceStore;
   /** Region inside ARNs. Default `us-east-1`. */
   region?: string;
@@ -213,66 +216,201 @@ export class FaceService {
     ListTagsForResource: (i) => this.#listTagsForResource(i),
   };
 
+  /**
+   * Creates an empty collection bound to this service's default face model (`FaceModelVersion`).
+   * @throws {ResourceAlreadyExistsException} when the id is taken.
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_CreateCollection.html
+   */
   createCollection(input: CreateCollectionRequest): Promise<CreateCollectionResponse> {
     return this.execute('CreateCollection', input);
   }
+
+  /**
+   * Deletes a collection with its faces, users and tags.
+   * @throws {ResourceNotFoundException} when there is no such collection.
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DeleteCollection.html
+   */
   deleteCollection(input: DeleteCollectionRequest): Promise<DeleteCollectionResponse> {
     return this.execute('DeleteCollection', input);
   }
+
+  /**
+   * Face and user counts, face model, ARN and creation time (epoch seconds) of a collection.
+   * @throws {ResourceNotFoundException} when there is no such collection.
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DescribeCollection.html
+   */
   describeCollection(input: DescribeCollectionRequest): Promise<DescribeCollectionResponse> {
     return this.execute('DescribeCollection', input);
   }
+
+  /**
+   * Collection ids with their face model versions, in creation order, a page at a time
+   * (`MaxResults`, `NextToken`).
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_ListCollections.html
+   */
   listCollections(input: ListCollectionsRequest = {}): Promise<ListCollectionsResponse> {
     return this.execute('ListCollections', input);
   }
+
+  /**
+   * Detects the faces in `Image.Bytes` (base64) and stores the largest `MaxFaces` of them,
+   * with `ExternalImageId`; faces filtered out (`QualityFilter`, `MaxFaces`) are reported in
+   * `UnindexedFaces`. Needs an analyzer for the collection's face model.
+   * @throws {ResourceNotFoundException} when there is no such collection.
+   * @throws {InvalidImageFormatException} for anything but JPEG and PNG.
+   * @throws {AccessDeniedException} when this service has no analyzer for the collection's model.
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_IndexFaces.html
+   */
   indexFaces(input: IndexFacesRequest): Promise<IndexFacesResponse> {
     return this.execute('IndexFaces', input);
   }
+
+  /**
+   * The faces of a collection (optionally of one `UserId` or `FaceIds`), a page at a time.
+   * @throws {ResourceNotFoundException} when there is no such collection.
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_ListFaces.html
+   */
   listFaces(input: ListFacesRequest): Promise<ListFacesResponse> {
     return this.execute('ListFaces', input);
   }
+
+  /**
+   * Deletes faces by id; ids that do not exist are returned in `UnsuccessfulFaceDeletions`.
+   * @throws {ResourceNotFoundException} when there is no such collection.
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DeleteFaces.html
+   */
   deleteFaces(input: DeleteFacesRequest): Promise<DeleteFacesResponse> {
     return this.execute('DeleteFaces', input);
   }
+
+  /**
+   * Faces of the collection most similar to a stored face, at least `FaceMatchThreshold`
+   * percent similar (default 80), best first; the face itself is left out.
+   * @throws {ResourceNotFoundException} when the collection or the face does not exist.
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_SearchFaces.html
+   */
   searchFaces(input: SearchFacesRequest): Promise<SearchFacesResponse> {
     return this.execute('SearchFaces', input);
   }
+
+  /**
+   * Faces of the collection most similar to the largest face in `Image`, best first, with
+   * that face's box and confidence.
+   * @throws {InvalidParameterException} when the image has no face.
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_SearchFacesByImage.html
+   */
   searchFacesByImage(input: SearchFacesByImageRequest): Promise<SearchFacesByImageResponse> {
     return this.execute('SearchFacesByImage', input);
   }
+
+  /**
+   * Finds the faces in `Image` (at most 100, largest first) with boxes, landmarks, pose and
+   * quality; `Attributes: ['ALL']` adds what the analyzer can compute (age, gender, emotions...).
+   * @throws {InvalidImageFormatException} for anything but JPEG and PNG.
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DetectFaces.html
+   */
   detectFaces(input: DetectFacesRequest): Promise<DetectFacesResponse> {
     return this.execute('DetectFaces', input);
   }
+
+  /**
+   * Compares the largest face of `SourceImage` with every face of `TargetImage`:
+   * `FaceMatches` at or above `SimilarityThreshold` (default 80), the rest `UnmatchedFaces`.
+   * @throws {InvalidParameterException} when the source image has no face.
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_CompareFaces.html
+   */
   compareFaces(input: CompareFacesRequest): Promise<CompareFacesResponse> {
     return this.execute('CompareFaces', input);
   }
+
+  /**
+   * Creates a user in a collection; faces are then attached with {@link FaceService.associateFaces}.
+   * Idempotent with `ClientRequestToken`.
+   * @throws {ConflictException} when the user exists.
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_CreateUser.html
+   */
   createUser(input: CreateUserRequest): Promise<CreateUserResponse> {
     return this.execute('CreateUser', input);
   }
+
+  /**
+   * Deletes a user; its faces stay in the collection, unassociated.
+   * @throws {ResourceNotFoundException} when there is no such user.
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DeleteUser.html
+   */
   deleteUser(input: DeleteUserRequest): Promise<DeleteUserResponse> {
     return this.execute('DeleteUser', input);
   }
+
+  /**
+   * The users of a collection, a page at a time.
+   * @throws {ResourceNotFoundException} when there is no such collection.
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_ListUsers.html
+   */
   listUsers(input: ListUsersRequest): Promise<ListUsersResponse> {
     return this.execute('ListUsers', input);
   }
+
+  /**
+   * Attaches faces to a user (at most 100 per user). With `UserMatchThreshold`, a face must
+   * be that similar to the user's existing faces.
+   * @throws {ResourceNotFoundException} when the collection or the user does not exist.
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_AssociateFaces.html
+   */
   associateFaces(input: AssociateFacesRequest): Promise<AssociateFacesResponse> {
     return this.execute('AssociateFaces', input);
   }
+
+  /**
+   * Detaches faces from a user.
+   * @throws {ResourceNotFoundException} when the collection or the user does not exist.
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DisassociateFaces.html
+   */
   disassociateFaces(input: DisassociateFacesRequest): Promise<DisassociateFacesResponse> {
     return this.execute('DisassociateFaces', input);
   }
+
+  /**
+   * Users whose faces are most similar to a user or a stored face, best first.
+   * @throws {ResourceNotFoundException} when the collection, user or face does not exist.
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_SearchUsers.html
+   */
   searchUsers(input: SearchUsersRequest): Promise<SearchUsersResponse> {
     return this.execute('SearchUsers', input);
   }
+
+  /**
+   * Users whose faces are most similar to the largest face in `Image`, best first.
+   * @throws {InvalidParameterException} when the image has no face.
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_SearchUsersByImage.html
+   */
   searchUsersByImage(input: SearchUsersByImageRequest): Promise<SearchUsersByImageResponse> {
     return this.execute('SearchUsersByImage', input);
   }
+
+  /**
+   * Adds or replaces tags of a collection, named by its ARN (at most 50 tags).
+   * @throws {ServiceQuotaExceededException} beyond 50 tags.
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_TagResource.html
+   */
   tagResource(input: TagResourceRequest): Promise<TagResourceResponse> {
     return this.execute('TagResource', input);
   }
+
+  /**
+   * Removes tags of a collection, named by its ARN.
+   * @throws {ResourceNotFoundException} when there is no such collection.
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_UntagResource.html
+   */
   untagResource(input: UntagResourceRequest): Promise<UntagResourceResponse> {
     return this.execute('UntagResource', input);
   }
+
+  /**
+   * The tags of a collection, named by its ARN.
+   * @throws {ResourceNotFoundException} when there is no such collection.
+   * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_ListTagsForResource.html
+   */
   listTagsForResource(input: ListTagsForResourceRequest): Promise<ListTagsForResourceResponse> {
     return this.execute('ListTagsForResource', input);
   }

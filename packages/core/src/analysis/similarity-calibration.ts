@@ -1,4 +1,7 @@
-import { piecewiseLinearSimilarityScale, type SimilarityScale } from '@facekit/core';
+import {
+  piecewiseLinearSimilarityScale,
+  type SimilarityScale,
+} from '../service/similarity-scale.js';
 
 /**
  * Cosine → `Similarity` anchors of each embedding model, measured by `pnpm bench:accuracy

@@ -1,0 +1,195 @@
+import type { ImageDecoder } from '../image/image-decoder.js';
+import type { InferenceBackend, SessionOptions } from '../inference/inference-backend.js';
+import type { ModelManifestEntry } from '../models/model-manifest.js';
+import type { AttributeModels } from './attribute-estimator.js';
+import {
+  createOnnxFaceAnalyzer,
+  type FaceDetectionOptions,
+  type ModelSource,
+  type OnnxFaceAnalyzer,
+} from './onnx-face-analyzer.js';
+import { similarityScaleFor } from './similarity-calibration.js';
+
+/*
+ * The model choice and detection settings of facekit's default pipeline, the same on every
+ * runtime (`@facekit/pipeline-node`, `@facekit/pipeline-web`): model ids are `models/manifest.json`
+ * ids, the numbers measured on Node with onnxruntime-node.
+ */
+
+/** The face models facekit can run, by the `FaceModelVersion` collections record. */
+export const faceModels = {
+  '1.0': {
+    detector: 'faceplugin-detect-rfb320',
+    landmarks: 'faceplugin-landmark68',
+    embedder: 'faceplugin-embed-mobilefacenet512',
+  },
+  // dlib's 128-d ResNet on dlib's face chip. On the deepface pivot pairs: 99.29% 10-fold accuracy
+  // (1.0: 100%), ROC AUC 1.0 for both, but less separation (d′ 5.5 against 7.1), so 1.0 stays
+  // the default; a face embeds in about 10 ms instead of 23 (chip 3.5 ms + network 3.6 ms).
+  '2.0': {
+    detector: 'faceplugin-detect-rfb320',
+    landmarks: 'faceplugin-landmark68',
+    embedder: 'dlib-resnet-128',
+  },
+} as const;
+
+export type FaceModelVersion = keyof typeof faceModels;
+
+/** The attribute models from `models/manifest.json`, by the attributes they compute. */
+export const attributeModels = {
+  ageGender: 'face-api-age-gender',
+  expression: 'face-api-expression',
+  eyes: 'faceplugin-eye-state24',
+} as const;
+
+/**
+ * The verifier used unless `verifier` says otherwise: none. BlazeFace (`blazeface-back-256`, crop
+ * twice the face's side, IoU ≥ 0.3) rejects human faces more than animals: on WIDER at ≥ 0.5,
+ * 74.7% / 90.2% of faces 32–96 / >96 px (defaults 85.1% / 92.9%) for face-less false positives
+ * 0.286 per image (0.357), 119 ms per image (49); at ≥ 0.75, 40.9% / 80.7% for 0.071;
+ * verifying only faces under 0.995: 78.0% / 91.3% for 0.286; IoU ≥ 0.1 on a 3× crop: 75.5% /
+ * 91.0% for 0.286.
+ */
+export const defaultVerifier: string | false = false;
+
+/**
+ * Graph optimisation levels measured per model with onnxruntime-node 1.30 on one thread: the
+ * detector is fastest with `all` (2 ms vs 6 ms), the MobileFaceNet embedder with `extended`
+ * (20 ms vs 61 ms).
+ */
+export const sessionOptionsByModel: Record<string, SessionOptions> = {
+  'faceplugin-detect-rfb320': { graphOptimizationLevel: 'all' },
+  'faceplugin-landmark68': { graphOptimizationLevel: 'all' },
+  'faceplugin-embed-mobilefacenet512': { graphOptimizationLevel: 'extended' },
+  // 3.5 ms per face with `all` against 6.1 ms with `extended` or `basic` (same outputs to 1.5e-7).
+  'dlib-resnet-128': { graphOptimizationLevel: 'all' },
+  'blazeface-back-256': { graphOptimizationLevel: 'all' },
+  'blazeface-front-128': { graphOptimizationLevel: 'all' },
+  'face-api-age-gender': { graphOptimizationLevel: 'all' },
+  'face-api-expression': { graphOptimizationLevel: 'all' },
+  'faceplugin-eye-state24': { graphOptimizationLevel: 'all' },
+};
+
+/**
+ * Detection on Node adds a 3×3 grid at up to 3× the full pass's scale to core's 2×2 tiles (at
+ * most 13 detector runs of about 3.5 ms). On the WIDER FACE subset (351 images of about 1024 px),
+ * with core's cross-pass agreement: 84.2% of faces 32–96 px tall and 92.9% of taller ones
+ * (2×2 alone: 80%, 92%), 1.59 unmatched boxes per image (0.84), 51 ms per image (24 ms). Core's
+ * `tileMaxBoxFraction` (0.4) then brings that to 84.2% / 92.7% with 1.51 unmatched per image.
+ */
+const finerGrids = [{ zoom: 3, maxTiles: 9 }] as const;
+
+/**
+ * With the finer grid, the same face is sometimes found twice at two scales, the smaller box
+ * mostly inside the larger: dropping boxes 60% inside a larger face (core's default is 80%)
+ * removes those (e.g. one in the face-api sample photos) at no measured recall cost
+ * (84.1% / 92.9%) and lowers false positives on face-less photos from 0.57 to 0.50 per image.
+ */
+const containment = 0.6;
+
+/**
+ * Tiles accept faces at the full pass's 0.7 (core's default is 0.8). With the box-size limit in
+ * tiles, the stricter cut no longer buys precision on face-less photos (0.36 false positives per
+ * image either way) and costs recall: WIDER 85.1% / 92.9% at 0.7 against 84.2% / 92.7% at 0.8,
+ * for 1.80 instead of 1.51 unmatched boxes per image (WIDER leaves many small faces unlabelled).
+ */
+const tileScoreThreshold = 0.7;
+
+/** The crop each embedder was trained on (absent: the 5-point ArcFace 112×112 alignment). */
+export const alignmentByModel: Record<string, ModelSource['alignment']> = {
+  'dlib-resnet-128': { kind: 'dlib-chip', size: 150, padding: 0.25 },
+};
+
+/**
+ * The default pipeline's detection options: core's defaults with the finer grid, containment and
+ * tile threshold above, then `overrides` (`tiling: false` turns tiling off).
+ */
+export function presetDetectionOptions(
+  overrides: Partial<FaceDetectionOptions> = {},
+): Partial<FaceDetectionOptions> {
+  return {
+    containment,
+    tileScoreThreshold,
+    ...overrides,
+    tiling: overrides.tiling === false ? false : { finerGrids, ...overrides.tiling },
+  };
+}
+
+/** Options of {@link createPresetFaceAnalyzer}. */
+export interface PresetFaceAnalyzerOptions {
+  backend: InferenceBackend;
+  decoder: ImageDecoder;
+  /**
+   * Reads model `id` (a manifest id) and its manifest entry: from disk on Node, by `fetch` in a
+   * browser. The analyzer verifies the bytes against `entry.sha256` before creating a session.
+   */
+  loadModel(id: string): Promise<{ entry: ModelManifestEntry; bytes: Uint8Array }>;
+  /** Which face model (see {@link faceModels}); default `1.0`. */
+  faceModelVersion?: FaceModelVersion;
+  /** Intra-op threads per model; default 1. */
+  threads?: number;
+  detection?: Partial<FaceDetectionOptions>;
+  /**
+   * A BlazeFace model id that must confirm each detected face (see
+   * `FaceDetectionOptions.verifyThreshold`), or `false` for none; default {@link defaultVerifier}.
+   */
+  verifier?: string | false;
+  /**
+   * The attribute models (see {@link attributeModels}): `lazy` (default) loads each the first
+   * time a request asks for an attribute it computes, `startup` loads them all at creation,
+   * `false` leaves them out (AgeRange, Gender, Emotions, Smile and EyesOpen are never returned).
+   */
+  attributes?: 'lazy' | 'startup' | false;
+}
+
+/**
+ * facekit's default pipeline on any runtime: the face model's detector, landmarks and embedder
+ * (read through `loadModel`), the tuned detection settings and the measured similarity
+ * calibration, on the given backend and decoder.
+ * @throws {Error} for an unknown face model version or a model `loadModel` cannot read.
+ */
+export async function createPresetFaceAnalyzer(
+  options: PresetFaceAnalyzerOptions,
+): Promise<OnnxFaceAnalyzer> {
+  const version = options.faceModelVersion ?? '1.0';
+  const ids = faceModels[version];
+  if (!ids) {
+    throw new Error(
+      `Unknown face model version ${version}; known: ${Object.keys(faceModels).join(', ')}`,
+    );
+  }
+  const source = async (id: string): Promise<ModelSource> => {
+    const { entry, bytes } = await options.loadModel(id);
+    const sessionOptions = { name: id, ...sessionOptionsByModel[id] };
+    return { entry, bytes, sessionOptions, alignment: alignmentByModel[id] };
+  };
+  const attributeLoading = options.attributes ?? 'lazy';
+  const attributes: AttributeModels = {};
+  if (attributeLoading !== false) {
+    for (const [key, id] of Object.entries(attributeModels) as [keyof AttributeModels, string][]) {
+      attributes[key] = () => source(id);
+    }
+  }
+  const verifierId = options.verifier ?? defaultVerifier;
+  const [detector, landmarks, embedder, verifier] = await Promise.all([
+    source(ids.detector),
+    source(ids.landmarks),
+    source(ids.embedder),
+    verifierId ? source(verifierId) : undefined,
+  ]);
+  const analyzer = createOnnxFaceAnalyzer({
+    backend: options.backend,
+    decoder: options.decoder,
+    models: { detector, landmarks, embedder, ...(verifier && { verifier }) },
+    faceModelVersion: version,
+    similarity: similarityScaleFor(ids.embedder),
+    detection: presetDetectionOptions(options.detection),
+    sessionOptions: { threads: options.threads ?? 1 },
+    attributes: {
+      models: attributes,
+      load: attributeLoading === 'startup' ? 'startup' : 'lazy',
+    },
+  });
+  if (attributeLoading === 'startup') await analyzer.load();
+  return analyzer;
+}
