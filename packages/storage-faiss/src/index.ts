@@ -5,4 +5,10 @@ export {
   type FaissIndexProviderOptions,
   type HnswParameters,
 } from './faiss-index-provider.js';
-export { FAISS_INSTALL_HINT, faissUnavailableReason, loadFaiss } from './load-faiss.js';
+export {
+  FAISS_INSTALL_HINT,
+  type FaissIndex,
+  type FaissModule,
+  faissUnavailableReason,
+  loadFaiss,
+} from './load-faiss.js';
