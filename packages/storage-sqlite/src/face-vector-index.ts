@@ -76,7 +76,7 @@ export interface FaceVectorIndexProvider {
   close?(): void;
 }
 
-/** The built-in provider: brute-force exact search over a {@link VectorMatrix} in memory. */
+/** The built-in provider: brute-force exact search over a `VectorMatrix` in memory. */
 export const matrixIndexProvider: FaceVectorIndexProvider = {
   search: 'exact',
   open(source) {
