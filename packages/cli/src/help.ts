@@ -61,8 +61,10 @@ Usage:
 Options (each also read from an environment variable; flags win):
   --port <n>              Port to listen on, 0 = any free port       FACEKIT_PORT       [8080]
   --host <addr>           Interface to bind; 0.0.0.0 for all          FACEKIT_HOST       [127.0.0.1]
-  --store <kind>          sqlite (persistent) or memory               FACEKIT_STORE      [sqlite]
+  --store <kind>          sqlite (persistent), memory, or faiss       FACEKIT_STORE      [sqlite]
+                          (SQLite + a faiss index; needs libfaiss, see README)
   --data-dir <dir>        Directory of <dir>/facekit.sqlite           FACEKIT_DATA_DIR   [./data]
+  --faiss-index <kind>    faiss store: flat (exact) or hnsw (approx.) FACEKIT_FAISS_INDEX [flat]
   --region <name>         Region used in collection ARNs              FACEKIT_REGION     [us-east-1]
   --account-id <12 digits> Account id used in collection ARNs         FACEKIT_ACCOUNT_ID [000000000000]
   --log-level <level>     info, debug or silent                       FACEKIT_LOG_LEVEL  [info]

@@ -131,6 +131,7 @@ async function serve(argv: string[], io: CliIo): Promise<CliResult> {
       host: { type: 'string' },
       store: { type: 'string' },
       'data-dir': { type: 'string' },
+      'faiss-index': { type: 'string' },
       region: { type: 'string' },
       'account-id': { type: 'string' },
       'log-level': { type: 'string' },

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { UsageError } from './usage-error.js';
 
-export type StoreKind = 'sqlite' | 'memory';
+export type StoreKind = 'sqlite' | 'memory' | 'faiss';
+/** The faiss store's index: exact (`flat`) or approximate (`hnsw`). */
+export type FaissIndexKind = 'flat' | 'hnsw';
 export type LogLevel = 'silent' | 'info' | 'debug';
 export type InferenceRuntime = 'node' | 'web';
 /** `auto`: SigV4 when access keys are configured, else none on loopback (refused elsewhere). */
@@ -14,6 +16,8 @@ export interface ServeConfig {
   store: StoreKind;
   /** Absolute directory of persistent stores. */
   dataDir: string;
+  /** Index of `--store faiss`. */
+  faissIndex: FaissIndexKind;
   region: string;
   accountId: string;
   logLevel: LogLevel;
@@ -41,6 +45,7 @@ export interface ServeFlags {
   host?: string;
   store?: string;
   'data-dir'?: string;
+  'faiss-index'?: string;
   region?: string;
   'account-id'?: string;
   'log-level'?: string;
@@ -64,6 +69,7 @@ export const serveEnvVars = {
   host: 'FACEKIT_HOST',
   store: 'FACEKIT_STORE',
   'data-dir': 'FACEKIT_DATA_DIR',
+  'faiss-index': 'FACEKIT_FAISS_INDEX',
   region: 'FACEKIT_REGION',
   'account-id': 'FACEKIT_ACCOUNT_ID',
   'log-level': 'FACEKIT_LOG_LEVEL',
@@ -83,6 +89,7 @@ export const serveDefaults = {
   host: '127.0.0.1',
   store: 'sqlite',
   'data-dir': './data',
+  'faiss-index': 'flat',
   region: 'us-east-1',
   'account-id': '000000000000',
   'log-level': 'info',
@@ -97,7 +104,8 @@ export const serveDefaults = {
   console: 'false',
 } as const satisfies Required<Record<keyof ServeFlags, string>>;
 
-const STORES: readonly StoreKind[] = ['sqlite', 'memory'];
+const STORES: readonly StoreKind[] = ['sqlite', 'memory', 'faiss'];
+const FAISS_INDEXES: readonly FaissIndexKind[] = ['flat', 'hnsw'];
 const LOG_LEVELS: readonly LogLevel[] = ['silent', 'info', 'debug'];
 const RUNTIMES: readonly InferenceRuntime[] = ['node', 'web'];
 const AUTH_MODES: readonly AuthMode[] = ['auto', 'sigv4', 'none'];
@@ -131,7 +139,10 @@ export function resolveServeConfig(
   if (host.trim() === '' || /[\s/]/.test(host)) invalid('host', 'a hostname or IP address');
 
   const store = pick('store').value;
-  if (!STORES.includes(store as StoreKind)) invalid('store', STORES.join(' or '));
+  if (!STORES.includes(store as StoreKind)) invalid('store', STORES.join(', '));
+  const faissIndex = pick('faiss-index').value;
+  if (!FAISS_INDEXES.includes(faissIndex as FaissIndexKind))
+    invalid('faiss-index', FAISS_INDEXES.join(' or '));
 
   const dataDir = pick('data-dir').value;
   if (dataDir.trim() === '') invalid('data-dir', 'a directory');
@@ -179,6 +190,7 @@ export function resolveServeConfig(
     host,
     store: store as StoreKind,
     dataDir: resolve(cwd, dataDir),
+    faissIndex: faissIndex as FaissIndexKind,
     region,
     accountId,
     logLevel: logLevel as LogLevel,

@@ -13,7 +13,8 @@ export interface StoreOpener {
   open(accountId: string): Promise<FaceStore>;
 }
 
-export type StoreConfig = Pick<ServeConfig, 'store' | 'dataDir' | 'accountId'>;
+export type StoreConfig = Pick<ServeConfig, 'store' | 'dataDir' | 'accountId'> &
+  Partial<Pick<ServeConfig, 'faissIndex'>>;
 
 /**
  * The one place that turns `--store` and `--data-dir` into stores, so `serve` and the in-process
@@ -30,6 +31,19 @@ export function storeOpener(config: StoreConfig): StoreOpener {
           const path = accountDatabasePath(config.dataDir, accountId, config.accountId);
           await mkdir(dirname(path), { recursive: true });
           return createSqliteFaceStore({ path });
+        },
+      };
+    case 'faiss':
+      // The same facekit.sqlite as --store sqlite (so switching keeps the data), plus faiss/.
+      return {
+        location: accountDataDir(config.dataDir, config.accountId, config.accountId),
+        async open(accountId) {
+          // Loaded only when chosen: faiss-node is a native addon built against the system faiss.
+          const { createFaissFaceStore } = await import('@facekit/storage-faiss');
+          return createFaissFaceStore({
+            dir: accountDataDir(config.dataDir, accountId, config.accountId),
+            index: config.faissIndex ?? 'flat',
+          });
         },
       };
   }

@@ -1,1 +1,10 @@
+export {
+  type CollectionVectorState,
+  type FaceVectorIndex,
+  type FaceVectorIndexProvider,
+  type FaceVectorSource,
+  matrixIndexProvider,
+  type VectorHit,
+} from './face-vector-index.js';
 export { createSqliteFaceStore, type SqliteFaceStoreOptions } from './sqlite-face-store.js';
+export { decodeVectorInto } from './vector-blob.js';

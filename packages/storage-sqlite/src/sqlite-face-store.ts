@@ -29,6 +29,12 @@ import {
   type VectorSearchOptions,
 } from '@facekit/core';
 import type BetterSqlite3 from 'better-sqlite3';
+import {
+  type CollectionVectorState,
+  type FaceVectorIndex,
+  type FaceVectorIndexProvider,
+  matrixIndexProvider,
+} from './face-vector-index.js';
 import { errorMessage, loadDriver, runtimeHint } from './load-driver.js';
 import { migrate } from './migrations.js';
 import { decodeVector, decodeVectorInto, encodeVector } from './vector-blob.js';
@@ -53,6 +59,11 @@ export interface SqliteFaceStoreOptions {
    * loss or an OS crash. `'full'`: also survives power loss, at one fsync per write.
    */
   synchronous?: 'normal' | 'full';
+  /**
+   * The face vector index of each collection. Default: exact brute-force search over the
+   * vectors in memory. `@facekit/storage-faiss` passes a faiss index here.
+   */
+  faceIndex?: FaceVectorIndexProvider;
 }
 
 /**
@@ -73,7 +84,12 @@ export interface SqliteFaceStoreOptions {
  */
 export async function createSqliteFaceStore(options: SqliteFaceStoreOptions): Promise<FaceStore> {
   const Database = await loadDriver();
-  const { path, busyTimeoutMs = 5000, synchronous = 'normal' } = options;
+  const {
+    path,
+    busyTimeoutMs = 5000,
+    synchronous = 'normal',
+    faceIndex = matrixIndexProvider,
+  } = options;
   const inMemory = path === ':memory:';
   const timeoutMs = Number.isFinite(busyTimeoutMs) ? Math.max(0, Math.floor(busyTimeoutMs)) : 5000;
   let db: BetterSqlite3.Database;
@@ -93,7 +109,7 @@ export async function createSqliteFaceStore(options: SqliteFaceStoreOptions): Pr
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${timeoutMs}`);
     migrate(db, path);
-    return new SqliteFaceStore(db, !inMemory);
+    return new SqliteFaceStore(db, !inMemory, faceIndex);
   } catch (cause) {
     db.close();
     throw openError(path, cause);
@@ -349,9 +365,13 @@ function prepareStatements(db: BetterSqlite3.Database) {
     ),
     deleteFace: db.prepare<[number]>('DELETE FROM faces WHERE seq = ?'),
     setFaceUser: db.prepare<[number | null, number]>('UPDATE faces SET user_seq = ? WHERE seq = ?'),
-    collectionVectors: db
-      .prepare<[number], [number, Buffer]>(
-        'SELECT seq, vector FROM faces WHERE collection_seq = ? ORDER BY seq',
+    collectionVectorState: db.prepare<[number, number], CollectionVectorState>(
+      `SELECT count(*) AS count, coalesce(max(seq), 0) AS maxSeq, coalesce(sum(seq), 0) AS seqSum
+       FROM faces WHERE collection_seq = ? AND seq <= ?`,
+    ),
+    collectionVectorsAfter: db
+      .prepare<[number, number], [number, Buffer]>(
+        'SELECT seq, vector FROM faces WHERE collection_seq = ? AND seq > ? ORDER BY seq',
       )
       .raw(),
 
@@ -396,19 +416,21 @@ type Statements = ReturnType<typeof prepareStatements>;
  */
 class SqliteFaceStore implements FaceStore {
   readonly specificationVersion = 'v1' as const;
-  readonly name = 'sqlite';
+  readonly name: string;
   readonly capabilities: FaceStore['capabilities'];
 
   private readonly statements: Statements;
-  private readonly faceIndexes = new Map<number, VectorMatrix>();
+  private readonly faceIndexes = new Map<number, FaceVectorIndex>();
   private readonly userIndexes = new Map<number, UserIndex>();
   private dataVersion = -1;
 
   constructor(
     private readonly db: BetterSqlite3.Database,
     persistent: boolean,
+    private readonly indexProvider: FaceVectorIndexProvider,
   ) {
-    this.capabilities = { persistent, search: 'exact' };
+    this.name = indexProvider.name ?? 'sqlite';
+    this.capabilities = { persistent, search: indexProvider.search };
     this.statements = prepareStatements(db);
   }
 
@@ -436,8 +458,10 @@ class SqliteFaceStore implements FaceStore {
         return seq;
       },
       (seq) => {
+        this.faceIndexes.get(seq)?.release();
         this.faceIndexes.delete(seq);
         this.userIndexes.delete(seq);
+        this.indexProvider.drop(seq);
       },
     ).then(() => undefined);
   }
@@ -533,8 +557,10 @@ class SqliteFaceStore implements FaceStore {
         return { collectionSeq, seqs };
       },
       ({ collectionSeq, seqs }) => {
-        const matrix = this.faceIndexes.get(collectionSeq);
-        if (matrix) for (const [i, seq] of seqs.entries()) matrix.append(seq, faces[i].vector);
+        this.faceIndexes.get(collectionSeq)?.add(
+          seqs,
+          faces.map((face) => face.vector),
+        );
       },
     ).then(() => undefined);
   }
@@ -789,8 +815,9 @@ class SqliteFaceStore implements FaceStore {
   }
 
   async close() {
-    this.faceIndexes.clear();
+    this.releaseFaceIndexes();
     this.userIndexes.clear();
+    this.indexProvider.close?.();
     if (this.db.open) this.db.close();
   }
 
@@ -814,7 +841,7 @@ class SqliteFaceStore implements FaceStore {
         afterCommit?.(result);
       } catch {
         // The write is committed; a cache that could not follow it is rebuilt on next use.
-        this.faceIndexes.clear();
+        this.releaseFaceIndexes();
         this.userIndexes.clear();
       }
       return Promise.resolve(result);
@@ -845,24 +872,31 @@ class SqliteFaceStore implements FaceStore {
   private syncCaches(): void {
     const version = this.statements.dataVersion.get() as number;
     if (version !== this.dataVersion) {
-      this.faceIndexes.clear();
+      this.releaseFaceIndexes();
       this.userIndexes.clear();
       this.dataVersion = version;
     }
   }
 
-  private faceIndex(collectionSeq: number): VectorMatrix {
+  private releaseFaceIndexes(): void {
+    for (const index of this.faceIndexes.values()) index.release();
+    this.faceIndexes.clear();
+  }
+
+  private faceIndex(collectionSeq: number): FaceVectorIndex {
     this.syncCaches();
-    let matrix = this.faceIndexes.get(collectionSeq);
-    if (!matrix) {
-      matrix = new VectorMatrix();
-      for (const [seq, blob] of this.statements.collectionVectors.iterate(collectionSeq)) {
-        const slot = matrix.appendSlot(seq, blob.byteLength / 4);
-        decodeVectorInto(blob, slot.data, slot.offset);
-      }
-      this.faceIndexes.set(collectionSeq, matrix);
+    let index = this.faceIndexes.get(collectionSeq);
+    if (!index) {
+      const s = this.statements;
+      index = this.indexProvider.open({
+        collectionSeq,
+        state: (upToSeq = Number.MAX_SAFE_INTEGER) =>
+          s.collectionVectorState.get(collectionSeq, upToSeq) as CollectionVectorState,
+        rows: (afterSeq = 0) => s.collectionVectorsAfter.iterate(collectionSeq, afterSeq),
+      });
+      this.faceIndexes.set(collectionSeq, index);
     }
-    return matrix;
+    return index;
   }
 
   private userIndex(collectionSeq: number): UserIndex {

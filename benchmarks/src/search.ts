@@ -1,0 +1,377 @@
+/**
+ * `pnpm bench:search [--sizes 10k,100k] [--dims 512,128] [--adapters sqlite,faiss-flat,faiss-hnsw]
+ *   [--queries 200] [--http-size 10k] [--batch 1000]`
+ *
+ * Vector search of each store (see `search-subjects/`) on seeded random unit vectors: time to add
+ * them (`putFaces` in batches, vectors/s), the store's resident memory, its size on disk, top-10
+ * `searchFaces` latency (p50/p99) and recall@10 against exact search, and the time to reopen the
+ * persisted collection and answer its first search. Each (store, size, dimension) runs in a child
+ * process of its own, so memory is measured alone. For the `--http-size` collection of 512-d
+ * vectors, one more row per store goes through `facekit serve` with `@aws-sdk/client-rekognition`
+ * (SearchFaces, MaxFaces 10), to show the protocol's overhead. Sizes take a `k`/`m` suffix; 1m
+ * takes long (opt in with `--sizes 10k,100k,1m`). `--adapters memory` adds the memory store.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { RekognitionClient, SearchFacesCommand } from '@aws-sdk/client-rekognition';
+import { seededRandom } from '@facekit/conformance/storage';
+import type { FaceStore, StoredFace } from '@facekit/core';
+import { startCliServer } from './cli-server.js';
+import { formatTable, num } from './report-format.js';
+import { SEARCH_SUBJECTS, type SearchBenchSubject } from './search-subjects/index.js';
+
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '10k,100k' },
+    dims: { type: 'string', default: '512,128' },
+    adapters: { type: 'string', default: 'sqlite,faiss-flat,faiss-hnsw' },
+    queries: { type: 'string', default: '200' },
+    'http-size': { type: 'string', default: '10k' },
+    batch: { type: 'string', default: '1000' },
+    // Internal: run one measurement in this process and print it as JSON.
+    child: { type: 'string' },
+    size: { type: 'string' },
+    dim: { type: 'string' },
+    http: { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+
+const COLLECTION = 'bench';
+const K = 10;
+
+interface SearchStats {
+  p50: number;
+  p99: number;
+  recall: number;
+}
+
+interface Result {
+  subject: string;
+  size: number;
+  dim: number;
+  addPerSecond: number;
+  rssBytes: number;
+  diskBytes: number;
+  p50: number;
+  p99: number;
+  recall: number;
+  reopenSeconds: number;
+  http?: { p50: number; p99: number };
+  variants?: (SearchStats & { label: string })[];
+}
+
+function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text.trim());
+  if (!match) throw new Error(`bad size ${text} (e.g. 10k, 100k, 1m)`);
+  const scale = { '': 1, k: 1e3, m: 1e6 }[match[2].toLowerCase() as '' | 'k' | 'm'];
+  return Math.round(Number(match[1]) * scale);
+}
+
+/** `count` seeded unit vectors of `dim` in one row-major array (Gaussian, normalised). */
+function unitVectors(count: number, dim: number, seed: number): Float32Array {
+  const random = seededRandom(seed);
+  const out = new Float32Array(count * dim);
+  for (let row = 0; row < count; row++) {
+    let sum = 0;
+    for (let j = 0; j < dim; j++) {
+      const u = 1 - random();
+      const x = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+      out[row * dim + j] = x;
+      sum += x * x;
+    }
+    const scale = 1 / Math.sqrt(sum);
+    for (let j = 0; j < dim; j++) out[row * dim + j] *= scale;
+  }
+  return out;
+}
+
+/** A valid Rekognition FaceId that encodes the row number. */
+const faceIdOf = (row: number) =>
+  `${row.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
+const rowOf = (faceId: string) => Number.parseInt(faceId.slice(0, 8), 16);
+
+/** Exact top-k rows by inner product (brute force), for recall. */
+function exactTopK(data: Float32Array, dim: number, query: Float32Array, k: number): number[] {
+  const best: { row: number; score: number }[] = [];
+  const rows = data.length / dim;
+  for (let row = 0; row < rows; row++) {
+    let score = 0;
+    const offset = row * dim;
+    for (let j = 0; j < dim; j++) score += query[j] * data[offset + j];
+    if (best.length < k || score > best[best.length - 1].score) {
+      best.push({ row, score });
+      best.sort((a, b) => b.score - a.score);
+      if (best.length > k) best.pop();
+    }
+  }
+  return best.map((b) => b.row);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+async function measure(subject: SearchBenchSubject, size: number, dim: number): Promise<Result> {
+  const queries = Number(args.queries);
+  const batch = Number(args.batch);
+  const data = unitVectors(size, dim, 1);
+  const queryData = unitVectors(queries, dim, 2);
+  const baseline = process.memoryUsage().rss;
+  const dir = mkdtempSync(join(tmpdir(), `facekit-bench-search-${subject.name}-`));
+  try {
+    let store = await subject.open(dir);
+    await store.createCollection({
+      collectionId: COLLECTION,
+      faceModelVersion: '1.0',
+      createdAt: Date.now(),
+    });
+    // Opens the (empty) search index, so adds below are measured as incremental inserts.
+    await store.searchFaces(COLLECTION, queryData.subarray(0, dim), { limit: 1 });
+    const addStart = performance.now();
+    for (let start = 0; start < size; start += batch) {
+      const faces: StoredFace[] = [];
+      for (let row = start; row < Math.min(size, start + batch); row++) {
+        faces.push({
+          faceId: faceIdOf(row),
+          imageId: faceIdOf(row),
+          boundingBox: { width: 0.5, height: 0.5, left: 0.25, top: 0.25 },
+          confidence: 99.9,
+          indexFacesModelVersion: '1.0',
+          createdAt: Date.now(),
+          vector: data.subarray(row * dim, (row + 1) * dim),
+        });
+      }
+      await store.putFaces(COLLECTION, faces);
+    }
+    const addSeconds = (performance.now() - addStart) / 1000;
+
+    const truths = Array.from({ length: queries }, (_, i) =>
+      exactTopK(data, dim, queryData.subarray(i * dim, (i + 1) * dim), K),
+    );
+    const searchStats = async (s: FaceStore): Promise<SearchStats> => {
+      const times: number[] = [];
+      let found = 0;
+      for (let i = -5; i < queries; i++) {
+        const q = queryData.subarray(Math.max(0, i) * dim, (Math.max(0, i) + 1) * dim);
+        const start = performance.now();
+        const matches = await s.searchFaces(COLLECTION, q, { limit: K });
+        if (i < 0) continue; // warm-up
+        times.push(performance.now() - start);
+        const truth = new Set(truths[i]);
+        found += matches.filter((m) => truth.has(rowOf(m.face.faceId))).length;
+      }
+      times.sort((a, b) => a - b);
+      return {
+        p50: percentile(times, 0.5),
+        p99: percentile(times, 0.99),
+        recall: found / (queries * K),
+      };
+    };
+    const stats = await searchStats(store);
+    const rssBytes = process.memoryUsage().rss - baseline;
+    await store.close();
+    const diskBytes = await subject.diskBytes(dir);
+
+    let reopenSeconds = Number.NaN;
+    if (store.capabilities.persistent) {
+      const start = performance.now();
+      store = await subject.open(dir);
+      await store.searchFaces(COLLECTION, queryData.subarray(0, dim), { limit: K });
+      reopenSeconds = (performance.now() - start) / 1000;
+      await store.close();
+    }
+    const variants: Result['variants'] = [];
+    for (const variant of subject.variants ?? []) {
+      const s = await variant.open(dir);
+      variants.push({ label: variant.label, ...(await searchStats(s)) });
+      await s.close();
+    }
+    const result: Result = {
+      subject: subject.name,
+      size,
+      dim,
+      addPerSecond: size / addSeconds,
+      rssBytes,
+      diskBytes,
+      ...stats,
+      reopenSeconds,
+      variants,
+    };
+    if (args.http && subject.serveArgs && store.capabilities.persistent) {
+      result.http = await measureHttp(subject.serveArgs(dir), size, queries).catch(
+        (error: Error) => {
+          console.error(`${subject.name}: through facekit serve failed: ${error.message}`);
+          return undefined;
+        },
+      );
+    }
+    return result;
+  } finally {
+    await subject.destroy?.(dir);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** SearchFaces (MaxFaces 10) through `facekit serve` on the data just written. */
+async function measureHttp(serveArgs: string[], size: number, queries: number) {
+  const server = await startCliServer([...serveArgs, '--face-model', 'none', '--auth', 'none']);
+  try {
+    const client = new RekognitionClient({
+      endpoint: server.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+      maxAttempts: 1,
+    });
+    const random = seededRandom(3);
+    const times: number[] = [];
+    for (let i = -5; i < queries; i++) {
+      const command = new SearchFacesCommand({
+        CollectionId: COLLECTION,
+        FaceId: faceIdOf(Math.floor(random() * size)),
+        MaxFaces: K,
+        FaceMatchThreshold: 0,
+      });
+      const start = performance.now();
+      await client.send(command);
+      if (i >= 0) times.push(performance.now() - start);
+    }
+    client.destroy();
+    times.sort((a, b) => a - b);
+    return { p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Runs one measurement in a child process and returns its result (or why it failed). */
+function runChild(name: string, size: number, dim: number, http: boolean): Promise<Result> {
+  const childArgs = [
+    ...process.execArgv,
+    process.argv[1],
+    '--child',
+    name,
+    '--size',
+    String(size),
+    '--dim',
+    String(dim),
+    '--queries',
+    args.queries,
+    '--batch',
+    args.batch,
+    ...(http ? ['--http'] : []),
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, childArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    child.once('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code === 0 && line) resolve(JSON.parse(line.slice('RESULT '.length)) as Result);
+      else reject(new Error(`${name} ${size}×${dim} failed (exit ${code}): ${out.slice(-2000)}`));
+    });
+  });
+}
+
+const mb = (bytes: number) => num(bytes / 2 ** 20, 0);
+const ms = (x: number) => num(x, x < 10 ? 2 : 1);
+
+async function main(): Promise<void> {
+  if (args.child) {
+    const subject = SEARCH_SUBJECTS.find((s) => s.name === args.child);
+    if (!subject) throw new Error(`unknown adapter ${args.child}`);
+    const result = await measure(subject, Number(args.size), Number(args.dim));
+    process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+    return;
+  }
+  const sizes = args.sizes.split(',').map(parseSize);
+  const dims = args.dims.split(',').map(Number);
+  const httpSize = parseSize(args['http-size']);
+  const names = args.adapters.split(',').map((s) => s.trim());
+  const subjects: SearchBenchSubject[] = [];
+  for (const name of names) {
+    const subject = SEARCH_SUBJECTS.find((s) => s.name === name);
+    if (!subject) {
+      throw new Error(
+        `unknown adapter ${name}; known: ${SEARCH_SUBJECTS.map((s) => s.name).join(', ')}`,
+      );
+    }
+    const reason = await subject.unavailable?.();
+    if (reason) console.log(`skipping ${name}: ${reason}`);
+    else subjects.push(subject);
+  }
+  const header = [
+    'store',
+    'faces',
+    'dim',
+    'add/s',
+    'RSS MB',
+    'disk MB',
+    'p50 ms',
+    'p99 ms',
+    'recall@10',
+    'reopen s',
+  ];
+  const rows: string[][] = [header];
+  const httpRows: string[][] = [['store', 'faces', 'dim', 'SearchFaces p50 ms', 'p99 ms']];
+  console.log(
+    `bench:search: ${args.queries} queries, top-${K}, batches of ${args.batch}; node ${process.version}`,
+  );
+  for (const dim of dims) {
+    for (const size of sizes) {
+      for (const subject of subjects) {
+        const http = size === httpSize && dim === 512;
+        try {
+          const r = await runChild(subject.name, size, dim, http);
+          const row = [
+            r.subject,
+            String(r.size),
+            String(r.dim),
+            num(r.addPerSecond, 0),
+            mb(r.rssBytes),
+            mb(r.diskBytes),
+            ms(r.p50),
+            ms(r.p99),
+            num(r.recall, 3),
+            num(r.reopenSeconds, 2),
+          ];
+          rows.push(row);
+          console.log(formatTable([header, row]).split('\n')[1]);
+          for (const v of r.variants ?? []) {
+            const variantRow = [
+              `${r.subject} ${v.label}`,
+              String(r.size),
+              String(r.dim),
+              '',
+              '',
+              '',
+              ms(v.p50),
+              ms(v.p99),
+              num(v.recall, 3),
+              '',
+            ];
+            rows.push(variantRow);
+            console.log(formatTable([header, variantRow]).split('\n')[1]);
+          }
+          if (r.http) {
+            httpRows.push([r.subject, String(size), String(dim), ms(r.http.p50), ms(r.http.p99)]);
+            console.log(
+              `  through facekit serve: p50 ${ms(r.http.p50)} ms, p99 ${ms(r.http.p99)} ms`,
+            );
+          }
+        } catch (error) {
+          console.log(`  ${(error as Error).message}`);
+        }
+      }
+    }
+  }
+  console.log(`\n${formatTable(rows)}`);
+  if (httpRows.length > 1) console.log(`\nThrough the HTTP server:\n${formatTable(httpRows)}`);
+}
+
+await main();
