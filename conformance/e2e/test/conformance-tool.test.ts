@@ -10,6 +10,7 @@ import { type CliResult, runCli } from '@facekit/cli';
 import { createSdkFrontend } from '@facekit/conformance/api';
 import { runConformance } from '@facekit/conformance/tool';
 import { faceModels } from '@facekit/pipeline-node';
+import { faissUnavailableReason } from '@facekit/storage-faiss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -33,6 +34,11 @@ const imageArgs = modelsBuilt ? [] : ['--skip-images'];
 const stores: { store: string; args: (dir: string) => string[]; skip?: string }[] = [
   { store: 'memory', args: () => [] },
   { store: 'sqlite', args: (dir) => ['--data-dir', dir] },
+  ...(['flat', 'hnsw'] as const).map((index) => ({
+    store: 'faiss',
+    args: (dir: string) => ['--data-dir', dir, '--faiss-index', index],
+    skip: faissUnavailableReason(),
+  })),
 ];
 
 function fakeIo() {
@@ -69,7 +75,7 @@ async function collectionsOn(url: string): Promise<unknown> {
 
 for (const entry of stores) {
   describe.skipIf(entry.skip !== undefined)(
-    `facekit-conformance against facekit serve --store ${entry.store}${entry.skip ? ` (skipped: ${entry.skip})` : ''}`,
+    `facekit-conformance against facekit serve --store ${entry.store}${entry.args('').includes('--faiss-index') ? ` (${entry.args('').at(-1)})` : ''}${entry.skip ? ` (skipped: ${entry.skip})` : ''}`,
     () => {
       let server: Extract<CliResult, { kind: 'serving' }>;
       let dir: string;
