@@ -71,7 +71,12 @@ export const clientOptions: Record<string, OptionSpec> = {
   store: {
     type: 'string',
     value: '<kind>',
-    description: 'local store: sqlite or memory; FACEKIT_STORE [sqlite]',
+    description: 'local store: sqlite, memory or postgres; FACEKIT_STORE [sqlite]',
+  },
+  'database-url': {
+    type: 'string',
+    value: '<url>',
+    description: 'PostgreSQL of --store postgres, as for serve; FACEKIT_DATABASE_URL [embedded]',
   },
   'data-dir': {
     type: 'string',
@@ -220,6 +225,7 @@ export async function openClient(values: OptionValues, io: CliIo): Promise<ApiCl
     {
       store: values.store as string | undefined,
       'data-dir': values['data-dir'] as string | undefined,
+      'database-url': values['database-url'] as string | undefined,
       region: values.region as string | undefined,
       'account-id': values['account-id'] as string | undefined,
       'face-model': values['face-model'] as string | undefined,

@@ -61,8 +61,13 @@ Usage:
 Options (each also read from an environment variable; flags win):
   --port <n>              Port to listen on, 0 = any free port       FACEKIT_PORT       [8080]
   --host <addr>           Interface to bind; 0.0.0.0 for all          FACEKIT_HOST       [127.0.0.1]
-  --store <kind>          sqlite (persistent) or memory               FACEKIT_STORE      [sqlite]
+  --store <kind>          sqlite, memory (lost on exit) or postgres   FACEKIT_STORE      [sqlite]
   --data-dir <dir>        Directory of <dir>/facekit.sqlite           FACEKIT_DATA_DIR   [./data]
+                          (postgres without a URL: <dir>/postgres, embedded PGlite)
+  --database-url <url>    postgres://user:pass@host/db for --store    FACEKIT_DATABASE_URL
+                          postgres (one schema facekit_<account> each)
+  --pg-search <kind>      postgres search: exact, or hnsw (an index   FACEKIT_PG_SEARCH  [exact]
+                          per collection, approximate)
   --region <name>         Region used in collection ARNs              FACEKIT_REGION     [us-east-1]
   --account-id <12 digits> Account id used in collection ARNs         FACEKIT_ACCOUNT_ID [000000000000]
   --log-level <level>     info, debug or silent                       FACEKIT_LOG_LEVEL  [info]
@@ -81,6 +86,7 @@ Options (each also read from an environment variable; flags win):
 Examples:
   facekit serve
   facekit serve --port 9000 --store memory --log-level debug
+  facekit serve --store postgres --database-url postgres://facekit@db.internal/facekit
   facekit serve --host 0.0.0.0 --credentials-file /etc/facekit/keys.ini
 
   # on loopback without keys, any credentials work (authentication is off):

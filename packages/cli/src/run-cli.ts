@@ -131,6 +131,8 @@ async function serve(argv: string[], io: CliIo): Promise<CliResult> {
       host: { type: 'string' },
       store: { type: 'string' },
       'data-dir': { type: 'string' },
+      'database-url': { type: 'string' },
+      'pg-search': { type: 'string' },
       region: { type: 'string' },
       'account-id': { type: 'string' },
       'log-level': { type: 'string' },

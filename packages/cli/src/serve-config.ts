@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { UsageError } from './usage-error.js';
 
-export type StoreKind = 'sqlite' | 'memory';
+export type StoreKind = 'sqlite' | 'memory' | 'postgres';
+/** How the postgres store searches: exact scans, or an HNSW index per collection. */
+export type PgSearch = 'exact' | 'hnsw';
 export type LogLevel = 'silent' | 'info' | 'debug';
 export type InferenceRuntime = 'node' | 'web';
 /** `auto`: SigV4 when access keys are configured, else none on loopback (refused elsewhere). */
@@ -14,6 +16,10 @@ export interface ServeConfig {
   store: StoreKind;
   /** Absolute directory of persistent stores. */
   dataDir: string;
+  /** PostgreSQL server of `--store postgres` (absent: embedded PGlite under `dataDir`). */
+  databaseUrl?: string;
+  /** Search of `--store postgres`. */
+  pgSearch: PgSearch;
   region: string;
   accountId: string;
   logLevel: LogLevel;
@@ -37,6 +43,8 @@ export interface ServeFlags {
   host?: string;
   store?: string;
   'data-dir'?: string;
+  'database-url'?: string;
+  'pg-search'?: string;
   region?: string;
   'account-id'?: string;
   'log-level'?: string;
@@ -56,6 +64,8 @@ export const serveEnvVars = {
   host: 'FACEKIT_HOST',
   store: 'FACEKIT_STORE',
   'data-dir': 'FACEKIT_DATA_DIR',
+  'database-url': 'FACEKIT_DATABASE_URL',
+  'pg-search': 'FACEKIT_PG_SEARCH',
   region: 'FACEKIT_REGION',
   'account-id': 'FACEKIT_ACCOUNT_ID',
   'log-level': 'FACEKIT_LOG_LEVEL',
@@ -73,6 +83,8 @@ export const serveDefaults = {
   host: '127.0.0.1',
   store: 'sqlite',
   'data-dir': './data',
+  'database-url': '',
+  'pg-search': 'exact',
   region: 'us-east-1',
   'account-id': '000000000000',
   'log-level': 'info',
@@ -85,7 +97,8 @@ export const serveDefaults = {
   'image-queue-length': '16',
 } as const satisfies Required<Record<keyof ServeFlags, string>>;
 
-const STORES: readonly StoreKind[] = ['sqlite', 'memory'];
+const STORES: readonly StoreKind[] = ['sqlite', 'memory', 'postgres'];
+const PG_SEARCHES: readonly PgSearch[] = ['exact', 'hnsw'];
 const LOG_LEVELS: readonly LogLevel[] = ['silent', 'info', 'debug'];
 const RUNTIMES: readonly InferenceRuntime[] = ['node', 'web'];
 const AUTH_MODES: readonly AuthMode[] = ['auto', 'sigv4', 'none'];
@@ -119,10 +132,16 @@ export function resolveServeConfig(
   if (host.trim() === '' || /[\s/]/.test(host)) invalid('host', 'a hostname or IP address');
 
   const store = pick('store').value;
-  if (!STORES.includes(store as StoreKind)) invalid('store', STORES.join(' or '));
+  if (!STORES.includes(store as StoreKind)) invalid('store', STORES.join(', '));
 
   const dataDir = pick('data-dir').value;
   if (dataDir.trim() === '') invalid('data-dir', 'a directory');
+
+  const databaseUrl = pick('database-url').value;
+  if (databaseUrl !== '' && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    invalid('database-url', 'a postgres:// URL');
+  const pgSearch = pick('pg-search').value;
+  if (!PG_SEARCHES.includes(pgSearch as PgSearch)) invalid('pg-search', PG_SEARCHES.join(' or '));
 
   const region = pick('region').value;
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(region))
@@ -161,6 +180,8 @@ export function resolveServeConfig(
     host,
     store: store as StoreKind,
     dataDir: resolve(cwd, dataDir),
+    ...(databaseUrl === '' ? {} : { databaseUrl }),
+    pgSearch: pgSearch as PgSearch,
     region,
     accountId,
     logLevel: logLevel as LogLevel,

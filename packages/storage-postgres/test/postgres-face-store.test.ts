@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomUnitVectors } from '@facekit/conformance/storage';
 import { type FaceStore, RekognitionError, type StoredFace } from '@facekit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPGliteDriver, createPostgresFaceStore } from '../src/index.js';
+import { createPGliteDriver, createPgDriver, createPostgresFaceStore } from '../src/index.js';
 import { SCHEMA_VERSION } from '../src/migrations.js';
 import { freshSchema, type SharedPGlite, sharedPGlite } from './pglite-fixtures.js';
 
@@ -41,13 +41,15 @@ async function errorOf(promise: Promise<unknown>): Promise<RekognitionError> {
 describe('migrations', () => {
   it('run once however often and however concurrently the schema is opened', async () => {
     const schema = freshSchema();
-    const open = (driver = shared.inProcess) =>
+    const second = await createPgDriver({ connectionString: shared.url, pool: { max: 2 } });
+    const open = (driver = shared.overWire) =>
       createPostgresFaceStore({ driver, schema, closeDriver: false });
-    // Three at once, two of them through the wire: the advisory lock lets one migrate.
-    const stores = await Promise.all([open(), open(shared.overWire), open()]);
+    // Three at once from two pools: the advisory lock lets one of them migrate.
+    const stores = await Promise.all([open(), open(second), open()]);
     await collection(stores[0]);
     for (const store of stores) await store.close();
-    const again = await open();
+    await second.close();
+    const again = await open(shared.inProcess);
     expect((await again.describeCollection('c')).collectionId).toBe('c');
     await again.close();
     const rows = await shared.inProcess.query<{ version: number }>(
@@ -97,13 +99,10 @@ describe('without pgvector', () => {
 });
 
 describe('concurrent writers', () => {
-  it('two stores on one schema (in-process and over the wire) keep every invariant', async () => {
+  it('two stores with their own pools on one schema keep every invariant', async () => {
     const schema = freshSchema();
-    const a = await createPostgresFaceStore({
-      driver: shared.inProcess,
-      schema,
-      closeDriver: false,
-    });
+    const other = await createPgDriver({ connectionString: shared.url, pool: { max: 2 } });
+    const a = await createPostgresFaceStore({ driver: other, schema });
     const b = await createPostgresFaceStore({
       driver: shared.overWire,
       schema,
