@@ -29,18 +29,15 @@ afterAll(async () => {
 });
 
 let account = 100_000_000_000;
-for (const search of ['exact', 'hnsw'] as const) {
-  describeApiScenarios(`AWS SDK → HTTP server, PostgreSQL store (${search})`, async () => {
-    // Opened the way `facekit serve --store postgres --database-url` opens it; each scenario in
-    // an account (= schema) of its own.
-    const opener = storeOpener({
-      store: 'postgres',
-      dataDir,
-      accountId: '000000000000',
-      databaseUrl,
-      pgSearch: search,
-    });
-    account++;
-    return sdkServerHarness(await opener.open(String(account)));
+describeApiScenarios('AWS SDK → HTTP server, PostgreSQL store', async () => {
+  // Opened the way `facekit serve --store postgres --database-url` opens it; each scenario in an
+  // account (= schema) of its own.
+  const opener = storeOpener({
+    store: 'postgres',
+    dataDir,
+    accountId: '000000000000',
+    databaseUrl,
   });
-}
+  account++;
+  return sdkServerHarness(await opener.open(String(account)));
+});
