@@ -81,6 +81,11 @@ async function timeQueries(store: FaceStore, queries: Float32Array[], truth: str
 }
 
 const rows: string[] = [];
+/** Keeps a table row, and shows it at once (a 100k run takes a while). */
+const report = (row: string) => {
+  rows.push(row);
+  console.error(row);
+};
 for (const n of sizes) {
   const dir = mkdtempSync(join(tmpdir(), 'facekit-bench-pg-'));
   try {
@@ -111,7 +116,7 @@ for (const n of sizes) {
     const addRate = n / ((now() - start) / 1000);
     console.error('# exact queries');
     const exactResult = await timeQueries(exact, queries, truth);
-    rows.push(
+    report(
       `| ${n} | exact | ${Math.round(addRate)} | ${ms(exactResult.p50)} | ${ms(exactResult.p99)} | ${exactResult.recall.toFixed(3)} |`,
     );
 
@@ -132,7 +137,7 @@ for (const n of sizes) {
     for (const [i, ef] of efs.entries()) {
       console.error(`# HNSW queries, ef_search ${ef}`);
       const r = await timeQueries(hnswStores[i], queries, truth);
-      rows.push(
+      report(
         `| ${n} | HNSW ef_search ${ef} | | ${ms(r.p50)} | ${ms(r.p99)} | ${r.recall.toFixed(3)} |`,
       );
     }
@@ -141,7 +146,7 @@ for (const n of sizes) {
     start = now();
     await hnswStores[0].putFaces('bench', extra);
     const indexedAddRate = BATCH / ((now() - start) / 1000);
-    rows.push(
+    report(
       `| ${n} | HNSW: index built in ${buildSeconds.toFixed(1)} s; adding with the index | ${Math.round(indexedAddRate)} | | | |`,
     );
     await driver.close();
@@ -154,7 +159,7 @@ for (const n of sizes) {
     await reopened.searchFaces('bench', queries[0], { limit: K });
     const reopenSeconds = (now() - start) / 1000;
     await reopened.close();
-    rows.push(
+    report(
       `| ${n} | data dir ${(bytes / 2 ** 20).toFixed(0)} MiB; reopen + first exact search ${reopenSeconds.toFixed(1)} s | | | | |`,
     );
   } finally {
