@@ -159,7 +159,7 @@ describe('HNSW', () => {
         [schema],
       );
     expect(await indexes()).toEqual([]);
-    const stored = faces(1000, 128, 7);
+    const stored = faces(2000, 128, 7);
     for (let i = 0; i < stored.length; i += 500)
       await store.putFaces('big', stored.slice(i, i + 500));
     await store.putFaces('small', faces(3, 512, 8));
@@ -170,6 +170,8 @@ describe('HNSW', () => {
     ).toBe(true);
     expect(defs.some((d) => d.includes('vector(512)'))).toBe(true);
 
+    // At 1000 faces the planner already prefers scanning and sorting (as it should: exact and
+    // cheap); at 2000 the index wins.
     await shared.inProcess.query(`ANALYZE ${schema}.faces`);
     const [{ seq }] = await shared.inProcess.query<{ seq: number }>(
       `SELECT seq FROM ${schema}.collections WHERE collection_id = 'big'`,
@@ -182,8 +184,8 @@ describe('HNSW', () => {
     expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toMatch(new RegExp(`faces_hnsw_${seq}`));
 
     // The face itself is its own nearest neighbour, found through the index.
-    const [best] = await store.searchFaces('big', stored[777].vector, { limit: 1 });
-    expect(best.face.faceId).toBe(stored[777].faceId);
+    const [best] = await store.searchFaces('big', stored[1234].vector, { limit: 1 });
+    expect(best.face.faceId).toBe(stored[1234].faceId);
     expect(best.score).toBeCloseTo(1, 5);
 
     await store.deleteCollection('big');
