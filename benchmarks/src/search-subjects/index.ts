@@ -1,5 +1,6 @@
 import { faissFlatSubject, faissHnswSubject } from './faiss.js';
 import { memorySubject } from './memory.js';
+import { postgresExactSubject, postgresHnswSubject } from './postgres.js';
 import { sqliteSubject } from './sqlite.js';
 import type { SearchBenchSubject } from './types.js';
 
@@ -10,5 +11,7 @@ export const SEARCH_SUBJECTS: readonly SearchBenchSubject[] = [
   sqliteSubject,
   faissFlatSubject,
   faissHnswSubject,
+  postgresExactSubject,
+  postgresHnswSubject,
   memorySubject,
 ];

@@ -71,12 +71,17 @@ export const clientOptions: Record<string, OptionSpec> = {
   store: {
     type: 'string',
     value: '<kind>',
-    description: 'local store: sqlite, memory or faiss; FACEKIT_STORE [sqlite]',
+    description: 'local store: sqlite, memory, faiss or postgres; FACEKIT_STORE [sqlite]',
   },
   'faiss-index': {
     type: 'string',
     value: '<kind>',
     description: 'index of the faiss store: flat or hnsw; FACEKIT_FAISS_INDEX [flat]',
+  },
+  'database-url': {
+    type: 'string',
+    value: '<url>',
+    description: 'PostgreSQL of --store postgres, as for serve; FACEKIT_DATABASE_URL [embedded]',
   },
   'data-dir': {
     type: 'string',
@@ -241,6 +246,7 @@ export function resolveLocalConfig(values: OptionValues, io: CliIo) {
       store: values.store as string | undefined,
       'data-dir': values['data-dir'] as string | undefined,
       'faiss-index': values['faiss-index'] as string | undefined,
+      'database-url': values['database-url'] as string | undefined,
       region: values.region as string | undefined,
       'account-id': values['account-id'] as string | undefined,
       'face-model': values['face-model'] as string | undefined,

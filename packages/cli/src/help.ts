@@ -61,10 +61,16 @@ Usage:
 Options (each also read from an environment variable; flags win):
   --port <n>              Port to listen on, 0 = any free port       FACEKIT_PORT       [8080]
   --host <addr>           Interface to bind; 0.0.0.0 for all          FACEKIT_HOST       [127.0.0.1]
-  --store <kind>          sqlite (persistent), memory, or faiss       FACEKIT_STORE      [sqlite]
+  --store <kind>          sqlite (persistent), memory, faiss          FACEKIT_STORE      [sqlite]
                           (SQLite + a faiss index; needs libfaiss, see README)
+                          or postgres
   --data-dir <dir>        Directory of <dir>/facekit.sqlite           FACEKIT_DATA_DIR   [./data]
+                          (postgres without a URL: <dir>/postgres, embedded PGlite)
   --faiss-index <kind>    faiss store: flat (exact) or hnsw (approx.) FACEKIT_FAISS_INDEX [flat]
+  --database-url <url>    postgres://user:pass@host/db for --store    FACEKIT_DATABASE_URL
+                          postgres (one schema facekit_<account> each)
+  --pg-search <kind>      postgres search: exact, or hnsw (an index   FACEKIT_PG_SEARCH  [exact]
+                          per collection, approximate)
   --region <name>         Region used in collection ARNs              FACEKIT_REGION     [us-east-1]
   --account-id <12 digits> Account id used in collection ARNs         FACEKIT_ACCOUNT_ID [000000000000]
   --log-level <level>     info, debug or silent                       FACEKIT_LOG_LEVEL  [info]
@@ -87,6 +93,7 @@ Options (each also read from an environment variable; flags win):
 Examples:
   facekit serve
   facekit serve --port 9000 --store memory --log-level debug
+  facekit serve --store postgres --database-url postgres://facekit@db.internal/facekit
   facekit serve --host 0.0.0.0 --credentials-file /etc/facekit/keys.ini
   facekit serve --console           # then open http://127.0.0.1:8080/console/
 

@@ -132,6 +132,8 @@ async function serve(argv: string[], io: CliIo): Promise<CliResult> {
       store: { type: 'string' },
       'data-dir': { type: 'string' },
       'faiss-index': { type: 'string' },
+      'database-url': { type: 'string' },
+      'pg-search': { type: 'string' },
       region: { type: 'string' },
       'account-id': { type: 'string' },
       'log-level': { type: 'string' },

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import { UsageError } from './usage-error.js';
 
-export type StoreKind = 'sqlite' | 'memory' | 'faiss';
+export type StoreKind = 'sqlite' | 'memory' | 'faiss' | 'postgres';
 /** The faiss store's index: exact (`flat`) or approximate (`hnsw`). */
 export type FaissIndexKind = 'flat' | 'hnsw';
+/** How the postgres store searches: exact scans, or an HNSW index per collection. */
+export type PgSearch = 'exact' | 'hnsw';
 export type LogLevel = 'silent' | 'info' | 'debug';
 export type InferenceRuntime = 'node' | 'web';
 /** `auto`: SigV4 when access keys are configured, else none on loopback (refused elsewhere). */
@@ -18,6 +20,10 @@ export interface ServeConfig {
   dataDir: string;
   /** Index of `--store faiss`. */
   faissIndex: FaissIndexKind;
+  /** PostgreSQL server of `--store postgres` (absent: embedded PGlite under `dataDir`). */
+  databaseUrl?: string;
+  /** Search of `--store postgres`. */
+  pgSearch: PgSearch;
   region: string;
   accountId: string;
   logLevel: LogLevel;
@@ -46,6 +52,8 @@ export interface ServeFlags {
   store?: string;
   'data-dir'?: string;
   'faiss-index'?: string;
+  'database-url'?: string;
+  'pg-search'?: string;
   region?: string;
   'account-id'?: string;
   'log-level'?: string;
@@ -70,6 +78,8 @@ export const serveEnvVars = {
   store: 'FACEKIT_STORE',
   'data-dir': 'FACEKIT_DATA_DIR',
   'faiss-index': 'FACEKIT_FAISS_INDEX',
+  'database-url': 'FACEKIT_DATABASE_URL',
+  'pg-search': 'FACEKIT_PG_SEARCH',
   region: 'FACEKIT_REGION',
   'account-id': 'FACEKIT_ACCOUNT_ID',
   'log-level': 'FACEKIT_LOG_LEVEL',
@@ -90,6 +100,8 @@ export const serveDefaults = {
   store: 'sqlite',
   'data-dir': './data',
   'faiss-index': 'flat',
+  'database-url': '',
+  'pg-search': 'exact',
   region: 'us-east-1',
   'account-id': '000000000000',
   'log-level': 'info',
@@ -104,8 +116,9 @@ export const serveDefaults = {
   console: 'false',
 } as const satisfies Required<Record<keyof ServeFlags, string>>;
 
-const STORES: readonly StoreKind[] = ['sqlite', 'memory', 'faiss'];
+const STORES: readonly StoreKind[] = ['sqlite', 'memory', 'faiss', 'postgres'];
 const FAISS_INDEXES: readonly FaissIndexKind[] = ['flat', 'hnsw'];
+const PG_SEARCHES: readonly PgSearch[] = ['exact', 'hnsw'];
 const LOG_LEVELS: readonly LogLevel[] = ['silent', 'info', 'debug'];
 const RUNTIMES: readonly InferenceRuntime[] = ['node', 'web'];
 const AUTH_MODES: readonly AuthMode[] = ['auto', 'sigv4', 'none'];
@@ -146,6 +159,12 @@ export function resolveServeConfig(
 
   const dataDir = pick('data-dir').value;
   if (dataDir.trim() === '') invalid('data-dir', 'a directory');
+
+  const databaseUrl = pick('database-url').value;
+  if (databaseUrl !== '' && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    invalid('database-url', 'a postgres:// URL');
+  const pgSearch = pick('pg-search').value;
+  if (!PG_SEARCHES.includes(pgSearch as PgSearch)) invalid('pg-search', PG_SEARCHES.join(' or '));
 
   const region = pick('region').value;
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(region))
@@ -191,6 +210,8 @@ export function resolveServeConfig(
     store: store as StoreKind,
     dataDir: resolve(cwd, dataDir),
     faissIndex: faissIndex as FaissIndexKind,
+    ...(databaseUrl === '' ? {} : { databaseUrl }),
+    pgSearch: pgSearch as PgSearch,
     region,
     accountId,
     logLevel: logLevel as LogLevel,

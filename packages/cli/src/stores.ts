@@ -14,7 +14,7 @@ export interface StoreOpener {
 }
 
 export type StoreConfig = Pick<ServeConfig, 'store' | 'dataDir' | 'accountId'> &
-  Partial<Pick<ServeConfig, 'faissIndex'>>;
+  Partial<Pick<ServeConfig, 'faissIndex' | 'databaseUrl' | 'pgSearch'>>;
 
 /**
  * The one place that turns `--store` and `--data-dir` into stores, so `serve` and the in-process
@@ -46,6 +46,46 @@ export function storeOpener(config: StoreConfig): StoreOpener {
           });
         },
       };
+    case 'postgres':
+      return postgresOpener(config);
+  }
+}
+
+/**
+ * `--store postgres`: with `--database-url`, one schema `facekit_<accountId>` per account in that
+ * database (each account's store has its own connection pool); without, an embedded PGlite
+ * database per account in `<account dir>/postgres`. Loaded on demand, like the drivers.
+ */
+function postgresOpener(config: StoreConfig): StoreOpener {
+  const { databaseUrl, pgSearch: search = 'exact' } = config;
+  const pgliteDir = (accountId: string) =>
+    join(accountDataDir(config.dataDir, accountId, config.accountId), 'postgres');
+  return {
+    location: databaseUrl ? redactPassword(databaseUrl) : pgliteDir(config.accountId),
+    async open(accountId) {
+      const postgres = await import('@facekit/storage-postgres');
+      // accountDataDir checks the id (12 digits), so it is safe in a schema name.
+      const dataDir = pgliteDir(accountId);
+      const schema = `facekit_${accountId}`;
+      if (databaseUrl) {
+        const driver = await postgres.createPgDriver({ connectionString: databaseUrl });
+        return postgres.createPostgresFaceStore({ driver, schema, search });
+      }
+      await mkdir(dataDir, { recursive: true });
+      const driver = await postgres.createPGliteDriver({ dataDir });
+      return postgres.createPostgresFaceStore({ driver, schema, search });
+    },
+  };
+}
+
+/** The URL without its password, for logs. */
+function redactPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres';
   }
 }
 

@@ -66,6 +66,21 @@ describe('facekit serve', () => {
     expect(listed.body.CollectionIds).toEqual(['kept']);
   });
 
+  it('keeps postgres data (embedded PGlite under the data dir) across a restart', async () => {
+    const argv = ['serve', '--port', '0', '--store', 'postgres', '--data-dir', tmp];
+    const first = await start([...argv, '--log-level', 'silent']);
+    expect(first.server.storeLocation).toBe(join(tmp, 'postgres'));
+    const created = await rekognition(first.server.url, 'CreateCollection', {
+      CollectionId: 'kept',
+    });
+    expect(created.status).toBe(200);
+    await first.server.close();
+
+    const second = await start([...argv, '--log-level', 'silent', '--pg-search', 'hnsw']);
+    const listed = await rekognition(second.server.url, 'ListCollections');
+    expect(listed.body.CollectionIds).toEqual(['kept']);
+  }, 120_000);
+
   it('prints the endpoint and a ready-to-run aws CLI example', async () => {
     const { server, stdout } = await start(['serve', '--port', '0', '--store', 'memory']);
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

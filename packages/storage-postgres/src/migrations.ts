@@ -1,0 +1,162 @@
+import { InternalServerError } from '@facekit/core';
+import type { SqlQueryable } from './sql-driver.js';
+
+/**
+ * Numbered schema migrations, each a list of statements; `{schema}` is the account's quoted
+ * schema name. Migration `i` (0-based) is version `i + 1` in `{schema}.facekit_migrations`.
+ * Append only: never edit a migration that has shipped.
+ */
+export const MIGRATIONS: readonly (readonly string[])[] = [
+  // 1: initial schema. `seq` identity columns give creation/indexing order and cursors; a
+  // deleted row's number is never reused. `embedding` has no fixed dimension: collections of
+  // different face models (512 or 128 dimensions) share the table, and `collections.dimension`
+  // (set by the first face) says which one a collection uses.
+  [
+    `CREATE TABLE {schema}.collections (
+      seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      collection_id text NOT NULL UNIQUE,
+      face_model_version text NOT NULL,
+      created_at bigint NOT NULL,
+      dimension integer
+    )`,
+    `CREATE TABLE {schema}.tags (
+      collection_seq bigint NOT NULL REFERENCES {schema}.collections (seq) ON DELETE CASCADE,
+      key text NOT NULL,
+      value text NOT NULL,
+      PRIMARY KEY (collection_seq, key)
+    )`,
+    `CREATE TABLE {schema}.users (
+      seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      collection_seq bigint NOT NULL REFERENCES {schema}.collections (seq) ON DELETE CASCADE,
+      user_id text NOT NULL,
+      created_at bigint NOT NULL,
+      UNIQUE (collection_seq, user_id)
+    )`,
+    `CREATE INDEX users_collection ON {schema}.users (collection_seq, seq)`,
+    `CREATE TABLE {schema}.faces (
+      seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      collection_seq bigint NOT NULL REFERENCES {schema}.collections (seq) ON DELETE CASCADE,
+      face_id text NOT NULL,
+      image_id text NOT NULL,
+      external_image_id text,
+      bbox_width double precision NOT NULL,
+      bbox_height double precision NOT NULL,
+      bbox_left double precision NOT NULL,
+      bbox_top double precision NOT NULL,
+      confidence double precision NOT NULL,
+      index_faces_model_version text NOT NULL,
+      user_seq bigint REFERENCES {schema}.users (seq) ON DELETE SET NULL,
+      created_at bigint NOT NULL,
+      embedding vector NOT NULL,
+      UNIQUE (collection_seq, face_id)
+    )`,
+    `CREATE INDEX faces_collection ON {schema}.faces (collection_seq, seq)`,
+    `CREATE INDEX faces_collection_image ON {schema}.faces (collection_seq, image_id, seq)`,
+    `CREATE INDEX faces_user ON {schema}.faces (user_seq, seq) WHERE user_seq IS NOT NULL`,
+  ],
+];
+
+/** The schema version this code writes: the number of migrations. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Lowest pgvector with HNSW indexes. */
+const MIN_PGVECTOR = [0, 5, 0];
+
+/** Key of the advisory lock that serialises facekit's schema changes in a database. */
+const MIGRATION_LOCK = "hashtext('facekit.migrations')";
+
+/** What {@link migrate} found out about the database. */
+export interface DatabaseInfo {
+  /** pgvector's version, e.g. `0.8.1`. */
+  pgvectorVersion: string;
+}
+
+/**
+ * Brings `schema` to {@link SCHEMA_VERSION} in the caller's transaction, under a
+ * transaction-level advisory lock, so several processes opening the same database at once
+ * migrate it exactly once: makes sure pgvector is installed (creating the extension when the
+ * role may), creates the schema and its migrations table, applies the missing migrations.
+ *
+ * @throws {InternalServerError} when pgvector is missing or too old (the message says how to
+ * install it), or the schema was written by a newer facekit.
+ */
+export async function migrate(tx: SqlQueryable, schema: string): Promise<DatabaseInfo> {
+  await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+  const pgvectorVersion = await ensurePgvector(tx);
+  const quoted = quoteIdentifier(schema);
+  await tx.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
+  await tx.query(`CREATE TABLE IF NOT EXISTS ${quoted}.facekit_migrations (
+    version integer PRIMARY KEY,
+    applied_at timestamptz NOT NULL DEFAULT now()
+  )`);
+  const [{ version }] = await tx.query<{ version: number | string }>(
+    `SELECT coalesce(max(version), 0) AS version FROM ${quoted}.facekit_migrations`,
+  );
+  const current = Number(version);
+  if (current > SCHEMA_VERSION) {
+    throw new InternalServerError(
+      `PostgreSQL schema ${schema} has facekit schema version ${current}, but this @facekit/storage-postgres only knows versions up to ${SCHEMA_VERSION}; it was written by a newer facekit. Upgrade @facekit/storage-postgres to open it.`,
+    );
+  }
+  for (let next = current; next < SCHEMA_VERSION; next++) {
+    for (const statement of MIGRATIONS[next]) {
+      await tx.query(statement.replaceAll('{schema}', quoted));
+    }
+    await tx.query(`INSERT INTO ${quoted}.facekit_migrations (version) VALUES ($1)`, [next + 1]);
+  }
+  return { pgvectorVersion };
+}
+
+const INSTALL_HINT =
+  'Install pgvector >= 0.5 on the PostgreSQL server (https://github.com/pgvector/pgvector#installation; e.g. the postgresql-16-pgvector package or the pgvector/pgvector Docker image) and run CREATE EXTENSION vector; in the database as a role allowed to create extensions.';
+
+async function ensurePgvector(tx: SqlQueryable): Promise<string> {
+  let installed = await extensionVersion(tx);
+  if (installed === undefined) {
+    const available = await tx.query("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'");
+    if (available.length === 0) {
+      throw new InternalServerError(
+        `The PostgreSQL extension "vector" (pgvector) is not installed on this server, and facekit needs it to store face vectors. ${INSTALL_HINT}`,
+      );
+    }
+    try {
+      await tx.query('CREATE EXTENSION IF NOT EXISTS vector');
+    } catch (cause) {
+      throw new InternalServerError(
+        `pgvector is installed on the server but not enabled in this database, and facekit's role may not enable it (${(cause as Error).message}). Run CREATE EXTENSION vector; in the database as a role allowed to create extensions (pgvector >= 0.5).`,
+        { cause },
+      );
+    }
+    installed = (await extensionVersion(tx)) as string;
+  }
+  const parts = installed.split('.').map((p) => Number.parseInt(p, 10) || 0);
+  if (compareVersions(parts, MIN_PGVECTOR) < 0) {
+    throw new InternalServerError(
+      `pgvector ${installed} is too old: facekit needs pgvector >= 0.5 (HNSW indexes). Upgrade it on the server and run ALTER EXTENSION vector UPDATE;.`,
+    );
+  }
+  return installed;
+}
+
+async function extensionVersion(tx: SqlQueryable): Promise<string | undefined> {
+  const rows = await tx.query<{ extversion: string }>(
+    "SELECT extversion FROM pg_extension WHERE extname = 'vector'",
+  );
+  return rows[0]?.extversion;
+}
+
+/** Compares dotted versions numerically, e.g. [0, 10, 0] > [0, 5, 0]. */
+export function compareVersions(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Schema names facekit accepts: lower-case letters, digits and `_`, at most 63 characters. */
+export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
