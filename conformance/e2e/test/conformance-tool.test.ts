@@ -45,6 +45,8 @@ const stores: {
     args: (dir: string) => ['--data-dir', dir, '--faiss-index', index],
     skip: faissUnavailableReason(),
   })),
+  // Embedded PGlite under the data directory (PostgreSQL 17 + pgvector in WebAssembly).
+  { store: 'postgres', args: (dir) => ['--data-dir', dir] },
 ];
 
 function fakeIo() {
