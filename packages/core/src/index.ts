@@ -14,7 +14,9 @@ export {
   checkPositiveLimit,
   defaultDecodeLimits,
   defaultMaxImageBytes,
+  type ImageHeaderCheckerOptions,
   INVALID_IMAGE_FORMAT,
+  imageHeaderChecker,
 } from './image/check-image-header.js';
 export type { DecodedImage, DecodeLimits, ImageDecoder } from './image/image-decoder.js';
 export {

@@ -1,15 +1,14 @@
 import {
-  checkImageHeader,
-  checkPositiveLimit,
   type DecodedImage,
-  type DecodeLimits,
   defaultDecodeLimits,
   defaultMaxImageBytes,
   type ImageDecoder,
+  type ImageHeaderCheckerOptions,
   ImageHeaderError,
   ImageTooLargeException,
   INVALID_IMAGE_FORMAT,
   InvalidImageFormatException,
+  imageHeaderChecker,
 } from '@facekit/core';
 import { type Orientation, Transformer } from '@napi-rs/image';
 import { toRgb } from './to-rgb.js';
@@ -17,15 +16,8 @@ import { toRgb } from './to-rgb.js';
 // Defined in core, where every ImageDecoder finds them; kept here for existing imports.
 export { defaultDecodeLimits, defaultMaxImageBytes };
 
-export interface NapiImageDecoderOptions {
-  /** Default limits of every `decode()`; a call's own `limits` override them field by field. */
-  limits?: DecodeLimits;
-  /**
-   * Largest accepted input, in bytes. Default 5 MiB (5,242,880), Rekognition's limit for
-   * `Image.Bytes`. Callers usually check earlier; the decoder checks again so it is safe alone.
-   */
-  maxBytes?: number;
-}
+/** Limits and maximum size, as every decoder built on core's `imageHeaderChecker` takes them. */
+export type NapiImageDecoderOptions = ImageHeaderCheckerOptions;
 
 /**
  * An {@link ImageDecoder} for servers on `@napi-rs/image` (Rust `image`, prebuilt for Node):
@@ -37,24 +29,13 @@ export interface NapiImageDecoderOptions {
  * @see https://docs.aws.amazon.com/rekognition/latest/dg/limits.html
  */
 export function createNapiImageDecoder(options: NapiImageDecoderOptions = {}): ImageDecoder {
-  const defaults = { ...defaultDecodeLimits, ...options.limits };
-  const maxBytes = options.maxBytes ?? defaultMaxImageBytes;
-  checkPositiveLimit('limits.maxPixels', defaults.maxPixels);
-  checkPositiveLimit('limits.minSide', defaults.minSide);
-  checkPositiveLimit('maxBytes', maxBytes);
+  const checkHeader = imageHeaderChecker(options);
 
   return {
     specificationVersion: 'v1',
     name: 'napi-rs-image',
-    async decode(bytes, limits = {}) {
-      const { header, width, height } = checkImageHeader(
-        bytes,
-        {
-          maxPixels: limits.maxPixels ?? defaults.maxPixels,
-          minSide: limits.minSide ?? defaults.minSide,
-        },
-        maxBytes,
-      );
+    async decode(bytes, limits) {
+      const { header, width, height } = checkHeader(bytes, limits);
 
       let raw: Uint8Array;
       try {

@@ -1,23 +1,15 @@
 import {
-  checkImageHeader,
-  checkPositiveLimit,
   type DecodedImage,
-  type DecodeLimits,
-  defaultDecodeLimits,
-  defaultMaxImageBytes,
   type ImageDecoder,
+  type ImageHeaderCheckerOptions,
   ImageHeaderError,
   INVALID_IMAGE_FORMAT,
   InvalidImageFormatException,
+  imageHeaderChecker,
 } from '@facekit/core';
 
-/** Options of {@link createBrowserImageDecoder}. */
-export interface BrowserImageDecoderOptions {
-  /** Default limits of every `decode()`; a call's own `limits` override them field by field. */
-  limits?: DecodeLimits;
-  /** Largest accepted input, in bytes. Default 5 MiB, Rekognition's limit for `Image.Bytes`. */
-  maxBytes?: number;
-}
+/** Limits and maximum size, as every decoder built on core's `imageHeaderChecker` takes them. */
+export type BrowserImageDecoderOptions = ImageHeaderCheckerOptions;
 
 /**
  * An {@link ImageDecoder} on the browser's own decoders (`createImageBitmap`), for pages and
@@ -31,24 +23,13 @@ export interface BrowserImageDecoderOptions {
  * @throws {InvalidParameterException} at creation, for non-positive limits.
  */
 export function createBrowserImageDecoder(options: BrowserImageDecoderOptions = {}): ImageDecoder {
-  const defaults = { ...defaultDecodeLimits, ...options.limits };
-  const maxBytes = options.maxBytes ?? defaultMaxImageBytes;
-  checkPositiveLimit('limits.maxPixels', defaults.maxPixels);
-  checkPositiveLimit('limits.minSide', defaults.minSide);
-  checkPositiveLimit('maxBytes', maxBytes);
+  const checkHeader = imageHeaderChecker(options);
 
   return {
     specificationVersion: 'v1',
     name: 'browser-create-image-bitmap',
-    async decode(bytes, limits = {}) {
-      const { header, width, height } = checkImageHeader(
-        bytes,
-        {
-          maxPixels: limits.maxPixels ?? defaults.maxPixels,
-          minSide: limits.minSide ?? defaults.minSide,
-        },
-        maxBytes,
-      );
+    async decode(bytes, limits) {
+      const { header, width, height } = checkHeader(bytes, limits);
       const type = header.format === 'png' ? 'image/png' : 'image/jpeg';
       let bitmap: ImageBitmap;
       try {

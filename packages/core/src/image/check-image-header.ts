@@ -76,3 +76,36 @@ export function checkPositiveLimit(name: string, value: number): void {
     throw new InvalidParameterException(`${name} must be a positive number; got ${value}`);
   }
 }
+
+/** Options every {@link ImageDecoder} built on {@link imageHeaderChecker} takes at creation. */
+export interface ImageHeaderCheckerOptions {
+  /** Default limits of every `decode()`; a call's own `limits` override them field by field. */
+  limits?: DecodeLimits;
+  /** Largest accepted input, in bytes. Default 5 MiB, Rekognition's limit for `Image.Bytes`. */
+  maxBytes?: number;
+}
+
+/**
+ * A decoder's pre-decode check, configured once: validates the creation options now, then checks
+ * each input with {@link checkImageHeader} under the call's limits over the defaults.
+ *
+ * @throws {InvalidParameterException} at creation, for non-positive limits.
+ */
+export function imageHeaderChecker(
+  options: ImageHeaderCheckerOptions = {},
+): (bytes: Uint8Array, limits?: DecodeLimits) => CheckedImageHeader {
+  const defaults = { ...defaultDecodeLimits, ...options.limits };
+  const maxBytes = options.maxBytes ?? defaultMaxImageBytes;
+  checkPositiveLimit('limits.maxPixels', defaults.maxPixels);
+  checkPositiveLimit('limits.minSide', defaults.minSide);
+  checkPositiveLimit('maxBytes', maxBytes);
+  return (bytes, limits = {}) =>
+    checkImageHeader(
+      bytes,
+      {
+        maxPixels: limits.maxPixels ?? defaults.maxPixels,
+        minSide: limits.minSide ?? defaults.minSide,
+      },
+      maxBytes,
+    );
+}
