@@ -37,7 +37,7 @@ import {
 } from './face-vector-index.js';
 import { errorMessage, loadDriver, runtimeHint } from './load-driver.js';
 import { migrate } from './migrations.js';
-import { decodeVector, decodeVectorInto, encodeVector } from './vector-blob.js';
+import { decodeVector, encodeVector } from './vector-blob.js';
 import { VectorMatrix } from './vector-matrix.js';
 
 /** Options of {@link createSqliteFaceStore}. */
