@@ -1,12 +1,16 @@
+import { join } from 'node:path';
 import { createPGliteDriver, createPostgresFaceStore } from '@facekit/storage-postgres';
 import { directoryBytes } from './disk-usage.js';
 import type { SearchBenchSubject } from './types.js';
 
 function postgresSubject(search: 'exact' | 'hnsw'): SearchBenchSubject {
+  // Where and how `facekit serve --store postgres --data-dir dir` keeps the default account, so the
+  // HTTP row serves the very collection measured in process.
   const open = async (dir: string, efSearch?: number) => {
-    const driver = await createPGliteDriver({ dataDir: dir });
+    const driver = await createPGliteDriver({ dataDir: join(dir, 'postgres') });
     return createPostgresFaceStore({
       driver,
+      schema: 'facekit_000000000000',
       search,
       ...(efSearch === undefined ? {} : { hnsw: { efSearch } }),
     });
