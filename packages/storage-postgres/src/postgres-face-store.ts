@@ -664,70 +664,74 @@ class PostgresFaceStore implements FaceStore {
     maxFacesPerUser: number,
   ) {
     return this.write(async (tx) => {
-      const { seq } = await this.collection(tx, collectionId, 'FOR KEY SHARE');
-      // Lock order everywhere: collection, user, faces by seq. The user's lock serialises its
-      // quota check; the faces' locks decide which of two racing users gets a face.
-      const user = await this.lockUser(tx, seq, collectionId, userId);
-      const unique = [...new Set(faceIds)];
-      const found = await this.lockFaces(tx, seq, unique);
-      const owners = await this.userIdsBySeq(tx, found);
-      const result: FaceOwnershipResult = { changed: [], unsuccessful: [], user: userRecord(user) };
-      const toAssociate: string[] = [];
-      for (const faceId of unique) {
-        const face = found.get(faceId);
-        if (!face) result.unsuccessful.push({ faceId, reason: 'FACE_NOT_FOUND' });
-        else if (face.user_seq !== null && String(face.user_seq) === String(user.seq)) continue;
-        else if (face.user_seq !== null) {
-          result.unsuccessful.push({
-            faceId,
-            userId: owners.get(String(face.user_seq)) as string,
-            reason: 'ASSOCIATED_TO_A_DIFFERENT_USER',
-          });
-        } else {
-          toAssociate.push(String(face.seq));
-          result.changed.push(faceId);
-        }
-      }
+      const { user, result, free } = await this.lockOwnership(tx, collectionId, userId, faceIds);
       const faceCount = Number(user.face_count);
-      if (faceCount + toAssociate.length > maxFacesPerUser) {
+      if (faceCount + free.length > maxFacesPerUser) {
         throw new ServiceQuotaExceededException(
-          `User ${userId} has ${faceCount} faces; associating ${toAssociate.length} more would exceed the limit of ${maxFacesPerUser}.`,
+          `User ${userId} has ${faceCount} faces; associating ${free.length} more would exceed the limit of ${maxFacesPerUser}.`,
         );
       }
-      await this.setOwner(tx, user.seq, toAssociate);
-      result.user = { ...result.user, faceCount: faceCount + toAssociate.length };
+      await this.setOwner(
+        tx,
+        user.seq,
+        free.map((face) => face.seq),
+      );
+      result.changed.push(...free.map((face) => face.faceId));
+      result.user = { ...result.user, faceCount: faceCount + free.length };
       return result;
     });
   }
 
   async disassociateFaces(collectionId: string, userId: string, faceIds: readonly string[]) {
     return this.write(async (tx) => {
-      const { seq } = await this.collection(tx, collectionId, 'FOR KEY SHARE');
-      const user = await this.lockUser(tx, seq, collectionId, userId);
-      const unique = [...new Set(faceIds)];
-      const found = await this.lockFaces(tx, seq, unique);
-      const owners = await this.userIdsBySeq(tx, found);
-      const result: FaceOwnershipResult = { changed: [], unsuccessful: [], user: userRecord(user) };
-      const toFree: string[] = [];
-      for (const faceId of unique) {
-        const face = found.get(faceId);
-        if (!face) result.unsuccessful.push({ faceId, reason: 'FACE_NOT_FOUND' });
-        else if (face.user_seq === null) continue;
-        else if (String(face.user_seq) !== String(user.seq)) {
-          result.unsuccessful.push({
-            faceId,
-            userId: owners.get(String(face.user_seq)) as string,
-            reason: 'ASSOCIATED_TO_A_DIFFERENT_USER',
-          });
-        } else {
-          toFree.push(String(face.seq));
-          result.changed.push(faceId);
-        }
-      }
-      await this.setOwner(tx, null, toFree);
-      result.user = { ...result.user, faceCount: Number(user.face_count) - toFree.length };
+      const { user, result, own } = await this.lockOwnership(tx, collectionId, userId, faceIds);
+      await this.setOwner(
+        tx,
+        null,
+        own.map((face) => face.seq),
+      );
+      result.changed.push(...own.map((face) => face.faceId));
+      result.user = { ...result.user, faceCount: Number(user.face_count) - own.length };
       return result;
     });
+  }
+
+  /**
+   * What AssociateFaces and DisassociateFaces share: locks the collection, the user and the named
+   * faces (in the order every writer locks them: collection, user, faces by seq; the user's lock
+   * serialises its quota check, the faces' locks decide which of two racing users gets a face),
+   * reports missing faces and faces of another user, and sorts the rest into the user's own and
+   * free ones, in request order.
+   */
+  private async lockOwnership(
+    tx: SqlQueryable,
+    collectionId: string,
+    userId: string,
+    faceIds: readonly string[],
+  ) {
+    const { seq } = await this.collection(tx, collectionId, 'FOR KEY SHARE');
+    const user = await this.lockUser(tx, seq, collectionId, userId);
+    const unique = [...new Set(faceIds)];
+    const found = await this.lockFaces(tx, seq, unique);
+    const owners = await this.userIdsBySeq(tx, found);
+    const result: FaceOwnershipResult = { changed: [], unsuccessful: [], user: userRecord(user) };
+    const own: { faceId: string; seq: string }[] = [];
+    const free: { faceId: string; seq: string }[] = [];
+    for (const faceId of unique) {
+      const face = found.get(faceId);
+      if (!face) result.unsuccessful.push({ faceId, reason: 'FACE_NOT_FOUND' });
+      else if (face.user_seq === null) free.push({ faceId, seq: String(face.seq) });
+      else if (String(face.user_seq) === String(user.seq)) {
+        own.push({ faceId, seq: String(face.seq) });
+      } else {
+        result.unsuccessful.push({
+          faceId,
+          userId: owners.get(String(face.user_seq)) as string,
+          reason: 'ASSOCIATED_TO_A_DIFFERENT_USER',
+        });
+      }
+    }
+    return { user, result, own, free };
   }
 
   async getUserVector(collectionId: string, userId: string) {
