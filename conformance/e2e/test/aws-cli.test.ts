@@ -1,13 +1,12 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type CliResult, runCli } from '@facekit/cli';
 import { faceModels } from '@facekit/pipeline-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faceApiSamplesDir, repoRoot } from './sample-photos.js';
 
 /**
  * The real `aws` command (Debian's awscli; .ci/run installs it) against `facekit serve`: the
@@ -15,19 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * seconds (Python start-up), so this is one short session of five calls.
  */
 
-const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const modelsBuilt = Object.values(faceModels['1.0']).every((id) =>
   existsSync(join(repoRoot, 'models/dist', `${id}.onnx`)),
 );
 const awsFound = !spawnSync('aws', ['--version'], { stdio: 'ignore' }).error;
-const sample = join(
-  dirname(
-    createRequire(join(repoRoot, 'models/package.json')).resolve(
-      '@vladmandic/face-api/package.json',
-    ),
-  ),
-  'demo/sample1.jpg',
-);
+const sample = join(faceApiSamplesDir, 'sample1.jpg');
 
 const reason = !awsFound
   ? " (skipped: no 'aws' on PATH; apt-get install awscli, as .ci/run does)"

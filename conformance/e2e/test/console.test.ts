@@ -1,12 +1,11 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { type CliResult, runCli } from '@facekit/cli';
 import { faceModels } from '@facekit/pipeline-node';
 import { Transformer } from '@napi-rs/image';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faceApiSamplesDir, repoRoot } from './sample-photos.js';
 
 /**
  * The web console in a real browser: Debian's Chromium (headless, driven by playwright-core)
@@ -15,20 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * pass the server's verification. Screenshots go to conformance/e2e/artifacts/ (git-ignored).
  */
 
-const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const CHROMIUM = '/usr/bin/chromium';
 const modelsBuilt = Object.values(faceModels['1.0']).every((id) =>
   existsSync(join(repoRoot, 'models/dist', `${id}.onnx`)),
 );
 const consoleBuilt = existsSync(join(repoRoot, 'packages/console/dist/index.html'));
-const samplesDir = join(
-  dirname(
-    createRequire(join(repoRoot, 'models/package.json')).resolve(
-      '@vladmandic/face-api/package.json',
-    ),
-  ),
-  'demo',
-);
+const samplesDir = faceApiSamplesDir;
 const sample = (n: number) => join(samplesDir, `sample${n}.jpg`);
 const artifacts = join(repoRoot, 'conformance/e2e/artifacts');
 

@@ -1,28 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { faissUnavailableReason } from '@facekit/storage-faiss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faceApiSamplesDir, repoRoot } from './sample-photos.js';
 
 // Kills `facekit serve` with SIGKILL while IndexFaces calls are in flight, restarts it on the same
 // data directory and checks that nothing acknowledged was lost and nothing half-written remains.
-const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const bin = join(repoRoot, 'packages/cli/dist/bin.js');
 const modelsBuilt = existsSync(
   join(repoRoot, 'models/dist/faceplugin-embed-mobilefacenet512.onnx'),
 );
-const samplesDir = join(
-  dirname(
-    createRequire(join(repoRoot, 'models/package.json')).resolve(
-      '@vladmandic/face-api/package.json',
-    ),
-  ),
-  'demo',
-);
+const samplesDir = faceApiSamplesDir;
 const samples = [1, 2, 3, 4, 5, 6].map((n) =>
   readFileSync(join(samplesDir, `sample${n}.jpg`)).toString('base64'),
 );

@@ -1,7 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { createSdkFrontend, type WireObject } from '@facekit/conformance/api';
 import {
   type Attribute,
@@ -16,6 +14,7 @@ import { createMemoryFaceStore } from '@facekit/storage-memory';
 import { Transformer } from '@napi-rs/image';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sdkFrontendAuth } from './harnesses.js';
+import { faceApiSamplesDir, repoRoot } from './sample-photos.js';
 
 /**
  * FaceDetail attributes from the real models on real photos whose answer is not in doubt (each
@@ -23,19 +22,11 @@ import { sdkFrontendAuth } from './harnesses.js';
  * the AWS SDK, checked against the API model's output shapes.
  */
 
-const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const modelsDist = join(repoRoot, 'models/dist');
 const modelsBuilt = [...Object.values(faceModels['1.0']), ...Object.values(attributeModels)].every(
   (id) => existsSync(join(modelsDist, `${id}.onnx`)),
 );
-const samplesDir = join(
-  dirname(
-    createRequire(join(repoRoot, 'models/package.json')).resolve(
-      '@vladmandic/face-api/package.json',
-    ),
-  ),
-  'demo',
-);
+const samplesDir = faceApiSamplesDir;
 const datasetsDir = process.env.FACEKIT_DATASETS ?? resolve(repoRoot, '../shared/datasets');
 const dlibFaces = join(datasetsDir, 'dlib-faces/examples/faces');
 const datasetsPresent = existsSync(dlibFaces);

@@ -1,7 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { FaceService, type OperationName, operations } from '@facekit/core';
 import { createNodeFaceAnalyzer, faceModels } from '@facekit/pipeline-node';
@@ -10,6 +8,7 @@ import { createMemoryFaceStore } from '@facekit/storage-memory';
 import { Transformer } from '@napi-rs/image';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faceApiSamplesDir, repoRoot } from './sample-photos.js';
 
 /**
  * Broken, hostile and odd image bytes through the HTTP app and the real pipeline (napi decoder,
@@ -18,18 +17,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * declares, never a 500 or a crash, and the collection indexed before must be intact after.
  */
 const SEED = 424242;
-const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const modelsBuilt = Object.values(faceModels['1.0']).every((id) =>
   existsSync(join(repoRoot, 'models/dist', `${id}.onnx`)),
 );
-const samplesDir = join(
-  dirname(
-    createRequire(join(repoRoot, 'models/package.json')).resolve(
-      '@vladmandic/face-api/package.json',
-    ),
-  ),
-  'demo',
-);
+const samplesDir = faceApiSamplesDir;
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 

@@ -1,7 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import {
   type ApiCallError,
   type ApiHarness,
@@ -23,6 +21,7 @@ import { Transformer } from '@napi-rs/image';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliFrontend } from './cli-frontend.js';
 import { sdkFrontendAuth } from './harnesses.js';
+import { faceApiSamplesDir, repoRoot } from './sample-photos.js';
 
 /**
  * The real pipeline (ONNX detector, landmarks, embedder) behind the real service, reached through
@@ -30,19 +29,11 @@ import { sdkFrontendAuth } from './harnesses.js';
  * an npm devDependency of `models`, so this runs on a fresh clone once the models are built.
  */
 
-const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const modelsDist = join(repoRoot, 'models/dist');
 const modelsBuilt = Object.values(faceModels['1.0']).every((id) =>
   existsSync(join(modelsDist, `${id}.onnx`)),
 );
-const samplesDir = join(
-  dirname(
-    createRequire(join(repoRoot, 'models/package.json')).resolve(
-      '@vladmandic/face-api/package.json',
-    ),
-  ),
-  'demo',
-);
+const samplesDir = faceApiSamplesDir;
 const datasetsDir = process.env.FACEKIT_DATASETS ?? resolve(repoRoot, '../shared/datasets');
 const datasetsPresent = existsSync(join(datasetsDir, 'deepface/tests/unit/dataset'));
 

@@ -1,8 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
   CreateCollectionCommand,
   DeleteFacesCommand,
@@ -14,6 +12,7 @@ import { reindexCollection } from '@facekit/core';
 import { createNodeFaceAnalyzer, faceModels } from '@facekit/pipeline-node';
 import { createSqliteFaceStore } from '@facekit/storage-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faceApiSamplesDir, repoRoot } from './sample-photos.js';
 
 /**
  * Image retention and re-indexing on real photos with the real models, through the `facekit`
@@ -21,21 +20,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * images, stop a re-index to 2.0 after one image, finish it with `facekit collections reindex`,
  * and search the new collection. The photos are the samples of `@vladmandic/face-api`.
  */
-const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const modelsDist = join(repoRoot, 'models/dist');
 const modelsBuilt = ['1.0', '2.0'].every((v) =>
   Object.values(faceModels[v as '1.0' | '2.0']).every((id) =>
     existsSync(join(modelsDist, `${id}.onnx`)),
   ),
 );
-const samplesDir = join(
-  dirname(
-    createRequire(join(repoRoot, 'models/package.json')).resolve(
-      '@vladmandic/face-api/package.json',
-    ),
-  ),
-  'demo',
-);
+const samplesDir = faceApiSamplesDir;
 const sample = (n: number) => join(samplesDir, `sample${n}.jpg`);
 
 let dataDir: string;

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,7 @@ import {
 import { faceModels } from '@facekit/pipeline-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childServerHarness } from './harnesses.js';
+import { faceApiSamplesDir } from './sample-photos.js';
 
 /**
  * The same server on Node, Bun and Deno, each in a child process through its own entry point
@@ -33,14 +33,7 @@ const cliBin = join(repoRoot, 'packages/cli/dist/bin.js');
 const modelsBuilt = Object.values(faceModels['1.0']).every((id) =>
   existsSync(join(repoRoot, 'models/dist', `${id}.onnx`)),
 );
-const samplesDir = join(
-  dirname(
-    createRequire(join(repoRoot, 'models/package.json')).resolve(
-      '@vladmandic/face-api/package.json',
-    ),
-  ),
-  'demo',
-);
+const samplesDir = faceApiSamplesDir;
 const sample = (n: number) => readFileSync(join(samplesDir, `sample${n}.jpg`)).toString('base64');
 
 type Box = { Width: number; Height: number; Left: number; Top: number };
