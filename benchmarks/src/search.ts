@@ -1,25 +1,32 @@
 /**
  * `pnpm bench:search [--sizes 10k,100k] [--dims 512,128] [--adapters sqlite,faiss-flat,faiss-hnsw]
- *   [--queries 200] [--http-size 10k] [--batch 1000]`
+ *   [--data face,random] [--queries 200] [--http-size 10k] [--batch 1000] [--database-url URL]`
  *
- * Vector search of each store (see `search-subjects/`) on seeded random unit vectors: time to add
+ * Vector search of each store (see `search-subjects/`) on seeded unit vectors, `face`-like
+ * (identity clusters whose cosines match our embedder's on labelled photos: see
+ * `face-like-vectors.ts` and `pnpm bench:face-cosines`) or uniformly `random` (the worst case for
+ * approximate indexes; queries drawn the same way): time to add
  * them (`putFaces` in batches, vectors/s), the store's resident memory, its size on disk, top-10
  * `searchFaces` latency (p50/p99) and recall@10 against exact search, and the time to reopen the
- * persisted collection and answer its first search. Each (store, size, dimension) runs in a child
+ * persisted collection and answer its first search (and the resident memory then). Each (store, size, dimension) runs in a child
  * process of its own, so memory is measured alone. For the `--http-size` collection of 512-d
  * vectors, one more row per store goes through `facekit serve` with `@aws-sdk/client-rekognition`
  * (SearchFaces, MaxFaces 10), to show the protocol's overhead. Sizes take a `k`/`m` suffix; 1m
  * takes long (opt in with `--sizes 10k,100k,1m`). `--adapters memory` adds the memory store.
+ * `--database-url` is passed to the subjects as `FACEKIT_BENCH_DATABASE_URL` (the postgres
+ * subjects can use a real server instead of embedded PGlite).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RekognitionClient, SearchFacesCommand } from '@aws-sdk/client-rekognition';
 import { seededRandom } from '@facekit/conformance/storage';
 import type { FaceStore, StoredFace } from '@facekit/core';
+import { loadUsearch } from '@facekit/vector-index-usearch';
 import { startCliServer } from './cli-server.js';
+import { FaceLikeVectors, faceLikeQueries } from './face-like-vectors.js';
 import { formatTable, num } from './report-format.js';
 import { SEARCH_SUBJECTS, type SearchBenchSubject } from './search-subjects/index.js';
 
@@ -28,6 +35,8 @@ const { values: args } = parseArgs({
     sizes: { type: 'string', default: '10k,100k' },
     dims: { type: 'string', default: '512,128' },
     adapters: { type: 'string', default: 'sqlite,faiss-flat,faiss-hnsw' },
+    data: { type: 'string', default: 'face' },
+    'database-url': { type: 'string' },
     queries: { type: 'string', default: '200' },
     'http-size': { type: 'string', default: '10k' },
     batch: { type: 'string', default: '1000' },
@@ -35,6 +44,7 @@ const { values: args } = parseArgs({
     child: { type: 'string' },
     size: { type: 'string' },
     dim: { type: 'string' },
+    kind: { type: 'string', default: 'face' },
     http: { type: 'boolean', default: false },
   },
   strict: true,
@@ -49,8 +59,11 @@ interface SearchStats {
   recall: number;
 }
 
+type DataKind = 'face' | 'random';
+
 interface Result {
   subject: string;
+  data: DataKind;
   size: number;
   dim: number;
   addPerSecond: number;
@@ -60,6 +73,8 @@ interface Result {
   p99: number;
   recall: number;
   reopenSeconds: number;
+  /** Resident memory after reopening and answering the queries again (a mapped index pages in). */
+  reopenRssBytes: number;
   http?: { p50: number; p99: number };
   variants?: (SearchStats & { label: string })[];
 }
@@ -94,32 +109,46 @@ const faceIdOf = (row: number) =>
   `${row.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
 const rowOf = (faceId: string) => Number.parseInt(faceId.slice(0, 8), 16);
 
-/** Exact top-k rows by inner product (brute force), for recall. */
-function exactTopK(data: Float32Array, dim: number, query: Float32Array, k: number): number[] {
-  const best: { row: number; score: number }[] = [];
-  const rows = data.length / dim;
-  for (let row = 0; row < rows; row++) {
-    let score = 0;
-    const offset = row * dim;
-    for (let j = 0; j < dim; j++) score += query[j] * data[offset + j];
-    if (best.length < k || score > best[best.length - 1].score) {
-      best.push({ row, score });
-      best.sort((a, b) => b.score - a.score);
-      if (best.length > k) best.pop();
-    }
+/** Exact top-k rows by inner product of every query (SIMD brute force), for recall. */
+function exactTopK(data: Float32Array, dim: number, queries: Float32Array, k: number): number[][] {
+  const { exactSearch } = loadUsearch();
+  const truths: number[][] = [];
+  // One query per call: usearch 2.25's batch exact search returns the queries' rows out of order.
+  // A copy, not a subarray: its exactSearch reads a typed array's buffer from byte 0.
+  for (let q = 0; q < queries.length / dim; q++) {
+    const { keys } = exactSearch(data, queries.slice(q * dim, (q + 1) * dim), dim, k, 'ip', 1);
+    truths.push(Array.from(keys, Number));
   }
-  return best.map((b) => b.row);
+  return truths;
 }
+
+function dataOf(kind: DataKind, size: number, dim: number) {
+  const queries = Number(args.queries);
+  if (kind === 'random') {
+    return { data: unitVectors(size, dim, 1), queryData: unitVectors(queries, dim, 2) };
+  }
+  const data = new FaceLikeVectors(dim, 1).take(size);
+  return { data, queryData: faceLikeQueries(data, dim, queries, 2) };
+}
+
+const log = (text: string) =>
+  process.stderr.write(`  [${new Date().toISOString().slice(11, 19)}] ${text}\n`);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
-async function measure(subject: SearchBenchSubject, size: number, dim: number): Promise<Result> {
+async function measure(
+  subject: SearchBenchSubject,
+  kind: DataKind,
+  size: number,
+  dim: number,
+): Promise<Result> {
   const queries = Number(args.queries);
   const batch = Number(args.batch);
-  const data = unitVectors(size, dim, 1);
-  const queryData = unitVectors(queries, dim, 2);
+  const { data, queryData } = dataOf(kind, size, dim);
+  const truths = exactTopK(data, dim, queryData, K);
+  log(`${subject.name} ${kind} ${size}×${dim}: data ready, adding`);
   const baseline = process.memoryUsage().rss;
   const dir = mkdtempSync(join(tmpdir(), `facekit-bench-search-${subject.name}-`));
   try {
@@ -148,10 +177,7 @@ async function measure(subject: SearchBenchSubject, size: number, dim: number): 
       await store.putFaces(COLLECTION, faces);
     }
     const addSeconds = (performance.now() - addStart) / 1000;
-
-    const truths = Array.from({ length: queries }, (_, i) =>
-      exactTopK(data, dim, queryData.subarray(i * dim, (i + 1) * dim), K),
-    );
+    log(`${subject.name}: added in ${addSeconds.toFixed(1)} s, searching`);
     const searchStats = async (s: FaceStore): Promise<SearchStats> => {
       const times: number[] = [];
       let found = 0;
@@ -177,13 +203,20 @@ async function measure(subject: SearchBenchSubject, size: number, dim: number): 
     const diskBytes = await subject.diskBytes(dir);
 
     let reopenSeconds = Number.NaN;
+    let reopenRssBytes = Number.NaN;
     if (store.capabilities.persistent) {
+      // The rows of the first run are garbage now; measure the reopened store from a clean heap.
+      (globalThis as { gc?: () => void }).gc?.();
+      const before = process.memoryUsage().rss;
       const start = performance.now();
       store = await subject.open(dir);
       await store.searchFaces(COLLECTION, queryData.subarray(0, dim), { limit: K });
       reopenSeconds = (performance.now() - start) / 1000;
+      await searchStats(store);
+      reopenRssBytes = Math.max(0, process.memoryUsage().rss - before);
       await store.close();
     }
+    log(`${subject.name}: reopened in ${reopenSeconds.toFixed(2)} s`);
     const variants: Result['variants'] = [];
     for (const variant of subject.variants ?? []) {
       const s = await variant.open(dir);
@@ -192,6 +225,7 @@ async function measure(subject: SearchBenchSubject, size: number, dim: number): 
     }
     const result: Result = {
       subject: subject.name,
+      data: kind,
       size,
       dim,
       addPerSecond: size / addSeconds,
@@ -199,6 +233,7 @@ async function measure(subject: SearchBenchSubject, size: number, dim: number): 
       diskBytes,
       ...stats,
       reopenSeconds,
+      reopenRssBytes,
       variants,
     };
     if (args.http && subject.serveArgs && store.capabilities.persistent) {
@@ -248,9 +283,16 @@ async function measureHttp(serveArgs: string[], size: number, queries: number) {
 }
 
 /** Runs one measurement in a child process and returns its result (or why it failed). */
-function runChild(name: string, size: number, dim: number, http: boolean): Promise<Result> {
+function runChild(
+  name: string,
+  kind: DataKind,
+  size: number,
+  dim: number,
+  http: boolean,
+): Promise<Result> {
   const childArgs = [
     ...process.execArgv,
+    '--expose-gc',
     process.argv[1],
     '--child',
     name,
@@ -258,6 +300,8 @@ function runChild(name: string, size: number, dim: number, http: boolean): Promi
     String(size),
     '--dim',
     String(dim),
+    '--kind',
+    kind,
     '--queries',
     args.queries,
     '--batch',
@@ -265,7 +309,12 @@ function runChild(name: string, size: number, dim: number, http: boolean): Promi
     ...(http ? ['--http'] : []),
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, childArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const env = { ...process.env };
+    if (args['database-url']) env.FACEKIT_BENCH_DATABASE_URL = args['database-url'];
+    const child = spawn(process.execPath, childArgs, {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env,
+    });
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
@@ -285,12 +334,21 @@ async function main(): Promise<void> {
   if (args.child) {
     const subject = SEARCH_SUBJECTS.find((s) => s.name === args.child);
     if (!subject) throw new Error(`unknown adapter ${args.child}`);
-    const result = await measure(subject, Number(args.size), Number(args.dim));
+    const result = await measure(
+      subject,
+      args.kind as DataKind,
+      Number(args.size),
+      Number(args.dim),
+    );
     process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
     return;
   }
   const sizes = args.sizes.split(',').map(parseSize);
   const dims = args.dims.split(',').map(Number);
+  const kinds = args.data.split(',').map((s) => s.trim()) as DataKind[];
+  for (const kind of kinds) {
+    if (kind !== 'face' && kind !== 'random') throw new Error(`--data takes face and/or random`);
+  }
   const httpSize = parseSize(args['http-size']);
   const names = args.adapters.split(',').map((s) => s.trim());
   const subjects: SearchBenchSubject[] = [];
@@ -307,6 +365,7 @@ async function main(): Promise<void> {
   }
   const header = [
     'store',
+    'data',
     'faces',
     'dim',
     'add/s',
@@ -316,60 +375,81 @@ async function main(): Promise<void> {
     'p99 ms',
     'recall@10',
     'reopen s',
+    'reopen RSS MB',
   ];
   const rows: string[][] = [header];
-  const httpRows: string[][] = [['store', 'faces', 'dim', 'SearchFaces p50 ms', 'p99 ms']];
+  const httpRows: string[][] = [['store', 'data', 'faces', 'dim', 'SearchFaces p50 ms', 'p99 ms']];
   console.log(
-    `bench:search: ${args.queries} queries, top-${K}, batches of ${args.batch}; node ${process.version}`,
+    `bench:search: ${args.queries} queries, top-${K}, batches of ${args.batch}; node ${process.version}; ${cpus().length} CPUs, load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
   );
-  for (const dim of dims) {
-    for (const size of sizes) {
-      for (const subject of subjects) {
-        const http = size === httpSize && dim === 512;
-        try {
-          const r = await runChild(subject.name, size, dim, http);
-          const row = [
-            r.subject,
-            String(r.size),
-            String(r.dim),
-            num(r.addPerSecond, 0),
-            mb(r.rssBytes),
-            mb(r.diskBytes),
-            ms(r.p50),
-            ms(r.p99),
-            num(r.recall, 3),
-            num(r.reopenSeconds, 2),
-          ];
-          rows.push(row);
-          console.log(formatTable([header, row]).split('\n')[1]);
-          for (const v of r.variants ?? []) {
-            const variantRow = [
-              `${r.subject} ${v.label}`,
+  for (const kind of kinds) {
+    for (const dim of dims) {
+      for (const size of sizes) {
+        for (const subject of subjects) {
+          const http = size === httpSize && dim === 512 && kind === kinds[0];
+          try {
+            const r = await runChild(subject.name, kind, size, dim, http);
+            const row = [
+              r.subject,
+              r.data,
               String(r.size),
               String(r.dim),
-              '',
-              '',
-              '',
-              ms(v.p50),
-              ms(v.p99),
-              num(v.recall, 3),
-              '',
+              num(r.addPerSecond, 0),
+              mb(r.rssBytes),
+              mb(r.diskBytes),
+              ms(r.p50),
+              ms(r.p99),
+              num(r.recall, 3),
+              num(r.reopenSeconds, 2),
+              mb(r.reopenRssBytes),
             ];
-            rows.push(variantRow);
-            console.log(formatTable([header, variantRow]).split('\n')[1]);
+            rows.push(row);
+            console.log(formatTable([header, row]).split('\n')[1]);
+            for (const v of r.variants ?? []) {
+              const variantRow = [
+                `${r.subject} ${v.label}`,
+                r.data,
+                String(r.size),
+                String(r.dim),
+                '',
+                '',
+                '',
+                ms(v.p50),
+                ms(v.p99),
+                num(v.recall, 3),
+                '',
+                '',
+              ];
+              rows.push(variantRow);
+              console.log(formatTable([header, variantRow]).split('\n')[1]);
+            }
+            if (r.http) {
+              httpRows.push([
+                r.subject,
+                r.data,
+                String(size),
+                String(dim),
+                ms(r.http.p50),
+                ms(r.http.p99),
+              ]);
+              console.log(
+                `  through facekit serve: p50 ${ms(r.http.p50)} ms, p99 ${ms(r.http.p99)} ms`,
+              );
+            }
+          } catch (error) {
+            console.log(`  ${(error as Error).message}`);
           }
-          if (r.http) {
-            httpRows.push([r.subject, String(size), String(dim), ms(r.http.p50), ms(r.http.p99)]);
-            console.log(
-              `  through facekit serve: p50 ${ms(r.http.p50)} ms, p99 ${ms(r.http.p99)} ms`,
-            );
-          }
-        } catch (error) {
-          console.log(`  ${(error as Error).message}`);
         }
       }
     }
   }
+  console.log(
+    `\nload average at the end: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(`\n${formatTable(rows)}`);
   if (httpRows.length > 1) console.log(`\nThrough the HTTP server:\n${formatTable(httpRows)}`);
 }

@@ -3,12 +3,22 @@ import { memorySubject } from './memory.js';
 import { postgresExactSubject, postgresHnswSubject } from './postgres.js';
 import { sqliteSubject } from './sqlite.js';
 import type { SearchBenchSubject } from './types.js';
+import {
+  sqliteExactScanSubject,
+  usearchHnswF16Subject,
+  usearchHnswF32Subject,
+  usearchHnswI8Subject,
+} from './usearch.js';
 
 export type { SearchBenchSubject } from './types.js';
 
 /** Every store `pnpm bench:search` knows; `--adapters` picks by name. Add new stores here. */
 export const SEARCH_SUBJECTS: readonly SearchBenchSubject[] = [
   sqliteSubject,
+  sqliteExactScanSubject,
+  usearchHnswI8Subject,
+  usearchHnswF16Subject,
+  usearchHnswF32Subject,
   faissFlatSubject,
   faissHnswSubject,
   postgresExactSubject,

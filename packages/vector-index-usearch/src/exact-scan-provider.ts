@@ -94,6 +94,8 @@ export class ExactScanIndex implements FaceVectorIndex {
     const probe = quantized(q);
     const floor = minScore ?? Number.NEGATIVE_INFINITY;
     if (this.scratch.length !== q.length) this.scratch = new Float32Array(q.length);
+    // usearch 2.25's exactSearch reads a typed array's buffer from byte 0 (ignoring a subarray's
+    // offset): `data` always starts its buffer, and `probe` is a fresh array.
     const dataset = this.data.subarray(0, this.rows * this.dimension);
     let k = Math.min(this.rows, want + excluded.size + MARGIN);
     for (;;) {

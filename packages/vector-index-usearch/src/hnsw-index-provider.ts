@@ -40,7 +40,7 @@ export interface UsearchIndexProviderOptions {
   connectivity?: number;
   /** Candidate list size while building (`efConstruction`). Default 128. */
   expansionAdd?: number;
-  /** Candidate list size while searching (`efSearch`, at least the candidates asked). Default 64. */
+  /** Candidate list size while searching (`efSearch`, at least the candidates asked). Default 128. */
   expansionSearch?: number;
   /** See `FaissIndexProviderOptions.persistAfterMs`. Default 30 000 ms. */
   persistAfterMs?: number;
@@ -109,7 +109,7 @@ export function createUsearchIndexProvider(
     quantization: options.quantization ?? 'i8',
     connectivity: options.connectivity ?? 16,
     expansionAdd: options.expansionAdd ?? 128,
-    expansionSearch: options.expansionSearch ?? 64,
+    expansionSearch: options.expansionSearch ?? 128,
     persistAfterMs: options.persistAfterMs ?? 30_000,
     rebuildTombstoneRatio: options.rebuildTombstoneRatio ?? 0.2,
     threads: Math.max(1, Math.floor(options.threads ?? availableParallelism())),
