@@ -11,6 +11,7 @@ import { createSdkFrontend } from '@facekit/conformance/api';
 import { runConformance } from '@facekit/conformance/tool';
 import { faceModels } from '@facekit/pipeline-node';
 import { faissUnavailableReason } from '@facekit/storage-faiss';
+import { usearchUnavailableReason } from '@facekit/vector-index-usearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -44,6 +45,13 @@ const stores: {
     label: ` --faiss-index ${index}`,
     args: (dir: string) => ['--data-dir', dir, '--faiss-index', index],
     skip: faissUnavailableReason(),
+  })),
+  // The SQLite store on usearch's HNSW index, and auto with a threshold the scenarios cross.
+  ...[['hnsw'], ['auto', '--hnsw-threshold', '3']].map(([index, ...more]) => ({
+    store: 'sqlite',
+    label: ` --vector-index ${index}`,
+    args: (dir: string) => ['--data-dir', dir, '--vector-index', index, ...more],
+    skip: usearchUnavailableReason(),
   })),
   // Embedded PGlite under the data directory (PostgreSQL 17 + pgvector in WebAssembly).
   { store: 'postgres', args: (dir) => ['--data-dir', dir] },

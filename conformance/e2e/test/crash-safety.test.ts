@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { faissUnavailableReason } from '@facekit/storage-faiss';
+import { usearchUnavailableReason } from '@facekit/vector-index-usearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faceApiSamplesDir, repoRoot } from './sample-photos.js';
 
@@ -75,20 +76,29 @@ type FaceRecord = {
 };
 
 const faissMissing = faissUnavailableReason();
-const stores = [
+const usearchMissing = usearchUnavailableReason();
+const stores: { name: string; args: string[]; skip: string; indexDir?: string }[] = [
   { name: 'SQLite', args: ['--store', 'sqlite'], skip: why },
   {
     // The faiss index is saved only on close and when idle, so a kill leaves it stale: on restart
     // it must be caught up from the database (checked by searching every acknowledged face).
     name: 'faiss (HNSW)',
     args: ['--store', 'faiss', '--faiss-index', 'hnsw'],
+    indexDir: 'faiss',
     skip: why || (faissMissing ? ` (SKIPPED: ${faissMissing})` : ''),
+  },
+  {
+    // The same rules for usearch's HNSW index; reopened memory-mapped, then written to.
+    name: 'SQLite + usearch HNSW',
+    args: ['--store', 'sqlite', '--vector-index', 'hnsw'],
+    indexDir: 'usearch',
+    skip: why || (usearchMissing ? ` (SKIPPED: ${usearchMissing})` : ''),
   },
 ];
 
 describe.each(stores)(
   'crash safety: SIGKILL during IndexFaces on $name$skip',
-  ({ name, args: storeArgs, skip }) => {
+  ({ args: storeArgs, skip, indexDir }) => {
     if (skip) {
       it.skip(skip, () => {});
       return;
@@ -130,7 +140,7 @@ describe.each(stores)(
           }
         }
       };
-      if (name !== 'SQLite') {
+      if (indexDir) {
         // A saved index from a clean restart, which the writes below then make stale: after the
         // kill it must be caught up from the database.
         await writer(9, 1);
@@ -139,7 +149,7 @@ describe.each(stores)(
         await call(server.url, 'SearchFaces', probe);
         server.child.kill('SIGTERM');
         await server.exited;
-        expect(existsSync(join(dataDir, 'faiss', 'collection-1.json'))).toBe(true);
+        expect(existsSync(join(dataDir, indexDir, 'collection-1.json'))).toBe(true);
         server = await startServer(dataDir, storeArgs);
         await call(server.url, 'SearchFaces', probe);
       }
@@ -234,12 +244,12 @@ describe.each(stores)(
         MaxFaces: 1,
       });
       expect((after.FaceRecords as FaceRecord[]).length).toBe(1);
-      if (name !== 'SQLite') {
+      if (indexDir) {
         // A graceful stop saves the index, now in step with the database.
         server.child.kill('SIGTERM');
         await server.exited;
         server = undefined;
-        const meta = JSON.parse(readFileSync(join(dataDir, 'faiss', 'collection-1.json'), 'utf8'));
+        const meta = JSON.parse(readFileSync(join(dataDir, indexDir, 'collection-1.json'), 'utf8'));
         expect(meta.state.count).toBe(stored.length + 1);
       }
     }, 180_000);

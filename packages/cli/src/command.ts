@@ -78,6 +78,22 @@ export const clientOptions: Record<string, OptionSpec> = {
     value: '<kind>',
     description: 'index of the faiss store: flat or hnsw; FACEKIT_FAISS_INDEX [flat]',
   },
+  'vector-index': {
+    type: 'string',
+    value: '<kind>',
+    description:
+      'face index of the sqlite store: exact, hnsw or auto; FACEKIT_VECTOR_INDEX [exact]',
+  },
+  'hnsw-quantization': {
+    type: 'string',
+    value: '<q>',
+    description: 'HNSW vectors of the sqlite store: i8, f16 or f32; FACEKIT_HNSW_QUANTIZATION [i8]',
+  },
+  'hnsw-threshold': {
+    type: 'string',
+    value: '<n>',
+    description: 'faces from which --vector-index auto uses hnsw; FACEKIT_HNSW_THRESHOLD [100000]',
+  },
   'database-url': {
     type: 'string',
     value: '<url>',
@@ -246,6 +262,9 @@ export function resolveLocalConfig(values: OptionValues, io: CliIo) {
       store: values.store as string | undefined,
       'data-dir': values['data-dir'] as string | undefined,
       'faiss-index': values['faiss-index'] as string | undefined,
+      'vector-index': values['vector-index'] as string | undefined,
+      'hnsw-quantization': values['hnsw-quantization'] as string | undefined,
+      'hnsw-threshold': values['hnsw-threshold'] as string | undefined,
       'database-url': values['database-url'] as string | undefined,
       region: values.region as string | undefined,
       'account-id': values['account-id'] as string | undefined,

@@ -67,6 +67,13 @@ Options (each also read from an environment variable; flags win):
   --data-dir <dir>        Directory of <dir>/facekit.sqlite           FACEKIT_DATA_DIR   [./data]
                           (postgres without a URL: <dir>/postgres, embedded PGlite)
   --faiss-index <kind>    faiss store: flat (exact) or hnsw (approx.) FACEKIT_FAISS_INDEX [flat]
+  --vector-index <kind>   sqlite store's face index: exact (SIMD     FACEKIT_VECTOR_INDEX [exact]
+                          scan), hnsw (approximate, a graph per
+                          collection in <dir>/usearch/) or auto (hnsw
+                          from --hnsw-threshold faces)
+  --hnsw-quantization <q> HNSW vectors: i8, f16 or f32              FACEKIT_HNSW_QUANTIZATION [i8]
+  --hnsw-threshold <n>    auto: faces from which a collection uses   FACEKIT_HNSW_THRESHOLD [100000]
+                          hnsw
   --database-url <url>    postgres://user:pass@host/db for --store    FACEKIT_DATABASE_URL
                           postgres (one schema facekit_<account> each)
   --pg-search <kind>      postgres search: exact, or hnsw (an index   FACEKIT_PG_SEARCH  [exact]

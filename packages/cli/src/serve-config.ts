@@ -4,6 +4,13 @@ import { UsageError } from './usage-error.js';
 export type StoreKind = 'sqlite' | 'memory' | 'faiss' | 'postgres';
 /** The faiss store's index: exact (`flat`) or approximate (`hnsw`). */
 export type FaissIndexKind = 'flat' | 'hnsw';
+/**
+ * The face index of `--store sqlite`: `exact` scans every face, `hnsw` keeps an HNSW graph per
+ * collection, `auto` switches a collection to HNSW once it reaches `hnswThreshold` faces.
+ */
+export type VectorIndexKind = 'exact' | 'hnsw' | 'auto';
+/** How the HNSW index stores vectors (4, 2 or 1 bytes per dimension). */
+export type HnswQuantization = 'f32' | 'f16' | 'i8';
 /** How the postgres store searches: exact scans, or an HNSW index per collection. */
 export type PgSearch = 'exact' | 'hnsw';
 export type LogLevel = 'silent' | 'info' | 'debug';
@@ -20,6 +27,12 @@ export interface ServeConfig {
   dataDir: string;
   /** Index of `--store faiss`. */
   faissIndex: FaissIndexKind;
+  /** Face index of `--store sqlite`. */
+  vectorIndex: VectorIndexKind;
+  /** Vectors of that HNSW index. */
+  hnswQuantization: HnswQuantization;
+  /** Faces from which `vectorIndex: 'auto'` uses HNSW for a collection. */
+  hnswThreshold: number;
   /** PostgreSQL server of `--store postgres` (absent: embedded PGlite under `dataDir`). */
   databaseUrl?: string;
   /** Search of `--store postgres`. */
@@ -52,6 +65,9 @@ export interface ServeFlags {
   store?: string;
   'data-dir'?: string;
   'faiss-index'?: string;
+  'vector-index'?: string;
+  'hnsw-quantization'?: string;
+  'hnsw-threshold'?: string;
   'database-url'?: string;
   'pg-search'?: string;
   region?: string;
@@ -78,6 +94,9 @@ export const serveEnvVars = {
   store: 'FACEKIT_STORE',
   'data-dir': 'FACEKIT_DATA_DIR',
   'faiss-index': 'FACEKIT_FAISS_INDEX',
+  'vector-index': 'FACEKIT_VECTOR_INDEX',
+  'hnsw-quantization': 'FACEKIT_HNSW_QUANTIZATION',
+  'hnsw-threshold': 'FACEKIT_HNSW_THRESHOLD',
   'database-url': 'FACEKIT_DATABASE_URL',
   'pg-search': 'FACEKIT_PG_SEARCH',
   region: 'FACEKIT_REGION',
@@ -100,6 +119,9 @@ export const serveDefaults = {
   store: 'sqlite',
   'data-dir': './data',
   'faiss-index': 'flat',
+  'vector-index': 'exact',
+  'hnsw-quantization': 'i8',
+  'hnsw-threshold': '100000',
   'database-url': '',
   'pg-search': 'exact',
   region: 'us-east-1',
@@ -118,6 +140,8 @@ export const serveDefaults = {
 
 const STORES: readonly StoreKind[] = ['sqlite', 'memory', 'faiss', 'postgres'];
 const FAISS_INDEXES: readonly FaissIndexKind[] = ['flat', 'hnsw'];
+const VECTOR_INDEXES: readonly VectorIndexKind[] = ['exact', 'hnsw', 'auto'];
+const QUANTIZATIONS: readonly HnswQuantization[] = ['i8', 'f16', 'f32'];
 const PG_SEARCHES: readonly PgSearch[] = ['exact', 'hnsw'];
 const LOG_LEVELS: readonly LogLevel[] = ['silent', 'info', 'debug'];
 const RUNTIMES: readonly InferenceRuntime[] = ['node', 'web'];
@@ -156,6 +180,16 @@ export function resolveServeConfig(
   const faissIndex = pick('faiss-index').value;
   if (!FAISS_INDEXES.includes(faissIndex as FaissIndexKind))
     invalid('faiss-index', FAISS_INDEXES.join(' or '));
+
+  const vectorIndex = pick('vector-index').value;
+  if (!VECTOR_INDEXES.includes(vectorIndex as VectorIndexKind))
+    invalid('vector-index', VECTOR_INDEXES.join(', '));
+  const hnswQuantization = pick('hnsw-quantization').value;
+  if (!QUANTIZATIONS.includes(hnswQuantization as HnswQuantization))
+    invalid('hnsw-quantization', QUANTIZATIONS.join(', '));
+  const hnswThreshold = pick('hnsw-threshold').value;
+  if (!/^\d{1,10}$/.test(hnswThreshold) || Number(hnswThreshold) < 1)
+    invalid('hnsw-threshold', 'a number of faces, at least 1');
 
   const dataDir = pick('data-dir').value;
   if (dataDir.trim() === '') invalid('data-dir', 'a directory');
@@ -210,6 +244,9 @@ export function resolveServeConfig(
     store: store as StoreKind,
     dataDir: resolve(cwd, dataDir),
     faissIndex: faissIndex as FaissIndexKind,
+    vectorIndex: vectorIndex as VectorIndexKind,
+    hnswQuantization: hnswQuantization as HnswQuantization,
+    hnswThreshold: Number(hnswThreshold),
     ...(databaseUrl === '' ? {} : { databaseUrl }),
     pgSearch: pgSearch as PgSearch,
     region,

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FaceStore } from '@facekit/core';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
-import { createSqliteFaceStore } from '@facekit/storage-sqlite';
+import { createSqliteFaceStore, type FaceVectorIndexProvider } from '@facekit/storage-sqlite';
 import type { ServeConfig } from './serve-config.js';
 
 /** What `serve` and the local commands need to open the configured store for any account. */
@@ -14,7 +14,17 @@ export interface StoreOpener {
 }
 
 export type StoreConfig = Pick<ServeConfig, 'store' | 'dataDir' | 'accountId'> &
-  Partial<Pick<ServeConfig, 'faissIndex' | 'databaseUrl' | 'pgSearch'>>;
+  Partial<
+    Pick<
+      ServeConfig,
+      | 'faissIndex'
+      | 'vectorIndex'
+      | 'hnswQuantization'
+      | 'hnswThreshold'
+      | 'databaseUrl'
+      | 'pgSearch'
+    >
+  >;
 
 /**
  * The one place that turns `--store` and `--data-dir` into stores, so `serve` and the in-process
@@ -30,7 +40,7 @@ export function storeOpener(config: StoreConfig): StoreOpener {
         async open(accountId) {
           const path = accountDatabasePath(config.dataDir, accountId, config.accountId);
           await mkdir(dirname(path), { recursive: true });
-          return createSqliteFaceStore({ path });
+          return createSqliteFaceStore({ path, faceIndex: await sqliteFaceIndex(config, path) });
         },
       };
     case 'faiss':
@@ -49,6 +59,27 @@ export function storeOpener(config: StoreConfig): StoreOpener {
     case 'postgres':
       return postgresOpener(config);
   }
+}
+
+/**
+ * The face index of `--store sqlite` (`--vector-index`): usearch's exact int8 scan, HNSW, or the
+ * one or the other by collection size, with its files in `usearch/` beside the database. Without
+ * usearch's addon, `exact` falls back to the built-in JavaScript scan (same results, slower);
+ * `hnsw` and `auto` fail with what to install.
+ */
+async function sqliteFaceIndex(
+  config: StoreConfig,
+  databasePath: string,
+): Promise<FaceVectorIndexProvider | undefined> {
+  const usearch = await import('@facekit/vector-index-usearch');
+  const index = config.vectorIndex ?? 'exact';
+  if (index === 'exact' && usearch.usearchUnavailableReason() !== undefined) return undefined;
+  return usearch.createVectorIndexProvider({
+    dir: dirname(databasePath),
+    index,
+    quantization: config.hnswQuantization,
+    autoThreshold: config.hnswThreshold,
+  });
 }
 
 /**
