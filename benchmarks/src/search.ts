@@ -17,7 +17,17 @@
  * subjects can use a real server instead of embedded PGlite).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -122,13 +132,70 @@ function exactTopK(data: Float32Array, dim: number, queries: Float32Array, k: nu
   return truths;
 }
 
-function dataOf(kind: DataKind, size: number, dim: number) {
+function generate(kind: DataKind, size: number, dim: number) {
   const queries = Number(args.queries);
   if (kind === 'random') {
     return { data: unitVectors(size, dim, 1), queryData: unitVectors(queries, dim, 2) };
   }
   const data = new FaceLikeVectors(dim, 1).take(size);
   return { data, queryData: faceLikeQueries(data, dim, queries, 2) };
+}
+
+/**
+ * The seeded data, queries and their exact top-k, generated once per (kind, size, dim, queries)
+ * and kept in the temporary directory: a million face-like vectors take minutes to draw, and
+ * every subject measures the same ones.
+ */
+function dataOf(kind: DataKind, size: number, dim: number) {
+  const queries = Number(args.queries);
+  const path = join(tmpdir(), `facekit-bench-search-${kind}-${size}x${dim}-q${queries}.bin`);
+  const dataBytes = size * dim * 4;
+  const queryBytes = queries * dim * 4;
+  const truthBytes = queries * K * 4;
+  if (existsSync(path) && statSync(path).size === dataBytes + queryBytes + truthBytes) {
+    const data = new Float32Array(size * dim);
+    const queryData = new Float32Array(queries * dim);
+    const truthRows = new Uint32Array(queries * K);
+    const fd = openSync(path, 'r');
+    try {
+      readInto(fd, new Uint8Array(data.buffer), 0);
+      readInto(fd, new Uint8Array(queryData.buffer), dataBytes);
+      readInto(fd, new Uint8Array(truthRows.buffer), dataBytes + queryBytes);
+    } finally {
+      closeSync(fd);
+    }
+    const truths = Array.from({ length: queries }, (_, q) =>
+      Array.from(truthRows.subarray(q * K, (q + 1) * K)),
+    );
+    return { data, queryData, truths };
+  }
+  const { data, queryData } = generate(kind, size, dim);
+  const truths = exactTopK(data, dim, queryData, K);
+  const fd = openSync(`${path}.${process.pid}`, 'w');
+  try {
+    writeAll(fd, new Uint8Array(data.buffer));
+    writeAll(fd, new Uint8Array(queryData.buffer));
+    writeAll(fd, new Uint8Array(Uint32Array.from(truths.flat()).buffer));
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(`${path}.${process.pid}`, path);
+  return { data, queryData, truths };
+}
+
+/** Reads `target.length` bytes at `position` (in 1 GiB steps: one read is capped at 2 GiB). */
+function readInto(fd: number, target: Uint8Array, position: number): void {
+  for (let done = 0; done < target.length; ) {
+    const n = readSync(fd, target, done, Math.min(2 ** 30, target.length - done), position + done);
+    if (n === 0) throw new Error('cached bench data ended early');
+    done += n;
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length; ) {
+    done += writeSync(fd, bytes, done, Math.min(2 ** 30, bytes.length - done));
+  }
 }
 
 const log = (text: string) =>
@@ -146,8 +213,7 @@ async function measure(
 ): Promise<Result> {
   const queries = Number(args.queries);
   const batch = Number(args.batch);
-  const { data, queryData } = dataOf(kind, size, dim);
-  const truths = exactTopK(data, dim, queryData, K);
+  const { data, queryData, truths } = dataOf(kind, size, dim);
   log(`${subject.name} ${kind} ${size}×${dim}: data ready, adding`);
   const baseline = process.memoryUsage().rss;
   const dir = mkdtempSync(join(tmpdir(), `facekit-bench-search-${subject.name}-`));
@@ -331,6 +397,11 @@ const mb = (bytes: number) => num(bytes / 2 ** 20, 0);
 const ms = (x: number) => num(x, x < 10 ? 2 : 1);
 
 async function main(): Promise<void> {
+  if (args.child === 'prepare') {
+    // Internal: fills the data cache of one (kind, size, dim) ahead of the subjects.
+    dataOf(args.kind as DataKind, Number(args.size), Number(args.dim));
+    return;
+  }
   if (args.child) {
     const subject = SEARCH_SUBJECTS.find((s) => s.name === args.child);
     if (!subject) throw new Error(`unknown adapter ${args.child}`);

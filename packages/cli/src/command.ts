@@ -92,7 +92,7 @@ export const clientOptions: Record<string, OptionSpec> = {
   'hnsw-threshold': {
     type: 'string',
     value: '<n>',
-    description: 'faces from which --vector-index auto uses hnsw; FACEKIT_HNSW_THRESHOLD [100000]',
+    description: 'faces from which --vector-index auto uses hnsw; FACEKIT_HNSW_THRESHOLD [50000]',
   },
   'database-url': {
     type: 'string',

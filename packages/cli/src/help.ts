@@ -72,7 +72,7 @@ Options (each also read from an environment variable; flags win):
                           collection in <dir>/usearch/) or auto (hnsw
                           from --hnsw-threshold faces)
   --hnsw-quantization <q> HNSW vectors: i8, f16 or f32              FACEKIT_HNSW_QUANTIZATION [i8]
-  --hnsw-threshold <n>    auto: faces from which a collection uses   FACEKIT_HNSW_THRESHOLD [100000]
+  --hnsw-threshold <n>    auto: faces from which a collection uses   FACEKIT_HNSW_THRESHOLD [50000]
                           hnsw
   --database-url <url>    postgres://user:pass@host/db for --store    FACEKIT_DATABASE_URL
                           postgres (one schema facekit_<account> each)

@@ -121,7 +121,7 @@ export const serveDefaults = {
   'faiss-index': 'flat',
   'vector-index': 'exact',
   'hnsw-quantization': 'i8',
-  'hnsw-threshold': '100000',
+  'hnsw-threshold': '50000',
   'database-url': '',
   'pg-search': 'exact',
   region: 'us-east-1',

@@ -13,7 +13,7 @@ describe('resolveServeConfig', () => {
       faissIndex: 'flat',
       vectorIndex: 'exact',
       hnswQuantization: 'i8',
-      hnswThreshold: 100000,
+      hnswThreshold: 50000,
       pgSearch: 'exact',
       region: 'us-east-1',
       accountId: '000000000000',
