@@ -113,6 +113,8 @@ describe.skipIf(reason !== '')(
         };
         const dotShares = [];
         const coveringLabels = [];
+        let labels = 0;
+        let hoverOnly = 0;
         for (const frame of document.querySelectorAll('.frame')) {
           if (frame.getBoundingClientRect().width === 0) continue;
           const boxes = [...frame.querySelectorAll(':scope > .box')];
@@ -131,6 +133,12 @@ describe.skipIf(reason !== '')(
             dotShares.push(dots.reduce((a, b) => a + b, 0) / area(rect));
             const label = box.querySelector(':scope > .label');
             if (!label) continue;
+            labels += 1;
+            // A label with no free place shows on hover only.
+            if (getComputedStyle(label).visibility === 'hidden') {
+              hoverOnly += 1;
+              continue;
+            }
             for (const other of boxes) {
               if (other === box) continue;
               const covered = overlap(label.getBoundingClientRect(), other.getBoundingClientRect());
@@ -138,8 +146,13 @@ describe.skipIf(reason !== '')(
             }
           }
         }
-        return { dotShares, coveringLabels };
-      })()`) as Promise<{ dotShares: number[]; coveringLabels: string[] }>;
+        return { dotShares, coveringLabels, labels, hoverOnly };
+      })()`) as Promise<{
+        dotShares: number[];
+        coveringLabels: string[];
+        labels: number;
+        hoverOnly: number;
+      }>;
 
     it('asks for access keys, refuses a wrong secret, then signs in', async () => {
       await page.goto(`${server.url}/console/`);
@@ -175,8 +188,9 @@ describe.skipIf(reason !== '')(
       expect(await result.locator('table.faces tbody tr').count()).toBe(3);
       expect(await result.locator('th', { hasText: 'Age' }).count()).toBe(1);
       expect(await result.locator('td', { hasText: /^\d+–\d+$/ }).count()).toBe(3);
-      const { dotShares, coveringLabels } = await faceCoverage();
+      const { dotShares, coveringLabels, hoverOnly } = await faceCoverage();
       expect(coveringLabels).toEqual([]);
+      expect(hoverOnly).toBe(0);
       for (const share of dotShares) expect(share).toBeLessThan(0.1);
       await shot('detect');
     });
@@ -194,10 +208,11 @@ describe.skipIf(reason !== '')(
       const boxes = await result.locator('.box').count();
       expect(boxes).toBeGreaterThanOrEqual(3);
       // 4 px dots (as before) cover a 30 px face by half; sized ones leave it visible.
-      const { dotShares, coveringLabels } = await faceCoverage();
+      const { dotShares, coveringLabels, hoverOnly } = await faceCoverage();
       expect(dotShares).toHaveLength(boxes);
       for (const share of dotShares) expect(share).toBeLessThan(0.1);
       expect(coveringLabels).toEqual([]);
+      expect(hoverOnly).toBe(0);
       await shot('detect-small');
     });
 
@@ -249,6 +264,12 @@ describe.skipIf(reason !== '')(
       );
       await waitForFaceCount(indexed);
       expect(indexed).toBeGreaterThanOrEqual(14);
+      // Group photos in small cards: faces close together, and no label over another face.
+      const coverage = await faceCoverage();
+      expect(coverage.coveringLabels).toEqual([]);
+      // Every face has a label, and almost all find a free place (the rest show on hover).
+      expect(coverage.labels).toBe(await page.getByTestId('index-result').locator('.box').count());
+      expect(coverage.hoverOnly).toBeLessThanOrEqual(2);
       await shot('index');
     });
 
