@@ -99,10 +99,14 @@ function useCredentials(credentials: ConsoleCredentials) {
 }
 
 /**
- * Wires the key dialog. `onSignIn` reloads what the new keys may see; `onForget` must remove
- * everything the old keys showed before anything is asked with the placeholder keys.
+ * Wires the key dialog. `onSignIn` reloads what the new keys may see (told whether they are
+ * another key than before); `onForget` must remove everything the old keys showed before
+ * anything is asked with the placeholder keys.
  */
-export function mountSignIn(handlers: { onSignIn: () => void; onForget: () => void }) {
+export function mountSignIn(handlers: {
+  onSignIn: (otherKey: boolean) => void;
+  onForget: () => void;
+}) {
   byId('keys-button').addEventListener('click', () => openSignIn());
   byId('sign-in-form').addEventListener('submit', (event) => {
     const form = new FormData(event.target as HTMLFormElement);
@@ -111,9 +115,10 @@ export function mountSignIn(handlers: { onSignIn: () => void; onForget: () => vo
       secretAccessKey: String(form.get('secretAccessKey')),
       region: String(form.get('region')).trim() || 'us-east-1',
     };
+    const otherKey = credentials.accessKeyId !== session.credentials.accessKeyId;
     saveCredentials(credentials);
     useCredentials(credentials);
-    handlers.onSignIn();
+    handlers.onSignIn(otherKey);
   });
   byId('sign-out').addEventListener('click', () => {
     forgetCredentials();
