@@ -96,6 +96,11 @@ export interface StartPostgresOptions {
   extensions?: string[];
   /** Prefix of the temp directory. */
   name?: string;
+  /**
+   * Start a hot standby of this server instead of a new cluster (`pg_basebackup -R`): read-only,
+   * following the primary by streaming replication. Give `extensions: []` (they replicate).
+   */
+  standbyOf?: PostgresServer;
 }
 
 /** A throwaway PostgreSQL 15 server in a temp directory on a loopback port. */
@@ -128,16 +133,33 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   ownedByServerUser(root);
   const dataDir = join(root, 'data');
   const logFile = join(root, 'server.log');
-  await runPg('initdb', [
-    '-D',
-    dataDir,
-    '-U',
-    'postgres',
-    '--auth=trust',
-    '--encoding=UTF8',
-    '--no-locale',
-    '--no-sync',
-  ]);
+  if (options.standbyOf) {
+    // A streaming-replication copy (-R writes standby.signal and primary_conninfo).
+    await runPg('pg_basebackup', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(options.standbyOf.port),
+      '-U',
+      'postgres',
+      '-D',
+      dataDir,
+      '-R',
+      '--checkpoint=fast',
+      '--no-sync',
+    ]);
+  } else {
+    await runPg('initdb', [
+      '-D',
+      dataDir,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '--encoding=UTF8',
+      '--no-locale',
+      '--no-sync',
+    ]);
+  }
   let port = 0;
   const settings: Record<string, string | number> = {
     listen_addresses: '127.0.0.1',
