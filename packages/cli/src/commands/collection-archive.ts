@@ -17,7 +17,7 @@ import {
   resolveLocalConfig,
   stringFlag,
 } from '../command.js';
-import { openStore } from '../local-service.js';
+import { createLocalServices } from '../local-service.js';
 import { emit, renderFields } from '../output.js';
 import { UsageError } from '../usage-error.js';
 
@@ -143,7 +143,7 @@ async function openLocalStore(context: CommandContext, what: string): Promise<Fa
       `collections ${what} works on a data directory, not over the Rekognition API (it has no operation that returns face vectors): run it where the server's --data-dir is, without --endpoint`,
     );
   }
-  return (await openStore(resolveLocalConfig(context.values, context.io))).store;
+  return createLocalServices(resolveLocalConfig(context.values, context.io)).openStore();
 }
 
 /** The vector length of faces already stored for this face model, when there are any. */
