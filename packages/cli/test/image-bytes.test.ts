@@ -4,9 +4,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ImageFileError, imageFormatOf, imageReader, MAX_IMAGE_BYTES } from '../src/image-bytes.js';
+import { imageFormatOf, imageReader, MAX_IMAGE_BYTES } from '../src/image-bytes.js';
+import { ImageFileError } from '../src/images.js';
 import { runCli } from '../src/index.js';
 import { fakeIo } from './io.js';
 
@@ -64,8 +65,8 @@ describe('image format by content', () => {
   });
 
   it.each([
-    ['photo.webp', 'WebP', (s: sharp.Sharp) => s.webp()],
-    ['anim.gif', 'GIF', (s: sharp.Sharp) => s.gif()],
+    ['photo.webp', 'WebP', (s: Sharp) => s.webp()],
+    ['anim.gif', 'GIF', (s: Sharp) => s.gif()],
   ])(
     '%s is refused before sending, naming %s and the two accepted',
     async (name, format, encode) => {

@@ -106,6 +106,8 @@ nothing when any line is invalid.`,
               faceModelVersion === undefined
                 ? undefined
                 : await knownDimension(store, faceModelVersion),
+          }).catch((error: unknown) => {
+            throw nameCollectionIdFlag(error, positionals[0]);
           });
           const response = {
             CollectionId: result.collectionId,
@@ -126,6 +128,19 @@ nothing when any line is invalid.`,
       }),
   },
 ];
+
+/** An import onto an existing collection: say which flag picks another id. */
+function nameCollectionIdFlag(error: unknown, file: string): unknown {
+  if (!RekognitionError.isInstance(error) || error.name !== 'ResourceAlreadyExistsException') {
+    return error;
+  }
+  const id = /collection id: (\S+) already exists/.exec(error.message)?.[1] ?? 'the collection';
+  return new ApiError(
+    error.name,
+    `The collection id: ${id} already exists; import it under a new id with --collection-id, e.g. facekit collections import ${file} --collection-id ${id}-copy`,
+    { cause: error },
+  );
+}
 
 /** Rekognition errors from the core print as API errors do: `Name: message`. */
 async function asApiErrors(run: () => Promise<number>): Promise<number> {
