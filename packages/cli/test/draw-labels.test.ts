@@ -57,7 +57,7 @@ describe('--draw labels and landmarks', () => {
   });
 
   it('sizes landmark dots to the face and leaves them off faces too small to show them', () => {
-    const landmarks = [{ Type: 'nose', X: 0.5, Y: 0.5 }];
+    const landmarks = [{ Type: 'nose' as const, X: 0.5, Y: 0.5 }];
     const radius = (svg: string) =>
       [...svg.matchAll(/<circle [^>]* r="([\d.]+)"/g)].map((m) => Number(m[1]));
     // A 4000 px photo: a 960 px face gets the full 1.6 units (16 px), a 48 px one 1 px, a 16 px one none.
