@@ -60,7 +60,7 @@ export async function call<T>(
   return undefined;
 }
 
-export function errorText(error: unknown): string {
+function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
@@ -83,7 +83,7 @@ function showConnection(ok: boolean) {
     : 'access keys needed';
 }
 
-export function openSignIn(reason?: string) {
+function openSignIn(reason?: string) {
   const dialog = byId<HTMLDialogElement>('sign-in');
   // The first refusal (of the placeholder keys) needs no server message: the text explains it.
   const ownKeys = session.credentials.accessKeyId !== anonymousCredentials.accessKeyId;
