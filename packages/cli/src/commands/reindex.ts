@@ -1,4 +1,4 @@
-import { type ReindexReport, reindexCollection } from '@facekit/core';
+import { type ReindexReport, reindexCollection } from '@facekit/core/reindex';
 import { type Command, numberFlag, resolveLocalConfig, stringFlag } from '../command.js';
 import { openStore } from '../local-service.js';
 import { emit, renderFields, renderTable } from '../output.js';
