@@ -21,6 +21,7 @@ export interface NodeServer extends ListeningServer {
  */
 export function serve(options: ServeOptions): Promise<NodeServer> {
   const { app, port, hostname, closeTimeoutMs } = listenSettings(options);
+  const logger = 'logger' in options ? options.logger : undefined;
 
   return new Promise((resolve, reject) => {
     let closing = false;
@@ -36,6 +37,12 @@ export function serve(options: ServeOptions): Promise<NodeServer> {
       },
       (info) => {
         server.off('error', reject);
+        // Once listening, an error of the listening socket (e.g. `accept EMFILE` when out of file
+        // descriptors) must not be an unhandled 'error' event that ends the process: Node keeps
+        // accepting once descriptors are free again.
+        server.on('error', (error) => {
+          logger?.error('HTTP server error', { error: error.message, stack: error.stack });
+        });
         resolve(
           listeningServer(server, info, () => {
             closing = true;
