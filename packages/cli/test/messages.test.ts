@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { l2Normalize } from '@facekit/core';
+import { l2Normalize } from '@facekit/core/vector';
 import { createSqliteFaceStore } from '@facekit/storage-sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliResult, runCli } from '../src/index.js';

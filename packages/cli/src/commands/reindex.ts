@@ -1,9 +1,5 @@
-import {
-  type FaceStore,
-  type ReindexReport,
-  reindexCollection,
-  type SourceImageStore,
-} from '@facekit/core';
+import type { FaceStore, SourceImageStore } from '@facekit/core';
+import { type ReindexReport, reindexCollection } from '@facekit/core/reindex';
 import { type Command, numberFlag, resolveLocalConfig, stringFlag } from '../command.js';
 import {
   type ClosableAnalyzer,
