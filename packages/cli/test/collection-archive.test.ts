@@ -307,6 +307,9 @@ describe('facekit collections export / import', () => {
     const again = await facekit(['collections', 'import', 'family.jsonl']);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/ResourceAlreadyExistsException: .*family already exists/);
+    expect(again.stderr).toContain(
+      'import it under a new id with --collection-id, e.g. facekit collections import family.jsonl --collection-id family-copy',
+    );
 
     const list = await facekit(['faces', 'list', 'family-copy', '--output', 'json']);
     const original = await facekit(['faces', 'list', 'family', '--output', 'json']);
