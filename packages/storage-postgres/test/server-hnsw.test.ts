@@ -99,8 +99,8 @@ describe.skipIf(unavailable)(
     it('half precision: a halfvec index, used by the search, with the recall of single precision', async () => {
       const queries = randomUnitVectors(20, DIM, 22);
       const recall = async (hnsw: HnswOptions) => {
-        // ef_search 40: at 2000 faces and ef_search 100 the planner already prefers a scan.
-        const { store, indexScans } = await seeded({ ...hnsw, efSearch: 40, exactBelow: 0 });
+        // Default ef_search (100): at 2000 faces the planner alone would prefer a scan.
+        const { store, indexScans } = await seeded({ ...hnsw, exactBelow: 0 });
         let found = 0;
         for (const q of queries) {
           const truth = new Set(exactTop(q, 10));
@@ -119,7 +119,7 @@ describe.skipIf(unavailable)(
     }, 180_000);
 
     it('collections below exactBelow are searched exactly (the index untouched), larger ones through it', async () => {
-      const { store, open, indexScans } = await seeded({ exactBelow: N + 1, efSearch: 40 });
+      const { store, open, indexScans } = await seeded({ exactBelow: N + 1 });
       const [q] = randomUnitVectors(1, DIM, 23);
       const hits = await store.searchFaces('c', q, { limit: 10 });
       expect(hits.map((h) => h.face.faceId)).toEqual(exactTop(q, 10));
