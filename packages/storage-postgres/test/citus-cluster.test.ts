@@ -28,7 +28,7 @@ afterAll(async () => {
   await driver?.close();
   await extraWorker?.close();
   await cluster?.close();
-});
+}, 60_000);
 
 let n = 0;
 const face = (vector: Float32Array): StoredFace => {

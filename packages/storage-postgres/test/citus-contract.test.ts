@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await driver?.close();
   await cluster?.close();
-});
+}, 60_000);
 
 const schemas = new WeakMap<object, string>();
 const reopenable = (search: 'exact' | 'hnsw') => {
