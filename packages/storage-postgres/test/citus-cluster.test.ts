@@ -114,10 +114,17 @@ describe.skipIf(unavailable)(
       await store.close();
     }, 60_000);
 
-    it('a worker stopped in the middle of a query fails that call with a clear ThrottlingException, not a wrong answer', async () => {
+    it('a worker stopped in the middle of a query fails that call with a clear ThrottlingException, not a wrong answer; accounts on the other worker keep working', async () => {
       const { schema, store, faces } = await accountWithFaces(20);
       const port = await workerPortOf(schema);
       const worker = cluster.workers.find((w) => w.port === port) as PostgresServer;
+      // An account on the other worker, which must keep working meanwhile.
+      let other = await accountWithFaces(5);
+      for (let i = 0; i < 5 && (await workerPortOf(other.schema)) === port; i++) {
+        await other.store.close();
+        other = await accountWithFaces(5);
+      }
+      expect(await workerPortOf(other.schema)).not.toBe(port);
       // Hold the account's faces shard locked on the worker, so the search waits there.
       const [{ shard }] = await cluster.coordinator.query<{ shard: string }>(
         'SELECT shard_name AS shard FROM citus_shards WHERE table_name = $1::regclass',
@@ -147,6 +154,8 @@ describe.skipIf(unavailable)(
       const whileDown = await rejection(store.searchFaces('c', faces[3].vector, { limit: 5 }));
       expect(error.name).toBe('ThrottlingException');
       expect(whileDown.message).toMatch(/Citus worker node is unavailable/);
+      await expectAllFindable(other.store, other.faces);
+      await other.store.close();
       await worker.start();
       await expectAllFindable(store, faces);
       await store.close();
