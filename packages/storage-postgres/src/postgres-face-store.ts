@@ -663,10 +663,10 @@ class PostgresFaceStore implements FaceStore {
       if (useIndex && db !== this.driver) {
         // The size decided (exactBelow): keep the planner from scanning instead. Measured on
         // 10 000 faces, it sometimes preferred a 270 ms scan and sort to an 8 ms HNSW search
-        // (pgvector's cost estimate grows with ef_search). Local to this search's transaction.
-        await db.query(
-          "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_sort', 'off', true)",
-        );
+        // (pgvector's cost estimate grows with ef_search). Local to this search's transaction;
+        // SET LOCAL so that Citus passes it on to the worker (see `read`).
+        await db.query('SET LOCAL enable_seqscan = off');
+        await db.query('SET LOCAL enable_sort = off');
       }
       // The exact query compares the raw column (no index matches it); the HNSW one repeats the
       // index expression and the literal collection number.

@@ -49,7 +49,13 @@ const accounts: { schema: string; faces: StoredFace[] }[] = [];
 
 async function accountWithFaces(count: number, search: 'exact' | 'hnsw' = 'exact') {
   const schema = freshSchema();
-  const store = await createPostgresFaceStore({ driver, schema, search, closeDriver: false });
+  const store = await createPostgresFaceStore({
+    driver,
+    schema,
+    search,
+    hnsw: { exactBelow: 0 }, // the HNSW index even for a few faces
+    closeDriver: false,
+  });
   await store.createCollection({ collectionId: 'c', faceModelVersion: '7.0', createdAt: 1 });
   const faces = randomUnitVectors(count, 16, n + 1).map(face);
   await store.putFaces('c', faces);
