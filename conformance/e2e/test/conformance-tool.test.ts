@@ -52,13 +52,13 @@ const stores: {
   })),
   // Embedded PGlite under the data directory (PostgreSQL 17 + pgvector in WebAssembly).
   { store: 'postgres', args: (dir) => ['--data-dir', dir] },
-  // A real PostgreSQL 15 server with pgvector (tools/postgres/install.sh), HNSW search.
+  // A real PostgreSQL 15 server with pgvector (tools/postgres/install.sh), half-precision HNSW.
   {
     store: 'postgres',
-    label: ' --database-url (PostgreSQL 15 server) --pg-search hnsw',
+    label: ' --database-url (PostgreSQL 15 server) --pg-search hnsw-half',
     args: async (dir) => {
       postgres = await startPostgres({ name: 'facekit-pg-conformance' });
-      return ['--data-dir', dir, '--database-url', postgres.url, '--pg-search', 'hnsw'];
+      return ['--data-dir', dir, '--database-url', postgres.url, '--pg-search', 'hnsw-half'];
     },
     skip: postgresUnavailableReason(),
   },

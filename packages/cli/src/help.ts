@@ -70,7 +70,9 @@ Options (each also read from an environment variable; flags win):
   --database-url <url>    postgres://user:pass@host/db for --store    FACEKIT_DATABASE_URL
                           postgres (one schema facekit_<account> each)
   --pg-search <kind>      postgres search: exact, or hnsw (an index   FACEKIT_PG_SEARCH  [exact]
-                          per collection, approximate)
+                          per collection, approximate; exact under
+                          1000 faces), or hnsw-half (half-precision
+                          index: half the memory)
   --region <name>         Region used in collection ARNs              FACEKIT_REGION     [us-east-1]
   --account-id <12 digits> Account id used in collection ARNs         FACEKIT_ACCOUNT_ID [000000000000]
   --log-level <level>     info, debug or silent                       FACEKIT_LOG_LEVEL  [info]
