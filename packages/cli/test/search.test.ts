@@ -107,12 +107,12 @@ describe.skipIf(!modelsBuilt)(
       expect(csv.code).toBe(0);
       const [header, ...rows] = csv.stdout.trim().split('\n');
       expect(header).toBe(
-        'file,faces,searched_face,searched_confidence,matches,best_similarity,best_face_id,best_external_image_id,best_user_id,error',
+        'file,faces,searched_left,searched_top,searched_width,searched_height,searched_confidence,matches,best_similarity,best_face_id,best_external_image_id,best_user_id,error',
       );
       expect(rows).toHaveLength(2);
-      // The box holds a comma, so it is quoted; no user, no error.
+      // The searched box in ratios, then the best match; no user, no error.
       expect(rows[0]).toMatch(
-        /^query\/sample1\.jpg,\d+,"[\d.]+,[\d.]+ [\d.]+×[\d.]+",[\d.]+,\d+,[\d.]+,[0-9a-f-]{36},sample1\.jpg,,$/,
+        /^query\/sample1\.jpg,\d+,(0\.\d{4},){4}[\d.]+,\d+,[\d.]+,[0-9a-f-]{36},sample1\.jpg,,$/,
       );
       const table = await facekit([
         'search',

@@ -251,7 +251,10 @@ function batchTable(results: readonly SearchResult[]): string {
 const csvHeader = csvLine([
   'file',
   'faces',
-  'searched_face',
+  'searched_left',
+  'searched_top',
+  'searched_width',
+  'searched_height',
   'searched_confidence',
   'matches',
   'best_similarity',
@@ -263,10 +266,14 @@ const csvHeader = csvLine([
 
 function csvRow(r: SearchResult): string {
   const best = r.FaceMatches?.[0];
+  const searched = r.SearchedFaceBoundingBox;
   return csvLine([
     r.File,
     r.FaceCount,
-    r.SearchedFaceBoundingBox && box(r.SearchedFaceBoundingBox),
+    searched?.Left?.toFixed(4),
+    searched?.Top?.toFixed(4),
+    searched?.Width?.toFixed(4),
+    searched?.Height?.toFixed(4),
     r.SearchedFaceConfidence?.toFixed(3),
     r.Error ? undefined : (r.FaceMatches?.length ?? 0),
     best?.Similarity?.toFixed(3),
