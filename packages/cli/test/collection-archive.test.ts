@@ -12,6 +12,7 @@ import {
 import { createMemoryFaceStore } from '@facekit/storage-memory';
 import { createSqliteFaceStore } from '@facekit/storage-sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeLines } from '../src/commands/collection-archive.js';
 import { runCli } from '../src/index.js';
 import { fakeIo } from './io.js';
 
@@ -254,6 +255,21 @@ describe('facekit collections export / import', () => {
     if (result.kind !== 'exit') throw new Error('a command kept running');
     return { code: result.exitCode, stdout: t.stdout(), stderr: t.stderr() };
   }
+
+  it('a file that cannot be written fails the export with its error, not the process', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    // The temporary file's name is taken by a directory: the stream's open fails (EISDIR) while
+    // the export waits for the store's next line; unhandled, that 'error' event ends the process.
+    await mkdir(join(dir, 'family.jsonl.partial'));
+    async function* slowLines() {
+      yield '{"Type":"Header"}';
+      await new Promise((r) => setTimeout(r, 200));
+      yield '{"Type":"Face"}';
+    }
+    await expect(writeLines(join(dir, 'family.jsonl'), slowLines())).rejects.toMatchObject({
+      code: 'EISDIR',
+    });
+  });
 
   it('exports to a file and imports it under another id, on the data directory', async () => {
     const { mkdir } = await import('node:fs/promises');

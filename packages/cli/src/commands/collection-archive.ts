@@ -179,23 +179,31 @@ async function knownDimension(store: FaceStore, faceModelVersion: string) {
 }
 
 /** Writes lines to a temporary file, renamed into place once complete (never a half file). */
-async function writeLines(path: string, lines: AsyncIterable<string>) {
+export async function writeLines(path: string, lines: AsyncIterable<string>) {
   const partial = `${path}.partial`;
   const out = createWriteStream(partial, { encoding: 'utf8' });
+  // A write failing (ENOSPC, EIO) while we wait for the next line from the store would be an
+  // unhandled 'error' event that ends the process: keep it and throw it here instead.
+  let failed: Error | undefined;
+  out.on('error', (error) => {
+    failed = error;
+  });
   const count = { faces: 0, users: 0 };
   try {
     for await (const line of lines) {
+      if (failed) throw failed;
       if (line.startsWith('{"Type":"Face"')) count.faces++;
       else if (line.startsWith('{"Type":"User"')) count.users++;
       if (!out.write(`${line}\n`)) await once(out, 'drain');
     }
+    if (failed) throw failed;
     out.end();
     await once(out, 'finish');
     await rename(partial, path);
     return count;
   } catch (error) {
     out.destroy();
-    await rm(partial, { force: true });
+    await rm(partial, { force: true }).catch(() => {}); // the first error is the one to report
     throw error;
   }
 }
