@@ -121,7 +121,13 @@ describe.skipIf(!modelsBuilt)(
         'query/more',
         '-o',
         'table',
+        '--draw',
+        'drawn',
       ]);
+      // --draw with many images is a folder: one picture per photo, named as index names them.
+      for (const name of ['sample1.jpg', 'sample3.jpg']) {
+        expect((await sharp(join(dir, 'drawn', name)).metadata()).format).toBe('jpeg');
+      }
       expect(table.stdout).toMatch(/^File +Faces +Best match +Similarity +FaceId +Matches\n/);
       expect(table.stdout).toMatch(/\nquery\/sample1\.jpg +\d+ +sample1\.jpg +\d+\.\d%/);
     }, 120_000);
