@@ -44,6 +44,13 @@ it('--output csv is only for the commands that have it', async () => {
   const run = await runCli(['collections', 'list', '--output', 'csv'], t.io);
   expect(run).toMatchObject({ exitCode: 2 });
   expect(t.stderr()).toBe("facekit: invalid --output 'csv': expected table, json, jsonl\n");
+  // FACEKIT_OUTPUT=csv, set for search, leaves the other commands printing JSON.
+  const fromEnv = fakeIo(
+    { FACEKIT_FACE_MODEL: 'none', FACEKIT_DATA_DIR: join(dir, 'none'), FACEKIT_OUTPUT: 'csv' },
+    dir,
+  );
+  expect(await runCli(['collections', 'list'], fromEnv.io)).toMatchObject({ exitCode: 0 });
+  expect(JSON.parse(fromEnv.stdout())).toEqual({ CollectionIds: [], FaceModelVersions: [] });
 });
 
 describe.skipIf(!modelsBuilt)(
