@@ -26,8 +26,8 @@ Every command works on the local data directory that serve uses (./data, SQLite)
 or against a running server with --endpoint URL (FACEKIT_ENDPOINT), with the same output:
 a table on a terminal, --output json (the Rekognition response, as aws rekognition prints it)
 or --output jsonl (search also csv). Photos over 5 MiB are sent as a 2048 px JPEG copy
-(--no-resize refuses them). Errors are one line, "facekit: <RekognitionError>: <message>", exit code 1
-(2 for command-line mistakes).
+(--no-resize refuses them). Errors are one line, "facekit: <RekognitionError>: <message>",
+exit code 1 (2 for command-line mistakes).
 
 Options:
   -h, --help       Show help (also: facekit <command> --help)

@@ -53,13 +53,15 @@ export const searchCommand: Command = {
     ...noResizeOption,
     quiet: { type: 'boolean', short: 'q', description: 'no progress, only the results' },
   },
-  notes: `${LARGEST_ONLY}. The face count of each photo comes from DetectFaces (one more call
-per photo). Folders are walked as by index (.jpg, .jpeg, .png, recursively, sorted); the face
-models load once for all of them.
+  notes: `SearchFacesByImage searches the largest face only; searching every face of a photo
+comes with the people features. The face count of each photo comes from DetectFaces (one more
+call per photo). Folders are walked as by index (.jpg, .jpeg, .png, recursively, sorted); the
+face models load once for all of them.
 
-Output: one line per image: --output table (a terminal), jsonl or csv (file, faces, best match,
-similarity...); --output json prints the SearchFacesByImage response for a single image file,
-an array of results for more. A file that fails is reported on its line and the exit code is 1.`,
+Output: one line per image: --output table (a terminal), jsonl or csv (file, faces, searched
+box, best match, similarity...); --output json prints the SearchFacesByImage response for a
+single image file, an array of results for more. A file that fails is reported on its line and
+the exit code is 1.`,
   examples: [
     'facekit search family party.jpg',
     'facekit search family party.jpg --threshold 90 --output json',
