@@ -1,75 +1,27 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  type PostgresServer,
+  postgresUnavailableReason,
+  startPostgres,
+} from '@facekit/postgres-test-server';
 import { faissUnavailableReason } from '@facekit/storage-faiss';
 import { usearchUnavailableReason } from '@facekit/vector-index-usearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { faceApiSamplesDir, repoRoot } from './sample-photos.js';
+import {
+  attempt,
+  call,
+  type Server,
+  samples,
+  serveProcessUnavailable,
+  startServer,
+} from './serve-process.js';
 
 // Kills `facekit serve` with SIGKILL while IndexFaces calls are in flight, restarts it on the same
 // data directory and checks that nothing acknowledged was lost and nothing half-written remains.
-const bin = join(repoRoot, 'packages/cli/dist/bin.js');
-const modelsBuilt = existsSync(
-  join(repoRoot, 'models/dist/faceplugin-embed-mobilefacenet512.onnx'),
-);
-const samplesDir = faceApiSamplesDir;
-const samples = [1, 2, 3, 4, 5, 6].map((n) =>
-  readFileSync(join(samplesDir, `sample${n}.jpg`)).toString('base64'),
-);
-const why = !existsSync(bin)
-  ? ` (SKIPPED: ${bin} not built; run pnpm build)`
-  : !modelsBuilt
-    ? ' (SKIPPED: models not built; run pnpm build)'
-    : '';
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<unknown>;
-}
-
-/** Starts the built CLI in its own process and waits for the endpoint it prints. */
-function startServer(dataDir: string, storeArgs: readonly string[]): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    [bin, 'serve', '--port', '0', ...storeArgs, '--data-dir', dataDir, '--face-model', '1.0'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const exited = new Promise((done) => child.once('exit', done));
-  return new Promise((done, fail) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => fail(new Error(`no endpoint printed: ${out}${err}`)), 30_000);
-    child.stderr?.on('data', (chunk) => {
-      err += chunk;
-    });
-    child.stdout?.on('data', (chunk) => {
-      out += chunk;
-      const url = /listening on (http:\/\/[^\s]+)/.exec(out)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        done({ child, url, exited });
-      }
-    });
-    child.once('exit', (code) => fail(new Error(`server exited (${code}): ${out}${err}`)));
-  });
-}
-
-async function call(url: string, operation: string, input: unknown) {
-  const response = await fetch(`${url}/`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-amz-json-1.1',
-      'X-Amz-Target': `RekognitionService.${operation}`,
-    },
-    body: JSON.stringify(input),
-  });
-  const body = (await response.json()) as Record<string, unknown>;
-  if (response.status !== 200) throw new Error(`${operation}: ${JSON.stringify(body)}`);
-  return body;
-}
+const why = serveProcessUnavailable ? ` (SKIPPED: ${serveProcessUnavailable})` : '';
 
 type FaceRecord = {
   Face: { FaceId: string; ImageId: string; ExternalImageId: string; BoundingBox: unknown };
@@ -77,28 +29,59 @@ type FaceRecord = {
 
 const faissMissing = faissUnavailableReason();
 const usearchMissing = usearchUnavailableReason();
-const stores: { name: string; args: string[]; skip: string; indexDir?: string }[] = [
-  { name: 'SQLite', args: ['--store', 'sqlite'], skip: why },
+const postgresMissing = postgresUnavailableReason();
+const postgresSkip = why || (postgresMissing ? ` (SKIPPED: ${postgresMissing})` : '');
+
+// One real PostgreSQL 15 + pgvector server for the file, started by the tests that use it.
+let postgres: PostgresServer | undefined;
+const postgresServer = async () => {
+  postgres ??= await startPostgres({ name: 'facekit-pg-crash' });
+  return postgres;
+};
+afterAll(async () => {
+  await postgres?.close();
+});
+
+const stores: {
+  name: string;
+  args: () => Promise<string[]>;
+  skip: string;
+  /** Where the store saves a search index beside the database (checked after the restart). */
+  indexDir?: string;
+}[] = [
+  { name: 'SQLite', args: async () => ['--store', 'sqlite'], skip: why },
   {
     // The faiss index is saved only on close and when idle, so a kill leaves it stale: on restart
     // it must be caught up from the database (checked by searching every acknowledged face).
     name: 'faiss (HNSW)',
-    args: ['--store', 'faiss', '--faiss-index', 'hnsw'],
-    indexDir: 'faiss',
+    args: async () => ['--store', 'faiss', '--faiss-index', 'hnsw'],
     skip: why || (faissMissing ? ` (SKIPPED: ${faissMissing})` : ''),
+    indexDir: 'faiss',
   },
   {
     // The same rules for usearch's HNSW index; reopened memory-mapped, then written to.
     name: 'SQLite + usearch HNSW',
-    args: ['--store', 'sqlite', '--vector-index', 'hnsw'],
-    indexDir: 'usearch',
+    args: async () => ['--store', 'sqlite', '--vector-index', 'hnsw'],
     skip: why || (usearchMissing ? ` (SKIPPED: ${usearchMissing})` : ''),
+    indexDir: 'usearch',
+  },
+  {
+    name: 'PostgreSQL 15 server (HNSW)',
+    args: async () => [
+      '--store',
+      'postgres',
+      '--database-url',
+      (await postgresServer()).url,
+      '--pg-search',
+      'hnsw',
+    ],
+    skip: postgresSkip,
   },
 ];
 
 describe.each(stores)(
   'crash safety: SIGKILL during IndexFaces on $name$skip',
-  ({ args: storeArgs, skip, indexDir }) => {
+  ({ args, skip, indexDir }) => {
     if (skip) {
       it.skip(skip, () => {});
       return;
@@ -115,6 +98,7 @@ describe.each(stores)(
     });
 
     it('keeps every acknowledged face, whole, and no half-written image', async () => {
+      const storeArgs = await args();
       server = await startServer(dataDir, storeArgs);
       await call(server.url, 'CreateCollection', { CollectionId: 'crash' });
       // Four concurrent writers; each records what the server acknowledged.
@@ -255,3 +239,114 @@ describe.each(stores)(
     }, 180_000);
   },
 );
+
+async function listAllFaces(url: string, collectionId: string) {
+  const faces: FaceRecord['Face'][] = [];
+  let token: string | undefined;
+  do {
+    const page = await call(url, 'ListFaces', {
+      CollectionId: collectionId,
+      MaxResults: 1000,
+      ...(token && { NextToken: token }),
+    });
+    faces.push(...(page.Faces as FaceRecord['Face'][]));
+    token = page.NextToken as string | undefined;
+  } while (token);
+  return faces;
+}
+
+describe(`crash safety: PostgreSQL itself restarted (pg_ctl -m immediate) during IndexFaces${postgresSkip}`, () => {
+  if (postgresSkip) {
+    it.skip(postgresSkip, () => {});
+    return;
+  }
+  let dataDir: string;
+  let server: Server | undefined;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'facekit-pg-restart-'));
+  });
+  afterAll(async () => {
+    server?.child.kill('SIGKILL');
+    await server?.exited;
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('fails calls during the outage with a clear error, serves again after it, loses no acknowledged face', async () => {
+    const pg = await postgresServer();
+    server = await startServer(dataDir, ['--store', 'postgres', '--database-url', pg.url]);
+    let stderr = '';
+    server.child.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const url = server.url;
+    await call(url, 'CreateCollection', { CollectionId: 'pg-restart' });
+    const acknowledged: string[] = [];
+    const failures: { status: number; type: unknown; message: unknown }[] = [];
+    let ackedAfterRestart = 0;
+    let restarted = false;
+    let stop = false;
+    const writer = async (w: number) => {
+      for (let i = 0; !stop; i++) {
+        let result: Awaited<ReturnType<typeof attempt>>;
+        try {
+          result = await attempt(url, 'IndexFaces', {
+            CollectionId: 'pg-restart',
+            Image: { Bytes: samples[(w + i) % samples.length] },
+            ExternalImageId: `w${w}-${i}`,
+            MaxFaces: 1,
+            QualityFilter: 'NONE',
+          });
+        } catch (error) {
+          throw new Error(`facekit serve stopped answering: ${error}\n${stderr}`);
+        }
+        if (result.status === 200) {
+          for (const r of result.body.FaceRecords as FaceRecord[]) acknowledged.push(r.Face.FaceId);
+          if (restarted) ackedAfterRestart++;
+        } else {
+          failures.push({
+            status: result.status,
+            type: result.body.__type,
+            message: result.body.message ?? result.body.Message,
+          });
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    };
+    const writers = [0, 1, 2, 3].map((w) => writer(w));
+    try {
+      while (acknowledged.length < 8) await new Promise((r) => setTimeout(r, 20));
+      await pg.stop('immediate'); // a crash of PostgreSQL, with writes in flight
+      const failuresBefore = failures.length;
+      const outageEnds = Date.now() + 1500;
+      while (Date.now() < outageEnds) {
+        expect(server.child.exitCode, `facekit serve exited:\n${stderr}`).toBeNull();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(failures.length).toBeGreaterThan(failuresBefore);
+      await pg.start();
+      restarted = true;
+      const deadline = Date.now() + 30_000;
+      while (ackedAfterRestart < 4 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      stop = true;
+      await Promise.all(writers);
+    }
+    expect(server.child.exitCode, `facekit serve exited:\n${stderr}`).toBeNull();
+    expect(stderr).not.toMatch(/Unhandled|uncaught/i);
+    expect(ackedAfterRestart, 'serving again after PostgreSQL came back').toBeGreaterThanOrEqual(4);
+    // Every failure said what happened, in a form the AWS SDKs retry (500, ThrottlingException).
+    for (const failure of failures) {
+      expect(failure).toMatchObject({ status: 500, type: 'ThrottlingException' });
+      expect(String(failure.message)).toMatch(/PostgreSQL/);
+    }
+
+    // Nothing acknowledged was lost; nothing half-written (a face per call, counts agree).
+    const stored = await listAllFaces(url, 'pg-restart');
+    const storedIds = new Set(stored.map((f) => f.FaceId));
+    for (const id of acknowledged) expect(storedIds.has(id)).toBe(true);
+    const described = await call(url, 'DescribeCollection', { CollectionId: 'pg-restart' });
+    expect(described.FaceCount).toBe(stored.length);
+  }, 180_000);
+});

@@ -12,7 +12,7 @@ export type VectorIndexKind = 'exact' | 'hnsw' | 'auto';
 /** How the HNSW index stores vectors (4, 2 or 1 bytes per dimension). */
 export type HnswQuantization = 'f32' | 'f16' | 'i8';
 /** How the postgres store searches: exact scans, or an HNSW index per collection. */
-export type PgSearch = 'exact' | 'hnsw';
+export type PgSearch = 'exact' | 'hnsw' | 'hnsw-half';
 export type LogLevel = 'silent' | 'info' | 'debug';
 export type InferenceRuntime = 'node' | 'web';
 /** `auto`: SigV4 when access keys are configured, else none on loopback (refused elsewhere). */
@@ -142,7 +142,7 @@ const STORES: readonly StoreKind[] = ['sqlite', 'memory', 'faiss', 'postgres'];
 const FAISS_INDEXES: readonly FaissIndexKind[] = ['flat', 'hnsw'];
 const VECTOR_INDEXES: readonly VectorIndexKind[] = ['exact', 'hnsw', 'auto'];
 const QUANTIZATIONS: readonly HnswQuantization[] = ['i8', 'f16', 'f32'];
-const PG_SEARCHES: readonly PgSearch[] = ['exact', 'hnsw'];
+const PG_SEARCHES: readonly PgSearch[] = ['exact', 'hnsw', 'hnsw-half'];
 const LOG_LEVELS: readonly LogLevel[] = ['silent', 'info', 'debug'];
 const RUNTIMES: readonly InferenceRuntime[] = ['node', 'web'];
 const AUTH_MODES: readonly AuthMode[] = ['auto', 'sigv4', 'none'];
@@ -198,7 +198,7 @@ export function resolveServeConfig(
   if (databaseUrl !== '' && !/^postgres(ql)?:\/\//.test(databaseUrl))
     invalid('database-url', 'a postgres:// URL');
   const pgSearch = pick('pg-search').value;
-  if (!PG_SEARCHES.includes(pgSearch as PgSearch)) invalid('pg-search', PG_SEARCHES.join(' or '));
+  if (!PG_SEARCHES.includes(pgSearch as PgSearch)) invalid('pg-search', 'exact, hnsw or hnsw-half');
 
   const region = pick('region').value;
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(region))

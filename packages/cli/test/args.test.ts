@@ -101,7 +101,11 @@ describe('resolveServeConfig', () => {
     [{}, { FACEKIT_HNSW_QUANTIZATION: 'b1' }, "invalid FACEKIT_HNSW_QUANTIZATION 'b1'"],
     [{ 'hnsw-threshold': '0' }, {}, "invalid --hnsw-threshold '0'"],
     [{ 'database-url': 'mysql://db' }, {}, "invalid --database-url 'mysql://db'"],
-    [{}, { FACEKIT_PG_SEARCH: 'ivf' }, "invalid FACEKIT_PG_SEARCH 'ivf': expected exact or hnsw"],
+    [
+      {},
+      { FACEKIT_PG_SEARCH: 'ivf' },
+      "invalid FACEKIT_PG_SEARCH 'ivf': expected exact, hnsw or hnsw-half",
+    ],
     [{}, { FACEKIT_LOG_LEVEL: 'loud' }, "invalid FACEKIT_LOG_LEVEL 'loud'"],
     [{ 'account-id': '42' }, {}, "invalid --account-id '42': expected 12 digits"],
     [{ region: 'US East' }, {}, "invalid --region 'US East'"],
