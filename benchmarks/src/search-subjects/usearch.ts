@@ -45,7 +45,7 @@ function hnswSubject(quantization: UsearchQuantization): SearchBenchSubject {
 }
 
 /**
- * The SQLite store with a usearch HNSW index per collection (M 16, efConstruction 128, efSearch
+ * The SQLite store with a usearch HNSW index per collection (M 32, efConstruction 128, efSearch
  * 128, plus 32, 64 and 256 on the same graph), vectors kept as f32, f16 or i8.
  */
 export const usearchHnswI8Subject = hnswSubject('i8');

@@ -247,7 +247,7 @@ describe.skipIf(unavailable !== undefined)('usearch exact scan and auto', () => 
       const above = await store.searchFaces('c', query, { limit: 1000, minScore: floor });
       expect(above.map((m) => m.face.faceId)).toEqual(all.slice(0, 121).map((e) => e.id));
     }
-  });
+  }, 30_000);
 
   it('auto switches a collection to HNSW when it crosses the threshold, and keeps it there', async () => {
     const dir = tempDir();
@@ -269,5 +269,5 @@ describe.skipIf(unavailable !== undefined)('usearch exact scan and auto', () => 
     expect(await selfHitRate(reopened, stored.slice(0, 50))).toBe(1);
     await close(reopened);
     expect(JSON.parse(readFileSync(files(dir).meta, 'utf8')).state.count).toBe(400);
-  });
+  }, 30_000);
 });
