@@ -2,7 +2,6 @@ import {
   type CollectionRecord,
   type CollectionStats,
   ConflictException,
-  centroid,
   collectionNotFound,
   type DeleteFacesResult,
   type FaceFilter,
@@ -26,6 +25,7 @@ import {
   userNotFound,
   type VectorSearchOptions,
 } from '@facekit/core';
+import { centroid } from '@facekit/core/vector';
 import { isConnectionError } from './connection-errors.js';
 import {
   citusVersion,
