@@ -1,0 +1,6 @@
+export { checkBucketName, createFolderImageSource } from './folder-image-source.js';
+export {
+  createS3ImageSource,
+  type S3ImageSource,
+  type S3ImageSourceOptions,
+} from './s3-image-source.js';
