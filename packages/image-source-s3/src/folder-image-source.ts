@@ -8,6 +8,11 @@ import {
   shapes,
 } from '@facekit/core';
 
+export interface FolderImageSourceOptions {
+  /** Where buckets without a folder are read from (an S3 endpoint); absent: `no-such-bucket`. */
+  otherBuckets?: ImageObjectSource | undefined;
+}
+
 /**
  * Buckets standing in for local folders, for self-hosters without S3: `S3Object` `photos` /
  * `2024/a.jpg` is the file `2024/a.jpg` under the folder mapped to `photos`. Nothing outside a
@@ -18,6 +23,7 @@ import {
  */
 export function createFolderImageSource(
   buckets: ReadonlyMap<string, string> | Readonly<Record<string, string>>,
+  options: FolderImageSourceOptions = {},
 ): ImageObjectSource {
   const entries = buckets instanceof Map ? [...buckets] : Object.entries(buckets);
   const roots = new Map<string, Promise<string>>();
@@ -27,10 +33,13 @@ export function createFolderImageSource(
     roots.set(bucket, realpath(resolve(dir)));
     roots.get(bucket)?.catch(() => undefined);
   }
+  const others = options.otherBuckets;
   return {
-    description: `folders ${entries.map(([b, d]) => `${b}=${resolve(d)}`).join(', ')}`,
-    async read({ bucket, name, version }: ImageObjectLocation, { maxBytes }) {
+    description: `folders ${entries.map(([b, d]) => `${b}=${resolve(d)}`).join(', ')}${others ? `, then ${others.description}` : ''}`,
+    async read(location: ImageObjectLocation, { maxBytes }) {
+      const { bucket, name, version } = location;
       const rootPromise = roots.get(bucket);
+      if (!rootPromise && others) return others.read(location, { maxBytes });
       if (!rootPromise) {
         throw new ImageObjectReadError(
           'no-such-bucket',

@@ -1,4 +1,8 @@
-export { checkBucketName, createFolderImageSource } from './folder-image-source.js';
+export {
+  checkBucketName,
+  createFolderImageSource,
+  type FolderImageSourceOptions,
+} from './folder-image-source.js';
 export {
   createS3ImageSource,
   type S3ImageSource,
