@@ -71,7 +71,9 @@ export function resolveImageObjectsConfig(
   const pathStyle = pick('s3-force-path-style');
   const pathStyleText = String(pathStyle?.value ?? 'false').toLowerCase();
   if (!['true', 'false', '1', '0'].includes(pathStyleText))
-    throw new UsageError(`invalid ${pathStyle?.source} '${pathStyle?.value}': expected true or false`);
+    throw new UsageError(
+      `invalid ${pathStyle?.source} '${pathStyle?.value}': expected true or false`,
+    );
   const keyId = pick('s3-access-key-id')?.value;
   const secret = pick('s3-secret-access-key')?.value;
   if ((keyId === undefined) !== (secret === undefined))
@@ -79,12 +81,15 @@ export function resolveImageObjectsConfig(
 
   const dirs = pick('s3-bucket-dir');
   const pairs =
-    dirs === undefined ? [] : Array.isArray(dirs.value) ? dirs.value : String(dirs.value).split(',');
+    dirs === undefined
+      ? []
+      : Array.isArray(dirs.value)
+        ? dirs.value
+        : String(dirs.value).split(',');
   const bucketDirs: Record<string, string> = {};
   for (const pair of pairs) {
     const match = /^([^=]+)=(.+)$/.exec(pair.trim());
-    if (!match)
-      throw new UsageError(`invalid ${dirs?.source} '${pair}': expected BUCKET=DIR`);
+    if (!match) throw new UsageError(`invalid ${dirs?.source} '${pair}': expected BUCKET=DIR`);
     if (match[1] in bucketDirs)
       throw new UsageError(`invalid ${dirs?.source}: bucket ${match[1]} mapped twice`);
     bucketDirs[match[1]] = resolve(cwd, match[2]);
@@ -124,9 +129,7 @@ export async function openImageObjects(
   serverRegion: string,
 ): Promise<(ImageObjectSource & { close(): void }) | undefined> {
   if (!config || !hasImageObjects(config)) return undefined;
-  const { createFolderImageSource, createS3ImageSource } = await import(
-    '@facekit/image-source-s3'
-  );
+  const { createFolderImageSource, createS3ImageSource } = await import('@facekit/image-source-s3');
   const s3 =
     config.endpoint === undefined
       ? undefined

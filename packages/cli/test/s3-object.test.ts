@@ -170,9 +170,7 @@ describe.skipIf(!modelsBuilt)(
       const users = await rekognition.send(
         new SearchUsersByImageCommand({ CollectionId: 's3', Image: s3('album', 'sample2.jpg') }),
       );
-      expect(users.SearchedFace?.FaceDetail?.BoundingBox).toEqual(
-        searched.SearchedFaceBoundingBox,
-      );
+      expect(users.SearchedFace?.FaceDetail?.BoundingBox).toEqual(searched.SearchedFaceBoundingBox);
       const compared = await rekognition.send(
         new CompareFacesCommand({
           SourceImage: s3('album', 'sample2.jpg'),
@@ -205,13 +203,17 @@ describe.skipIf(!modelsBuilt)(
             }),
           ),
         ),
-      ).toMatch(/^InvalidS3ObjectException: .*TargetImage\.S3Object s3:\/\/photos\/people\/gone\.jpg/);
+      ).toMatch(
+        /^InvalidS3ObjectException: .*TargetImage\.S3Object s3:\/\/photos\/people\/gone\.jpg/,
+      );
     });
 
     it('never reads outside a bucket folder', async () => {
       const detect = (name: string) =>
         failure(rekognition.send(new DetectFacesCommand({ Image: s3('album', name) })));
-      expect(await detect('../private.jpg')).toMatch(/^InvalidS3ObjectException: .*access .*denied/);
+      expect(await detect('../private.jpg')).toMatch(
+        /^InvalidS3ObjectException: .*access .*denied/,
+      );
       expect(await detect(join(tmp, 'private.jpg'))).toMatch(/^InvalidS3ObjectException: .*denied/);
       expect(await detect('link.jpg')).toMatch(/^InvalidS3ObjectException: .*outside the bucket/);
     });
@@ -243,7 +245,10 @@ describe('Image.S3Object without an S3 source', () => {
   });
 
   it('names the bucket folders in the banner', async () => {
-    const terminal = fakeIo({ FACEKIT_FACE_MODEL: 'none', FACEKIT_S3_BUCKET_DIRS: `pics=${tmp}` }, tmp);
+    const terminal = fakeIo(
+      { FACEKIT_FACE_MODEL: 'none', FACEKIT_S3_BUCKET_DIRS: `pics=${tmp}` },
+      tmp,
+    );
     const result = await runCli(['serve', '--port', '0', '--store', 'memory'], terminal.io);
     if (result.kind !== 'serving') throw new Error(terminal.stderr());
     await result.close();

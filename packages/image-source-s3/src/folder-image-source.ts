@@ -118,7 +118,11 @@ function failure(error: unknown): ImageObjectReadError {
 /** @throws {Error} for a name that no `S3Object.Bucket` could have (the model's pattern). */
 export function checkBucketName(bucket: string): void {
   const spec = shapes.S3Bucket as { min: number; max: number; pattern: string };
-  if (bucket.length < spec.min || bucket.length > spec.max || !new RegExp(spec.pattern).test(bucket))
+  if (
+    bucket.length < spec.min ||
+    bucket.length > spec.max ||
+    !new RegExp(spec.pattern).test(bucket)
+  )
     throw new Error(
       `invalid bucket name '${bucket}': ${spec.min}..${spec.max} characters of 0-9 A-Z a-z . - _`,
     );

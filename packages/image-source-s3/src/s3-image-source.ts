@@ -47,7 +47,10 @@ export function createS3ImageSource(options: S3ImageSourceOptions): S3ImageSourc
         if (!body) throw new ImageObjectReadError('no-such-key', 'The object has no body.');
         if (object.ContentLength !== undefined && object.ContentLength > maxBytes) {
           await body.transformToWebStream().cancel();
-          throw new ImageObjectReadError('too-large', `The object has ${object.ContentLength} bytes.`);
+          throw new ImageObjectReadError(
+            'too-large',
+            `The object has ${object.ContentLength} bytes.`,
+          );
         }
         return await body.transformToByteArray();
       } catch (error) {
@@ -91,7 +94,12 @@ function readError(error: unknown): unknown {
     );
   }
   const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'ECONNRESET')
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'ETIMEDOUT' ||
+    code === 'ECONNRESET'
+  )
     return new ImageObjectReadError('unreachable', `The S3 endpoint is unreachable (${code}).`, {
       cause: error,
     });

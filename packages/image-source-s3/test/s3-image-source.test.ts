@@ -24,7 +24,12 @@ let endpoint: string;
 beforeAll(async () => {
   const { port } = (await s3rver.run()) as AddressInfo;
   endpoint = `http://127.0.0.1:${port}`;
-  const client = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials: keys });
+  const client = new S3Client({
+    region: 'us-east-1',
+    endpoint,
+    forcePathStyle: true,
+    credentials: keys,
+  });
   await client.send(new PutObjectCommand({ Bucket: 'photos', Key: 'a/b.jpg', Body: 'image' }));
   await client.send(
     new PutObjectCommand({ Bucket: 'photos', Key: 'big.jpg', Body: new Uint8Array(2000) }),
@@ -86,7 +91,9 @@ describe('createS3ImageSource against s3rver on loopback', () => {
   it('sends buckets without a folder to S3 when both are configured', async () => {
     const s3 = source();
     const both: ImageObjectSource = createFolderImageSource({ local: dir }, { otherBuckets: s3 });
-    expect((await both.read({ bucket: 'photos', name: 'a/b.jpg' }, { maxBytes: 100 })).length).toBe(5);
+    expect((await both.read({ bucket: 'photos', name: 'a/b.jpg' }, { maxBytes: 100 })).length).toBe(
+      5,
+    );
     s3.close();
   });
 });
@@ -107,7 +114,9 @@ describe('createS3ImageSource with S3Object.Version', () => {
       seen.push(version ?? '(none)');
       const fail = (status: number, code: string, message: string) => {
         response.writeHead(status, { 'Content-Type': 'application/xml' });
-        response.end(`<?xml version="1.0"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`);
+        response.end(
+          `<?xml version="1.0"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+        );
       };
       if (version === 'bad id') return fail(400, 'InvalidArgument', 'Invalid version id specified');
       if (version !== null && version !== 'v1')
@@ -121,9 +130,17 @@ describe('createS3ImageSource with S3Object.Version', () => {
   afterAll(() => new Promise<void>((done) => server.close(() => done())));
 
   it('sends Version as VersionId and tells a missing version apart', async () => {
-    const s3 = createS3ImageSource({ endpoint: url, region: 'us-east-1', forcePathStyle: true, credentials: keys });
+    const s3 = createS3ImageSource({
+      endpoint: url,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: keys,
+    });
     const read = (version?: string) =>
-      s3.read({ bucket: 'photos', name: 'a.jpg', ...(version ? { version } : {}) }, { maxBytes: 10 });
+      s3.read(
+        { bucket: 'photos', name: 'a.jpg', ...(version ? { version } : {}) },
+        { maxBytes: 10 },
+      );
     expect(new TextDecoder().decode(await read('v1'))).toBe('v1');
     expect(await reason(read('v2'))).toBe('no-such-version');
     expect(await reason(read('bad id'))).toBe('no-such-version');
