@@ -11,7 +11,8 @@ import { faceApiSamplesDir, repoRoot } from './sample-photos.js';
 /**
  * The real `aws` command (Debian's awscli; .ci/run installs it) against `facekit serve`: the
  * README's promise that existing aws rekognition scripts keep working. Every aws call takes
- * seconds (Python start-up), so this is one short session of five calls.
+ * seconds (Python start-up), so this is one short session of five calls (one with an
+ * `S3Object` from a bucket mapped to a folder).
  */
 
 const modelsBuilt = Object.values(faceModels['1.0']).every((id) =>
@@ -33,9 +34,21 @@ describe.skipIf(reason !== '')(`aws rekognition CLI against facekit serve${reaso
 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'facekit-awscli-'));
-    server = await runCli(['serve', '--port', '0', '--store', 'memory', '--log-level', 'silent'], {
-      env: {},
-    });
+    // Bucket `samples` is the sample photos' folder: the aws CLI sends S3Object, never bytes.
+    server = await runCli(
+      [
+        'serve',
+        '--port',
+        '0',
+        '--store',
+        'memory',
+        '--log-level',
+        'silent',
+        '--s3-bucket-dir',
+        `samples=${faceApiSamplesDir}`,
+      ],
+      { env: {} },
+    );
     if (server.kind !== 'serving') throw new Error('facekit serve did not start');
     url = server.url;
   }, 30_000);
@@ -93,13 +106,13 @@ describe.skipIf(reason !== '')(`aws rekognition CLI against facekit serve${reaso
     }
     const faceIds = records.map((r) => r.Face.FaceId);
 
-    // The largest face of the same photo: it must find itself, at full similarity.
+    // The largest face of the same photo, as an S3 object: it must find itself, at full similarity.
     const searched = await aws(
       'search-faces-by-image',
       '--collection-id',
       'family',
-      '--image-bytes',
-      `fileb://${sample}`,
+      '--image',
+      'S3Object={Bucket=samples,Name=sample1.jpg}',
     );
     expect(searched.SearchedFaceBoundingBox).toEqual({
       Width: expect.any(Number),
