@@ -131,6 +131,8 @@ export {
   alignmentByModel,
   attributeModels,
   createPresetFaceAnalyzer,
+  type DetectionVerifierPreset,
+  defaultDetectionVerifier,
   defaultVerifier,
   type FaceModelVersion,
   faceModels,
@@ -184,6 +186,19 @@ export {
   piecewiseLinearDetectionConfidence,
   rawDetectionConfidence,
 } from './pipeline/detection-confidence.js';
+export {
+  createDetectionVerifier,
+  type DetectionVerifier,
+  type DetectionVerifierModel,
+  type DetectionVerifierOptions,
+  defaultDetectionVerifierOptions,
+  keepsFace,
+  scoreFaceBoxes,
+  type VerifiedFaceBox,
+  verificationCrop,
+  verificationOutput,
+  verifyFaceBoxes,
+} from './pipeline/detection-verifier.js';
 export {
   type AttributeRequest,
   ageRange,
