@@ -25,6 +25,7 @@ export default defineConfig({
       'models',
       'benchmarks',
       'tools/release',
+      'tools/postgres',
       ...exampleDirs,
     ].map((root) => ({
       extends: true,

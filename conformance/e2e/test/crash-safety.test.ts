@@ -3,6 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  type PostgresServer,
+  postgresUnavailableReason,
+  startPostgres,
+} from '@facekit/postgres-test-server';
 import { faissUnavailableReason } from '@facekit/storage-faiss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faceApiSamplesDir, repoRoot } from './sample-photos.js';
@@ -75,20 +80,52 @@ type FaceRecord = {
 };
 
 const faissMissing = faissUnavailableReason();
-const stores = [
-  { name: 'SQLite', args: ['--store', 'sqlite'], skip: why },
+const postgresMissing = postgresUnavailableReason();
+const postgresSkip = why || (postgresMissing ? ` (SKIPPED: ${postgresMissing})` : '');
+
+// One real PostgreSQL 15 + pgvector server for the file, started by the tests that use it.
+let postgres: PostgresServer | undefined;
+const postgresServer = async () => {
+  postgres ??= await startPostgres({ name: 'facekit-pg-crash' });
+  return postgres;
+};
+afterAll(async () => {
+  await postgres?.close();
+});
+
+const stores: {
+  name: string;
+  args: () => Promise<string[]>;
+  skip: string;
+  /** Whether the store saves a search index beside the database (checked after the restart). */
+  savesIndex?: boolean;
+}[] = [
+  { name: 'SQLite', args: async () => ['--store', 'sqlite'], skip: why },
   {
     // The faiss index is saved only on close and when idle, so a kill leaves it stale: on restart
     // it must be caught up from the database (checked by searching every acknowledged face).
     name: 'faiss (HNSW)',
-    args: ['--store', 'faiss', '--faiss-index', 'hnsw'],
+    args: async () => ['--store', 'faiss', '--faiss-index', 'hnsw'],
     skip: why || (faissMissing ? ` (SKIPPED: ${faissMissing})` : ''),
+    savesIndex: true,
+  },
+  {
+    name: 'PostgreSQL 15 server (HNSW)',
+    args: async () => [
+      '--store',
+      'postgres',
+      '--database-url',
+      (await postgresServer()).url,
+      '--pg-search',
+      'hnsw',
+    ],
+    skip: postgresSkip,
   },
 ];
 
 describe.each(stores)(
   'crash safety: SIGKILL during IndexFaces on $name$skip',
-  ({ name, args: storeArgs, skip }) => {
+  ({ args, skip, savesIndex }) => {
     if (skip) {
       it.skip(skip, () => {});
       return;
@@ -105,6 +142,7 @@ describe.each(stores)(
     });
 
     it('keeps every acknowledged face, whole, and no half-written image', async () => {
+      const storeArgs = await args();
       server = await startServer(dataDir, storeArgs);
       await call(server.url, 'CreateCollection', { CollectionId: 'crash' });
       // Four concurrent writers; each records what the server acknowledged.
@@ -130,7 +168,7 @@ describe.each(stores)(
           }
         }
       };
-      if (name !== 'SQLite') {
+      if (savesIndex) {
         // A saved index from a clean restart, which the writes below then make stale: after the
         // kill it must be caught up from the database.
         await writer(9, 1);
@@ -234,7 +272,7 @@ describe.each(stores)(
         MaxFaces: 1,
       });
       expect((after.FaceRecords as FaceRecord[]).length).toBe(1);
-      if (name !== 'SQLite') {
+      if (savesIndex) {
         // A graceful stop saves the index, now in step with the database.
         server.child.kill('SIGTERM');
         await server.exited;
@@ -245,3 +283,127 @@ describe.each(stores)(
     }, 180_000);
   },
 );
+
+/** One call, answered or not: the HTTP status and the body (`__type`, `message`). */
+async function attempt(url: string, operation: string, input: unknown) {
+  const response = await fetch(`${url}/`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': `RekognitionService.${operation}`,
+    },
+    body: JSON.stringify(input),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function listAllFaces(url: string, collectionId: string) {
+  const faces: FaceRecord['Face'][] = [];
+  let token: string | undefined;
+  do {
+    const page = await call(url, 'ListFaces', {
+      CollectionId: collectionId,
+      MaxResults: 1000,
+      ...(token && { NextToken: token }),
+    });
+    faces.push(...(page.Faces as FaceRecord['Face'][]));
+    token = page.NextToken as string | undefined;
+  } while (token);
+  return faces;
+}
+
+describe(`crash safety: PostgreSQL itself restarted (pg_ctl -m immediate) during IndexFaces${postgresSkip}`, () => {
+  if (postgresSkip) {
+    it.skip(postgresSkip, () => {});
+    return;
+  }
+  let dataDir: string;
+  let server: Server | undefined;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'facekit-pg-restart-'));
+  });
+  afterAll(async () => {
+    server?.child.kill('SIGKILL');
+    await server?.exited;
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('fails calls during the outage with a clear error, serves again after it, loses no acknowledged face', async () => {
+    const pg = await postgresServer();
+    server = await startServer(dataDir, ['--store', 'postgres', '--database-url', pg.url]);
+    let stderr = '';
+    server.child.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const url = server.url;
+    await call(url, 'CreateCollection', { CollectionId: 'pg-restart' });
+    const acknowledged: string[] = [];
+    const failures: { status: number; type: unknown; message: unknown }[] = [];
+    let ackedAfterRestart = 0;
+    let restarted = false;
+    let stop = false;
+    const writer = async (w: number) => {
+      for (let i = 0; !stop; i++) {
+        let result: Awaited<ReturnType<typeof attempt>>;
+        try {
+          result = await attempt(url, 'IndexFaces', {
+            CollectionId: 'pg-restart',
+            Image: { Bytes: samples[(w + i) % samples.length] },
+            ExternalImageId: `w${w}-${i}`,
+            MaxFaces: 1,
+            QualityFilter: 'NONE',
+          });
+        } catch (error) {
+          throw new Error(`facekit serve stopped answering: ${error}\n${stderr}`);
+        }
+        if (result.status === 200) {
+          for (const r of result.body.FaceRecords as FaceRecord[]) acknowledged.push(r.Face.FaceId);
+          if (restarted) ackedAfterRestart++;
+        } else {
+          failures.push({
+            status: result.status,
+            type: result.body.__type,
+            message: result.body.message ?? result.body.Message,
+          });
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    };
+    const writers = [0, 1, 2, 3].map((w) => writer(w));
+    try {
+      while (acknowledged.length < 8) await new Promise((r) => setTimeout(r, 20));
+      await pg.stop('immediate'); // a crash of PostgreSQL, with writes in flight
+      const failuresBefore = failures.length;
+      const outageEnds = Date.now() + 1500;
+      while (Date.now() < outageEnds) {
+        expect(server.child.exitCode, `facekit serve exited:\n${stderr}`).toBeNull();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(failures.length).toBeGreaterThan(failuresBefore);
+      await pg.start();
+      restarted = true;
+      const deadline = Date.now() + 30_000;
+      while (ackedAfterRestart < 4 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      stop = true;
+      await Promise.all(writers);
+    }
+    expect(server.child.exitCode, `facekit serve exited:\n${stderr}`).toBeNull();
+    expect(stderr).not.toMatch(/Unhandled|uncaught/i);
+    expect(ackedAfterRestart, 'serving again after PostgreSQL came back').toBeGreaterThanOrEqual(4);
+    // Every failure said what happened, in a form the AWS SDKs retry (500, ThrottlingException).
+    for (const failure of failures) {
+      expect(failure).toMatchObject({ status: 500, type: 'ThrottlingException' });
+      expect(String(failure.message)).toMatch(/PostgreSQL/);
+    }
+
+    // Nothing acknowledged was lost; nothing half-written (a face per call, counts agree).
+    const stored = await listAllFaces(url, 'pg-restart');
+    const storedIds = new Set(stored.map((f) => f.FaceId));
+    for (const id of acknowledged) expect(storedIds.has(id)).toBe(true);
+    const described = await call(url, 'DescribeCollection', { CollectionId: 'pg-restart' });
+    expect(described.FaceCount).toBe(stored.length);
+  }, 180_000);
+});

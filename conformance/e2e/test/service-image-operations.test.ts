@@ -171,6 +171,80 @@ describe('FaceService image operations (orchestration, fake analyzer)', () => {
     expect((await store.describeCollection('c')).faceCount).toBe(4);
   });
 
+  it('IndexFaces of an indexed image lists each face once: stored faces stay indexed', async () => {
+    const { service, store } = await setup();
+    const image = fakeImage([
+      { size: 200, person: 1 },
+      { size: 150, person: 2, yaw: 85 },
+      { size: 100, person: 3, confidence: 40 },
+    ]);
+    const first = await service.indexFaces({
+      CollectionId: 'c',
+      QualityFilter: 'NONE',
+      Image: image,
+    });
+    expect(first.FaceRecords).toHaveLength(3);
+    const again = await service.indexFaces({
+      CollectionId: 'c',
+      QualityFilter: 'HIGH',
+      Image: image,
+    });
+    expect(again.FaceRecords?.map((r) => r.Face?.FaceId)).toEqual(
+      first.FaceRecords?.map((r) => r.Face?.FaceId),
+    );
+    expect(again.FaceRecords?.map((r) => r.FaceDetail?.BoundingBox?.Width)).toEqual([
+      0.2, 0.15, 0.1,
+    ]);
+    expect(again.UnindexedFaces).toEqual([]);
+    expect((await store.describeCollection('c')).faceCount).toBe(3);
+  });
+
+  it('IndexFaces of an indexed image indexes the faces left out before when they now qualify', async () => {
+    const { service, store } = await setup();
+    const image = fakeImage([
+      { size: 200, person: 1 },
+      { size: 150, person: 2, yaw: 85 },
+      { size: 100, person: 3, confidence: 40 },
+      { size: 90, person: 4 },
+    ]);
+    const first = await service.indexFaces({
+      CollectionId: 'c',
+      QualityFilter: 'HIGH',
+      MaxFaces: 1,
+      Image: image,
+    });
+    expect(first.FaceRecords).toHaveLength(1);
+    expect(first.UnindexedFaces).toHaveLength(3);
+    // The stored face counts towards MaxFaces; the rest go through this call's filter.
+    const second = await service.indexFaces({
+      CollectionId: 'c',
+      QualityFilter: 'HIGH',
+      MaxFaces: 2,
+      Image: image,
+    });
+    const widths = (list: { FaceDetail?: { BoundingBox?: { Width?: number } } }[] = []) =>
+      list.map((r) => r.FaceDetail?.BoundingBox?.Width);
+    expect(second.FaceRecords?.[0].Face?.FaceId).toBe(first.FaceRecords?.[0].Face?.FaceId);
+    expect(widths(second.FaceRecords)).toEqual([0.2, 0.09]);
+    expect(widths(second.UnindexedFaces).sort()).toEqual([0.1, 0.15]);
+    const third = await service.indexFaces({
+      CollectionId: 'c',
+      QualityFilter: 'NONE',
+      Image: image,
+    });
+    expect(widths(third.FaceRecords)).toEqual([0.2, 0.15, 0.1, 0.09]);
+    expect(third.UnindexedFaces).toEqual([]);
+    expect(
+      third.FaceRecords?.filter((r) => r.Face?.FaceId === first.FaceRecords?.[0].Face?.FaceId),
+    ).toHaveLength(1);
+    expect((await store.describeCollection('c')).faceCount).toBe(4);
+    const fourth = await service.indexFaces({ CollectionId: 'c', Image: image });
+    expect(fourth.FaceRecords?.map((r) => r.Face?.FaceId)).toEqual(
+      third.FaceRecords?.map((r) => r.Face?.FaceId),
+    );
+    expect((await store.describeCollection('c')).faceCount).toBe(4);
+  });
+
   it('SearchFacesByImage searches with the largest face and fails without one', async () => {
     const { service } = await setup();
     await service.indexFaces({ CollectionId: 'c', Image: fakeImage([{ size: 200, person: 3 }]) });

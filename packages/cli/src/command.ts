@@ -40,6 +40,8 @@ export interface Command {
   examples: readonly string[];
   /** More text after the options, e.g. how resuming works. */
   notes?: string;
+  /** `--output` formats beyond table, json and jsonl (`search`: csv). */
+  extraOutputFormats?: readonly OutputFormat[];
   /** Returns the exit code. */
   run(context: CommandContext): Promise<number>;
 }
@@ -180,12 +182,19 @@ export function describeParseError(error: unknown): string {
 }
 
 /** `--output`, then FACEKIT_OUTPUT, then a table on a terminal and JSON in pipes. */
-export function resolveOutput(values: OptionValues, io: CliIo): OutputFormat {
+export function resolveOutput(
+  values: OptionValues,
+  io: CliIo,
+  extra: readonly OutputFormat[] = [],
+): OutputFormat {
   const given = (values.output as string | undefined) ?? (io.env.FACEKIT_OUTPUT || undefined);
   if (given === undefined) return io.stdout.isTTY ? 'table' : 'json';
-  if (!outputFormats.includes(given as OutputFormat)) {
+  const allowed = [...outputFormats, ...extra];
+  if (!allowed.includes(given as OutputFormat)) {
+    // FACEKIT_OUTPUT=csv is meant for the commands that have it: the others print JSON.
+    if (values.output === undefined && given === 'csv') return 'json';
     const source = values.output !== undefined ? '--output' : 'FACEKIT_OUTPUT';
-    throw new UsageError(`invalid ${source} '${given}': expected ${outputFormats.join(', ')}`);
+    throw new UsageError(`invalid ${source} '${given}': expected ${allowed.join(', ')}`);
   }
   return given as OutputFormat;
 }

@@ -2,13 +2,16 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import type { CliIo } from './cli-io.js';
 
+/** A file that cannot be sent as it is; `index` and batch `search` report it and go on. */
+export class ImageFileError extends Error {}
+
 /** Reads an image file; a missing or unreadable file is a one-line error naming it. */
 export async function readImage(path: string, io: Pick<CliIo, 'cwd'>): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(resolve(io.cwd, path)));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new Error(`cannot read ${path}: ${code}`, { cause: error });
+    throw new ImageFileError(`cannot read ${path}: ${code}`, { cause: error });
   }
 }
 

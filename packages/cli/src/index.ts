@@ -19,6 +19,12 @@ export { commands } from './commands/index.js';
 export { createConsoleLogger } from './console-logger.js';
 export { drawFaces, type FaceMark, overlaySvg } from './draw.js';
 export { collectImages, type ImageFile, toExternalImageId } from './images.js';
+export {
+  type ClosableAnalyzer,
+  createLocalServices,
+  type LocalServiceConfig,
+  type LocalServices,
+} from './local-service.js';
 export { type CliResult, runCli, USAGE_EXIT_CODE } from './run-cli.js';
 export {
   type AuthMode,

@@ -6,35 +6,103 @@ import {
 } from '@facekit/core';
 import type { FaceModelVersion } from '@facekit/pipeline-node';
 import type { ServeConfig } from './serve-config.js';
+import { sourceImageOpener, sourceImagesDir } from './source-images.js';
 import { type StoreConfig, storeOpener } from './stores.js';
 import { UsageError } from './usage-error.js';
 
 export type ClosableAnalyzer = FaceAnalyzer & { close(): Promise<void> };
 
-/** Opens the default account's store, the one `serve` uses for it. */
-export async function openStore(
-  config: StoreConfig,
-): Promise<{ store: FaceStore; location: string }> {
-  const opener = storeOpener(config);
-  return { store: await opener.open(config.accountId), location: opener.location };
-}
+export type LocalServiceConfig = StoreConfig &
+  Pick<ServeConfig, 'region' | 'faceModel' | 'runtime'> &
+  Partial<Pick<ServeConfig, 'keepSourceImages'>>;
 
 /**
- * Loads every face model (so collections made with an earlier default keep working), or none
- * for `--face-model none`. Loaded lazily so that `none` never touches onnxruntime or the models.
- * @throws {UsageError} for an unknown face model.
+ * Everything a {@link FaceService} of this process is made of, per account: the store of
+ * `--store`/`--data-dir` (stores.ts), the kept images beside it (source-images.ts) and the face
+ * analyzers, loaded once and shared by every account. `serve` opens one service per account,
+ * the in-process commands the default account's; both assemble them here, so they always see
+ * the same data configured the same way.
  */
-export async function loadAnalyzers(
+export interface LocalServices {
+  /** Where the default account's data lives, for people (`memory` for the memory store). */
+  readonly storeLocation: string;
+  /** Where the default account's kept images are (`memory` with the memory store). */
+  readonly sourceImagesLocation: string;
+  /** The analyzers loaded so far (none before {@link loadAnalyzers}, none for `none`). */
+  readonly analyzers: readonly ClosableAnalyzer[];
+  /** Opens (creating if needed) an account's store; the caller closes it. */
+  openStore(accountId?: string): Promise<FaceStore>;
+  /** The account's kept images (see {@link sourceImageOpener}), if any. */
+  sourceImages(accountId?: string): SourceImageStore | undefined;
+  /**
+   * Loads every face model once (so collections made with an earlier default keep working), or
+   * none for `--face-model none`; later calls return the same promise.
+   * @throws {UsageError} for an unknown face model.
+   */
+  loadAnalyzers(): Promise<readonly ClosableAnalyzer[]>;
+  /** The service of an account over its opened store, with the analyzers loaded so far. */
+  service(store: FaceStore, accountId?: string): FaceService;
+  /** Closes the analyzers (stores belong to whoever opened them). */
+  close(): Promise<void>;
+}
+
+export function createLocalServices(config: LocalServiceConfig): LocalServices {
+  const stores = storeOpener(config);
+  const keptImages = sourceImageOpener({
+    ...config,
+    keepSourceImages: config.keepSourceImages ?? false,
+  });
+  const analyzers: ClosableAnalyzer[] = [];
+  let loading: Promise<readonly ClosableAnalyzer[]> | undefined;
+  return {
+    storeLocation: stores.location,
+    sourceImagesLocation:
+      config.store === 'memory' ? 'memory' : sourceImagesDir(config, config.accountId),
+    analyzers,
+    openStore: (accountId = config.accountId) => stores.open(accountId),
+    sourceImages: (accountId = config.accountId) => keptImages(accountId),
+    loadAnalyzers() {
+      loading ??= loadAnalyzers(config).then((loaded) => {
+        analyzers.push(...loaded);
+        return analyzers;
+      });
+      return loading;
+    },
+    service(store, accountId = config.accountId) {
+      return new FaceService({
+        store,
+        sourceImages: keptImages(accountId),
+        keepSourceImages: config.keepSourceImages ?? false,
+        region: config.region,
+        accountId,
+        analyzers: [...analyzers],
+        ...(config.faceModel === 'none' ? {} : { faceModelVersion: config.faceModel }),
+      });
+    },
+    async close() {
+      await loading?.catch(() => undefined);
+      await Promise.all(analyzers.map((a) => a.close()));
+    },
+  };
+}
+
+/** Loads one face model's analyzer (`collections reindex` needs just the new one). */
+export async function loadAnalyzer(
+  faceModel: string,
+  runtime: ServeConfig['runtime'],
+): Promise<ClosableAnalyzer> {
+  const { createNodeFaceAnalyzer } = await import('@facekit/pipeline-node');
+  await checkFaceModel(faceModel, '');
+  return createNodeFaceAnalyzer({ faceModelVersion: faceModel as FaceModelVersion, runtime });
+}
+
+/** Every face model's analyzer, or none for `none`; lazily imported so `none` loads no runtime. */
+async function loadAnalyzers(
   config: Pick<ServeConfig, 'faceModel' | 'runtime'>,
 ): Promise<ClosableAnalyzer[]> {
   if (config.faceModel === 'none') return [];
-  const { createNodeFaceAnalyzer, faceModels } = await import('@facekit/pipeline-node');
-  if (!(config.faceModel in faceModels)) {
-    throw new UsageError(
-      `unknown face model ${config.faceModel}; available: ${Object.keys(faceModels).join(', ')}, none`,
-    );
-  }
-  const versions = Object.keys(faceModels) as FaceModelVersion[];
+  const versions = await checkFaceModel(config.faceModel, ', none');
+  const { createNodeFaceAnalyzer } = await import('@facekit/pipeline-node');
   const loaded = await Promise.allSettled(
     versions.map((faceModelVersion) =>
       createNodeFaceAnalyzer({ faceModelVersion, runtime: config.runtime }),
@@ -49,21 +117,19 @@ export async function loadAnalyzers(
   return analyzers;
 }
 
-/** The service over a store and analyzers, configured as `serve` configures it. */
-export function createLocalService(
-  config: Pick<ServeConfig, 'faceModel' | 'region' | 'accountId'> &
-    Partial<Pick<ServeConfig, 'keepSourceImages'>>,
-  store: FaceStore,
-  analyzers: readonly FaceAnalyzer[],
-  sourceImages?: SourceImageStore,
-): FaceService {
-  return new FaceService({
-    store,
-    sourceImages,
-    keepSourceImages: config.keepSourceImages ?? false,
-    region: config.region,
-    accountId: config.accountId,
-    analyzers: [...analyzers],
-    ...(config.faceModel === 'none' ? {} : { faceModelVersion: config.faceModel }),
-  });
+/**
+ * The known face model versions; throws a {@link UsageError} when `faceModel` is not one
+ * (`orNone`: text after the list, e.g. `, none` where `none` is allowed).
+ */
+export async function checkFaceModel(
+  faceModel: string,
+  orNone: string,
+): Promise<FaceModelVersion[]> {
+  const { faceModels } = await import('@facekit/pipeline-node');
+  if (!(faceModel in faceModels)) {
+    throw new UsageError(
+      `unknown face model ${faceModel}; available: ${Object.keys(faceModels).join(', ')}${orNone}`,
+    );
+  }
+  return Object.keys(faceModels) as FaceModelVersion[];
 }

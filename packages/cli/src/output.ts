@@ -1,6 +1,7 @@
 import type { CliIo } from './cli-io.js';
 
-export type OutputFormat = 'table' | 'json' | 'jsonl';
+export type OutputFormat = 'table' | 'json' | 'jsonl' | 'csv';
+/** The formats of every command; a command may accept more (`search`: csv). */
 export const outputFormats: readonly OutputFormat[] = ['table', 'json', 'jsonl'];
 
 /**
@@ -42,3 +43,13 @@ export const box = (b: { Left?: number; Top?: number; Width?: number; Height?: n
   `${fix(b.Left)},${fix(b.Top)} ${fix(b.Width)}×${fix(b.Height)}`;
 
 const fix = (n: number | undefined) => (n === undefined ? '?' : n.toFixed(3));
+
+/** One CSV record (RFC 4180: quoted when it holds a comma, quote or line break). */
+export function csvLine(cells: readonly unknown[]): string {
+  return `${cells
+    .map((cell) => {
+      const text = cell === undefined || cell === null ? '' : String(cell);
+      return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    })
+    .join(',')}\n`;
+}

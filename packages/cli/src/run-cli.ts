@@ -102,7 +102,7 @@ function findCommand(argv: readonly string[]): { command: Command; rest: string[
 async function runCommand(command: Command, argv: string[], io: CliIo): Promise<CliResult> {
   const parsed = parseCommandArgs(command, argv);
   if (parsed.help) return print(io, commandHelp(command));
-  const output = resolveOutput(parsed.values, io);
+  const output = resolveOutput(parsed.values, io, command.extraOutputFormats);
   let opened: Promise<ApiClient> | undefined;
   try {
     const exitCode = await command.run({

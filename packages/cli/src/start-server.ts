@@ -1,14 +1,11 @@
-import { FaceService } from '@facekit/core';
 import { type AuthOptions, createAccountServices } from '@facekit/server-hono';
 import type { ListeningServer } from '@facekit/server-hono/node';
 import { isLoopbackHost, loadAccessKeys } from './access-keys.js';
 import type { CliIo } from './cli-io.js';
 import { loadConsoleFiles } from './console-files.js';
 import { createConsoleLogger } from './console-logger.js';
-import { type ClosableAnalyzer, loadAnalyzers } from './local-service.js';
+import { createLocalServices } from './local-service.js';
 import type { ServeConfig } from './serve-config.js';
-import { sourceImageOpener, sourceImagesDir } from './source-images.js';
-import { storeOpener } from './stores.js';
 import { UsageError } from './usage-error.js';
 
 /** A running `facekit serve`. */
@@ -29,29 +26,17 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
   const logger = createConsoleLogger(config.logLevel, io);
   const auth = decideAuth(config, io);
 
-  const stores = storeOpener(config);
-  const storeLocation = stores.location;
-  const sourceImages = sourceImageOpener(config);
-
-  const analyzers: ClosableAnalyzer[] = [];
+  const local = createLocalServices(config);
+  const storeLocation = local.storeLocation;
   // One FaceService per account, each over its own store: no query can reach another account's
   // data, because that data is not in the store the service holds. Analyzers are shared.
   const services = createAccountServices({
-    open: async (accountId) =>
-      new FaceService({
-        store: await stores.open(accountId),
-        region: config.region,
-        accountId,
-        analyzers,
-        sourceImages: sourceImages(accountId),
-        keepSourceImages: config.keepSourceImages,
-        ...(config.faceModel === 'none' ? {} : { faceModelVersion: config.faceModel }),
-      }),
+    open: async (accountId) => local.service(await local.openStore(accountId), accountId),
     close: (service) => service.store.close(),
   });
   let server: ListeningServer;
   try {
-    analyzers.push(...(await loadAnalyzers(config)));
+    await local.loadAnalyzers();
     // The default account opens now, so a broken data dir fails the start, not the first request.
     // After the analyzers: a FaceService takes the analyzers it is given at construction.
     await services.resolve(config.accountId);
@@ -70,7 +55,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
       },
     });
   } catch (error) {
-    await Promise.all(analyzers.map((a) => a.close()));
+    await local.close();
     await services.close();
     throw error;
   }
@@ -82,7 +67,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
         ? `SigV4, ${auth.accessKeys.length} access key${auth.accessKeys.length === 1 ? '' : 's'}`
         : 'OFF';
     io.stdout.write(
-      `facekit listening on ${server.url} (store: ${storeText}, region: ${config.region}, auth: ${authText}, face model: ${config.faceModel}${analyzers.length > 0 ? ` on onnxruntime-${config.runtime}` : ''}${config.keepSourceImages ? `, source images kept in ${config.store === 'memory' ? 'memory' : sourceImagesDir(config, config.accountId)}` : ''})\n` +
+      `facekit listening on ${server.url} (store: ${storeText}, region: ${config.region}, auth: ${authText}, face model: ${config.faceModel}${local.analyzers.length > 0 ? ` on onnxruntime-${config.runtime}` : ''}${config.keepSourceImages ? `, source images kept in ${local.sourceImagesLocation}` : ''})\n` +
         (auth.mode === 'sigv4'
           ? `Try: AWS_ACCESS_KEY_ID=<key id> AWS_SECRET_ACCESS_KEY=<secret> aws rekognition list-collections --endpoint-url ${server.url} --region ${config.region}\n`
           : `Try: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws rekognition list-collections --endpoint-url ${server.url} --region ${config.region}\n`) +
@@ -99,7 +84,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
     close() {
       closing ??= server
         .close()
-        .finally(() => Promise.all(analyzers.map((a) => a.close())))
+        .finally(() => local.close())
         .finally(() => services.close());
       return closing;
     },

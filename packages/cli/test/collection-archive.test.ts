@@ -12,6 +12,7 @@ import {
 import { createMemoryFaceStore } from '@facekit/storage-memory';
 import { createSqliteFaceStore } from '@facekit/storage-sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeLines } from '../src/commands/collection-archive.js';
 import { runCli } from '../src/index.js';
 import { fakeIo } from './io.js';
 
@@ -255,6 +256,21 @@ describe('facekit collections export / import', () => {
     return { code: result.exitCode, stdout: t.stdout(), stderr: t.stderr() };
   }
 
+  it('a file that cannot be written fails the export with its error, not the process', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    // The temporary file's name is taken by a directory: the stream's open fails (EISDIR) while
+    // the export waits for the store's next line; unhandled, that 'error' event ends the process.
+    await mkdir(join(dir, 'family.jsonl.partial'));
+    async function* slowLines() {
+      yield '{"Type":"Header"}';
+      await new Promise((r) => setTimeout(r, 200));
+      yield '{"Type":"Face"}';
+    }
+    await expect(writeLines(join(dir, 'family.jsonl'), slowLines())).rejects.toMatchObject({
+      code: 'EISDIR',
+    });
+  });
+
   it('exports to a file and imports it under another id, on the data directory', async () => {
     const { mkdir } = await import('node:fs/promises');
     await mkdir(join(dir, 'data'), { recursive: true });
@@ -291,6 +307,9 @@ describe('facekit collections export / import', () => {
     const again = await facekit(['collections', 'import', 'family.jsonl']);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/ResourceAlreadyExistsException: .*family already exists/);
+    expect(again.stderr).toContain(
+      'import it under a new id with --collection-id, e.g. facekit collections import family.jsonl --collection-id family-copy',
+    );
 
     const list = await facekit(['faces', 'list', 'family-copy', '--output', 'json']);
     const original = await facekit(['faces', 'list', 'family', '--output', 'json']);

@@ -17,9 +17,13 @@ import { type AppEnv, AWS_JSON_CONTENT_TYPE, awsJsonError, TARGET_PREFIX } from 
 import { type ConsoleOptions, isConsoleRequest, mountConsole } from './console-routes.js';
 import type { Logger, RequestLogFields } from './logger.js';
 import { type AccessKey, AuthError, SigV4Verifier } from './sigv4-verifier.js';
+import { mountSourceImages, type SourceImageReader } from './source-image-route.js';
 
-/** What the app needs from the core: `FaceService` satisfies it. */
-export interface OperationExecutor {
+/**
+ * What the app needs from the core: `FaceService` satisfies it. Its kept images
+ * (`sourceImages`) are served to the console, when the console is on.
+ */
+export interface OperationExecutor extends SourceImageReader {
   /**
    * Runs one operation with its untrusted JSON input.
    * @throws {RekognitionError} for every expected failure; anything else becomes a 500.
@@ -120,7 +124,8 @@ export interface CreateAppOptions {
   maxBodyBytes?: number;
   /**
    * Serves the web console's files at `GET /console/` (without authentication: they hold no
-   * data). Default: no console, and `GET /console` is a 405 like any other GET.
+   * data), and the images IndexFaces kept at `GET /facekit/source-images/<ImageId>` (signed, as
+   * any API call). Default: no console, and both are a 405 like any other GET.
    */
   console?: ConsoleOptions;
 }
@@ -247,7 +252,10 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   );
 
   app.get(HEALTH_PATH, (c) => c.json({ status: 'ok' }));
-  if (options.console) mountConsole(app, options.console);
+  if (options.console) {
+    mountConsole(app, options.console);
+    mountSourceImages(app, { verifier, anonymousAccount, resolveService, requestSlots });
+  }
 
   app.post(
     '*',

@@ -27,3 +27,8 @@ export {
   SigV4Verifier,
   type SigV4VerifierOptions,
 } from './sigv4-verifier.js';
+export {
+  SOURCE_IMAGE_PATH,
+  SOURCE_IMAGES_HEADER,
+  type SourceImageReader,
+} from './source-image-route.js';

@@ -29,6 +29,7 @@ export interface NodeServer extends ListeningServer {
 export function serve(options: ServeOptions): Promise<NodeServer> {
   const app = appOf(options);
   const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+  const logger = 'logger' in options ? options.logger : undefined;
 
   return new Promise((resolve, reject) => {
     let closing: Promise<void> | undefined;
@@ -44,6 +45,12 @@ export function serve(options: ServeOptions): Promise<NodeServer> {
       },
       (info) => {
         server.off('error', reject);
+        // Once listening, an error of the listening socket (e.g. `accept EMFILE` when out of file
+        // descriptors) must not be an unhandled 'error' event that ends the process: Node keeps
+        // accepting once descriptors are free again.
+        server.on('error', (error) => {
+          logger?.error('HTTP server error', { error: error.message, stack: error.stack });
+        });
         resolve({
           url: `http://${urlHost(info.address)}:${info.port}`,
           port: info.port,

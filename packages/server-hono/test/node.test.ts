@@ -43,6 +43,26 @@ describe('serve (real socket)', () => {
     }
   });
 
+  it("an 'error' of the listening socket is logged and the server keeps serving", async () => {
+    const service = new FaceService({ store: createMemoryFaceStore() });
+    const errors: string[] = [];
+    const logger = { info: () => {}, error: (message: string) => errors.push(message) };
+    const server = await serve({ auth: { mode: 'none' }, service, port: 0, logger });
+    try {
+      // What Node emits when accept() fails (EMFILE): without a listener, emit() throws.
+      server.server.emit('error', Object.assign(new Error('accept EMFILE'), { code: 'EMFILE' }));
+      expect(errors).toEqual(['HTTP server error']);
+      const listed = await fetch(`${server.url}/`, {
+        method: 'POST',
+        headers: headers('ListCollections'),
+        body: '{}',
+      });
+      expect(listed.status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('close() waits for in-flight requests and then stops accepting', async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => {

@@ -11,4 +11,5 @@ export {
   type FaissModule,
   faissUnavailableReason,
   loadFaiss,
+  loadFaissFrom,
 } from './load-faiss.js';

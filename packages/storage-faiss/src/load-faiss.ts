@@ -33,8 +33,10 @@ export interface FaissModule {
   setNumThreads(threads: number): void;
 }
 
+// `pnpm rebuild faiss-node` at the root does nothing (faiss-node is a dependency of this package,
+// not of the root), and `pnpm install` skips a package it built (or skipped) before: `-r`.
 export const FAISS_INSTALL_HINT =
-  'faiss-node is built from source against the system faiss library: on Debian/Ubuntu run `apt-get install libfaiss-dev libopenblas-dev`, then `pnpm install` (or `pnpm rebuild faiss-node`) in the facekit checkout.';
+  'faiss-node is built from source against the system faiss library, and `pnpm install` skips it where that library is missing: on Debian/Ubuntu run `apt-get install libfaiss-dev libopenblas-dev`, then `pnpm -r rebuild faiss-node` in the facekit checkout.';
 
 let loaded: FaissModule | undefined;
 
@@ -43,13 +45,22 @@ let loaded: FaissModule | undefined;
  * @throws {InternalServerError} when the addon is missing or was built without the patch.
  */
 export function loadFaiss(): FaissModule {
-  if (loaded) return loaded;
+  loaded ??= loadFaissFrom(() => createRequire(import.meta.url)('faiss-node'));
+  return loaded;
+}
+
+/**
+ * {@link loadFaiss} through `load` (a `require` of faiss-node), uncached; tests point it at a
+ * faiss-node whose addon was never built.
+ */
+export function loadFaissFrom(load: () => unknown): FaissModule {
   let module: FaissModule;
   try {
-    module = createRequire(import.meta.url)('faiss-node') as FaissModule;
+    module = load() as FaissModule;
   } catch (cause) {
     throw new InternalServerError(
-      `@facekit/storage-faiss could not load faiss-node's native addon (${errorMessage(cause)}). ${FAISS_INSTALL_HINT}`,
+      // bindings' "Could not locate the bindings file" lists a dozen paths: its first line says it.
+      `@facekit/storage-faiss could not load faiss-node's native addon (${errorMessage(cause).split('\n')[0]}). ${FAISS_INSTALL_HINT}`,
       { cause },
     );
   }
@@ -59,7 +70,6 @@ export function loadFaiss(): FaissModule {
       `faiss-node is installed without facekit's patch (patches/faiss-node@0.5.1.patch). ${FAISS_INSTALL_HINT}`,
     );
   }
-  loaded = module;
   return module;
 }
 

@@ -81,9 +81,21 @@ export interface DatabaseInfo {
  * install it), or the schema was written by a newer facekit.
  */
 export async function migrate(tx: SqlQueryable, schema: string): Promise<DatabaseInfo> {
+  const quoted = quoteIdentifier(schema);
+  // Already current: read only, write nothing and take no lock, so that a read-only database
+  // (a hot standby, `default_transaction_read_only = on`) opens for searches and listings.
+  const migrations = await tx.query<{ name: string | null }>(
+    'SELECT to_regclass($1)::text AS name',
+    [`${quoted}.facekit_migrations`],
+  );
+  if (migrations[0]?.name != null) {
+    const [{ version }] = await tx.query<{ version: number | string }>(
+      `SELECT coalesce(max(version), 0) AS version FROM ${quoted}.facekit_migrations`,
+    );
+    if (Number(version) === SCHEMA_VERSION) return { pgvectorVersion: await ensurePgvector(tx) };
+  }
   await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
   const pgvectorVersion = await ensurePgvector(tx);
-  const quoted = quoteIdentifier(schema);
   await tx.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
   await tx.query(`CREATE TABLE IF NOT EXISTS ${quoted}.facekit_migrations (
     version integer PRIMARY KEY,

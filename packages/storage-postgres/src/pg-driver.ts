@@ -1,4 +1,6 @@
-import type { Pool, PoolConfig } from 'pg';
+import { ThrottlingException } from '@facekit/core';
+import type { Pool, PoolClient, PoolConfig } from 'pg';
+import { isConnectionError } from './connection-errors.js';
 import type { SqlDriver, SqlQueryable } from './sql-driver.js';
 
 /** Options of {@link createPgDriver}. */
@@ -17,6 +19,11 @@ export interface PgDriverOptions {
  * A {@link SqlDriver} on a PostgreSQL server through `pg` 8 with a connection pool. Each
  * transaction holds one pooled connection from `BEGIN` to `COMMIT`; plain queries take any free
  * connection.
+ *
+ * A connection lost while in use (PostgreSQL stopped or restarted, `pg_terminate_backend`) fails
+ * the call that uses it, never the process: the error reaches the caller, the connection is
+ * discarded and the next call opens a new one. Waiting longer than `connectionTimeoutMillis` for
+ * a connection fails with `ThrottlingException`.
  */
 export async function createPgDriver(options: PgDriverOptions): Promise<SqlDriver> {
   const pg = await import('pg');
@@ -34,14 +41,48 @@ export async function createPgDriver(options: PgDriverOptions): Promise<SqlDrive
   // An idle client losing its connection (server restart) must not crash the process; the pool
   // drops it and the next query opens a new one.
   pool.on('error', () => {});
-  const query: SqlQueryable['query'] = async (sql, params) =>
-    (await pool.query(sql, params as unknown[] | undefined)).rows;
+  const max = pool.options.max ?? 10;
+
+  /** Why no connection came: every one busy (ours to say) or the server unreachable. */
+  const acquisitionError = (error: unknown): unknown => {
+    if (!/timeout exceeded when trying to connect/i.test((error as Error)?.message ?? '')) {
+      return error;
+    }
+    const busy = pool.totalCount >= max;
+    return new ThrottlingException(
+      busy
+        ? `Every PostgreSQL connection of the pool (${max}) stayed busy for ${pool.options.connectionTimeoutMillis} ms; try again (or raise the pool size).`
+        : `PostgreSQL did not accept a connection within ${pool.options.connectionTimeoutMillis} ms; try again.`,
+      { cause: error },
+    );
+  };
+
+  const query: SqlQueryable['query'] = async (sql, params) => {
+    try {
+      return (await pool.query(sql, params as unknown[] | undefined)).rows;
+    } catch (error) {
+      throw acquisitionError(error);
+    }
+  };
   return {
     kind: 'pg',
     query,
     async transaction(fn) {
-      const client = await pool.connect();
-      let broken: Error | undefined;
+      let client: PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw acquisitionError(error);
+      }
+      // A checked-out client has no listener of the pool's: without this one, the connection
+      // ending between two queries of the transaction (PostgreSQL stopped, the backend
+      // terminated) is an unhandled 'error' event that ends the process. The query in flight, or
+      // the next one, rejects with the cause; the client is then discarded, not reused.
+      let lost: Error | undefined;
+      const onError = (error: Error) => {
+        lost = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn({
@@ -50,14 +91,19 @@ export async function createPgDriver(options: PgDriverOptions): Promise<SqlDrive
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        try {
-          await client.query('ROLLBACK');
-        } catch (rollbackError) {
-          broken = rollbackError as Error;
+        if (!lost && !isConnectionError(error)) {
+          try {
+            await client.query('ROLLBACK');
+          } catch (rollbackError) {
+            lost = rollbackError as Error;
+          }
+        } else {
+          lost ??= error as Error;
         }
         throw error;
       } finally {
-        client.release(broken);
+        client.off('error', onError);
+        client.release(lost);
       }
     },
     close: () => pool.end(),

@@ -26,6 +26,7 @@ import {
   userNotFound,
   type VectorSearchOptions,
 } from '@facekit/core';
+import { isConnectionError } from './connection-errors.js';
 import { compareVersions, migrate, quoteIdentifier, SCHEMA_NAME } from './migrations.js';
 import type { SqlDriver, SqlQueryable } from './sql-driver.js';
 import { parseVector, vectorLiteral } from './vector-text.js';
@@ -102,10 +103,11 @@ export async function createPostgresFaceStore(
   } catch (cause) {
     if (closeDriver) await driver.close().catch(() => {});
     if (RekognitionError.isInstance(cause)) throw cause;
-    throw new InternalServerError(
-      `Cannot open the PostgreSQL store (schema ${schema}): ${errorMessage(cause)}`,
-      { cause },
-    );
+    const message = `Cannot open the PostgreSQL store (schema ${schema}): ${errorMessage(cause)}`;
+    if (isConnectionError(cause) || pgCode(cause) === '53300') {
+      throw new ThrottlingException(`${message}; PostgreSQL is unavailable, try again.`, { cause });
+    }
+    throw new InternalServerError(message, { cause });
   }
 }
 
@@ -186,9 +188,18 @@ function storageError(error: unknown): RekognitionError {
       cause: error,
     });
   }
-  if (/timeout exceeded when trying to connect/i.test(errorMessage(error))) {
+  // PostgreSQL stopped, restarting or unreachable, or this call's connection was terminated:
+  // a 500 ThrottlingException, which the AWS SDKs retry. What was not acknowledged was rolled back.
+  if (isConnectionError(error)) {
     return new ThrottlingException(
-      'Every PostgreSQL connection of the pool is busy; try again (or raise the pool size).',
+      `PostgreSQL is unavailable (${errorMessage(error)}); try again.`,
+      { cause: error },
+    );
+  }
+  // 25006 read_only_sql_transaction: a standby or `default_transaction_read_only = on`.
+  if (code === '25006') {
+    return new InternalServerError(
+      `The PostgreSQL database is read-only (${errorMessage(error)}): facekit writes need the primary; point --database-url at it.`,
       { cause: error },
     );
   }

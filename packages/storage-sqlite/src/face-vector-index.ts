@@ -29,6 +29,12 @@ export interface FaceVectorSource {
    * given (to catch up an index persisted earlier). Read now, at call time.
    */
   rows(afterSeq?: number): Iterable<[seq: number, vector: Uint8Array]>;
+  /**
+   * One committed face's vector blob (as in `rows`), or `undefined` when the collection has no
+   * face with that seq: lets an index that keeps quantised vectors score its few candidates
+   * exactly. Read now, at call time (inside the caller's transaction during a search).
+   */
+  vector(seq: number): Uint8Array | undefined;
 }
 
 /**

@@ -374,6 +374,11 @@ function prepareStatements(db: BetterSqlite3.Database) {
         'SELECT seq, vector FROM faces WHERE collection_seq = ? AND seq > ? ORDER BY seq',
       )
       .raw(),
+    faceVector: db
+      .prepare<[number, number], Buffer>(
+        'SELECT vector FROM faces WHERE seq = ? AND collection_seq = ?',
+      )
+      .pluck(),
 
     user: db.prepare<[number, string], UserRow>(
       `SELECT ${USER_COLUMNS} FROM users WHERE collection_seq = ? AND user_id = ?`,
@@ -893,6 +898,7 @@ class SqliteFaceStore implements FaceStore {
         state: (upToSeq = Number.MAX_SAFE_INTEGER) =>
           s.collectionVectorState.get(collectionSeq, upToSeq) as CollectionVectorState,
         rows: (afterSeq = 0) => s.collectionVectorsAfter.iterate(collectionSeq, afterSeq),
+        vector: (faceSeq) => s.faceVector.get(faceSeq, collectionSeq),
       });
       this.faceIndexes.set(collectionSeq, index);
     }

@@ -1,48 +1,32 @@
 import { type FaceService, type OperationName, RekognitionError } from '@facekit/core';
-import {
-  type ClosableAnalyzer,
-  createLocalService,
-  loadAnalyzers,
-  openStore,
-} from '../local-service.js';
-import type { ServeConfig } from '../serve-config.js';
-import { sourceImageOpener } from '../source-images.js';
+import { createLocalServices, type LocalServiceConfig } from '../local-service.js';
 import { type ApiClient, ApiError, imageOperations } from './api-client.js';
 
-export type LocalClientConfig = Pick<
-  ServeConfig,
-  'store' | 'dataDir' | 'region' | 'accountId' | 'faceModel' | 'runtime'
-> &
-  Partial<Pick<ServeConfig, 'keepSourceImages'>>;
+export type LocalClientConfig = LocalServiceConfig;
 
 /**
  * The service in-process on the data directory `serve` uses. The face models are loaded on the
  * first image operation only, so collection and face commands start instantly.
  */
 export async function createLocalClient(config: LocalClientConfig): Promise<ApiClient> {
-  const { store, location } = await openStore(config);
-  const sourceImages = sourceImageOpener({
-    ...config,
-    keepSourceImages: config.keepSourceImages ?? false,
-  })(config.accountId);
-  let service = createLocalService(config, store, [], sourceImages);
-  let analyzers: ClosableAnalyzer[] = [];
+  const local = createLocalServices(config);
+  const store = await local.openStore();
+  let service = local.service(store);
   let withModels: Promise<FaceService> | undefined;
 
   const serviceFor = (operation: OperationName): Promise<FaceService> => {
     if (!imageOperations.has(operation) || config.faceModel === 'none') {
       return withModels ?? Promise.resolve(service);
     }
-    withModels ??= loadAnalyzers(config).then((loaded) => {
-      analyzers = loaded;
-      service = createLocalService(config, store, loaded, sourceImages);
+    withModels ??= local.loadAnalyzers().then(() => {
+      service = local.service(store);
       return service;
     });
     return withModels;
   };
 
   return {
-    description: `local ${location}`,
+    description: `local ${local.storeLocation}`,
     async call(operation, input, options) {
       const target = await serviceFor(operation);
       try {
@@ -53,8 +37,7 @@ export async function createLocalClient(config: LocalClientConfig): Promise<ApiC
       }
     },
     async close() {
-      await withModels?.catch(() => undefined);
-      await Promise.all(analyzers.map((a) => a.close()));
+      await local.close();
       await store.close();
     },
   };

@@ -23,6 +23,7 @@ type CommandClass = new (input: unknown) => Parameters<rekognition.RekognitionCl
 
 /** A running facekit server (or anything speaking Rekognition) through @aws-sdk/client-rekognition. */
 export function createSdkClient(options: SdkClientOptions): ApiClient {
+  const dummyKeys = !options.credentials && !options.useCredentialChain;
   // The SDK warns once per process that its releases after January 2027 need Node 22; the CLI
   // pins its SDK version, so the warning would only clutter every command's output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -58,7 +59,8 @@ export function createSdkClient(options: SdkClientOptions): ApiClient {
         return toWire(output) as any;
       } catch (error) {
         if (error instanceof rekognition.RekognitionServiceException) {
-          throw new ApiError(error.name, error.message, { cause: error });
+          const hint = dummyKeys && authErrors.has(error.name) ? dummyKeysHint(options) : '';
+          throw new ApiError(error.name, `${error.message}${hint}`, { cause: error });
         }
         const code = (error as { code?: string }).code;
         if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') {
@@ -73,6 +75,19 @@ export function createSdkClient(options: SdkClientOptions): ApiClient {
       client.destroy();
     },
   };
+}
+
+/** What a server with authentication on answers to keys it does not know or a bad signature. */
+const authErrors = new Set([
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'MissingAuthenticationTokenException',
+  'AccessDeniedException',
+]);
+
+/** Why the keys were refused: none were set, so the CLI signed with placeholders. */
+function dummyKeysHint(options: SdkClientOptions): string {
+  return ` (facekit signed with dummy keys because no credentials are set, and ${options.endpoint} has authentication on: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to a key of the server's --credentials-file, or use --profile <name> / AWS_PROFILE)`;
 }
 
 /** facekit's extension header (see `@facekit/server-hono`); kept here to spare the CLI that import. */

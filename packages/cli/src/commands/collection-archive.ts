@@ -17,7 +17,7 @@ import {
   resolveLocalConfig,
   stringFlag,
 } from '../command.js';
-import { openStore } from '../local-service.js';
+import { createLocalServices } from '../local-service.js';
 import { emit, renderFields } from '../output.js';
 import { UsageError } from '../usage-error.js';
 
@@ -106,6 +106,8 @@ nothing when any line is invalid.`,
               faceModelVersion === undefined
                 ? undefined
                 : await knownDimension(store, faceModelVersion),
+          }).catch((error: unknown) => {
+            throw nameCollectionIdFlag(error, positionals[0]);
           });
           const response = {
             CollectionId: result.collectionId,
@@ -127,6 +129,19 @@ nothing when any line is invalid.`,
   },
 ];
 
+/** An import onto an existing collection: say which flag picks another id. */
+function nameCollectionIdFlag(error: unknown, file: string): unknown {
+  if (!RekognitionError.isInstance(error) || error.name !== 'ResourceAlreadyExistsException') {
+    return error;
+  }
+  const id = /collection id: (\S+) already exists/.exec(error.message)?.[1] ?? 'the collection';
+  return new ApiError(
+    error.name,
+    `The collection id: ${id} already exists; import it under a new id with --collection-id, e.g. facekit collections import ${file} --collection-id ${id}-copy`,
+    { cause: error },
+  );
+}
+
 /** Rekognition errors from the core print as API errors do: `Name: message`. */
 async function asApiErrors(run: () => Promise<number>): Promise<number> {
   try {
@@ -143,7 +158,7 @@ async function openLocalStore(context: CommandContext, what: string): Promise<Fa
       `collections ${what} works on a data directory, not over the Rekognition API (it has no operation that returns face vectors): run it where the server's --data-dir is, without --endpoint`,
     );
   }
-  return (await openStore(resolveLocalConfig(context.values, context.io))).store;
+  return createLocalServices(resolveLocalConfig(context.values, context.io)).openStore();
 }
 
 /** The vector length of faces already stored for this face model, when there are any. */
@@ -164,23 +179,31 @@ async function knownDimension(store: FaceStore, faceModelVersion: string) {
 }
 
 /** Writes lines to a temporary file, renamed into place once complete (never a half file). */
-async function writeLines(path: string, lines: AsyncIterable<string>) {
+export async function writeLines(path: string, lines: AsyncIterable<string>) {
   const partial = `${path}.partial`;
   const out = createWriteStream(partial, { encoding: 'utf8' });
+  // A write failing (ENOSPC, EIO) while we wait for the next line from the store would be an
+  // unhandled 'error' event that ends the process: keep it and throw it here instead.
+  let failed: Error | undefined;
+  out.on('error', (error) => {
+    failed = error;
+  });
   const count = { faces: 0, users: 0 };
   try {
     for await (const line of lines) {
+      if (failed) throw failed;
       if (line.startsWith('{"Type":"Face"')) count.faces++;
       else if (line.startsWith('{"Type":"User"')) count.users++;
       if (!out.write(`${line}\n`)) await once(out, 'drain');
     }
+    if (failed) throw failed;
     out.end();
     await once(out, 'finish');
     await rename(partial, path);
     return count;
   } catch (error) {
     out.destroy();
-    await rm(partial, { force: true });
+    await rm(partial, { force: true }).catch(() => {}); // the first error is the one to report
     throw error;
   }
 }

@@ -8,7 +8,7 @@ import {
   stringFlag,
 } from '../command.js';
 import { drawFaces, type FaceMark, markColors } from '../draw.js';
-import { readImage } from '../images.js';
+import { imageReader, noResizeOption } from '../image-bytes.js';
 import { box, emit, percent, renderFields, renderTable } from '../output.js';
 import { UsageError } from '../usage-error.js';
 
@@ -20,7 +20,7 @@ const drawOption = {
   },
 } as const;
 
-const qualityOption = {
+export const qualityOption = {
   'quality-filter': {
     type: 'string',
     value: '<level>',
@@ -33,7 +33,7 @@ const pose = (d: FaceDetail) =>
     ? `${d.Pose.Roll?.toFixed(0)}/${d.Pose.Yaw?.toFixed(0)}/${d.Pose.Pitch?.toFixed(0)}`
     : undefined;
 
-const falseAcceptRateOption = {
+export const falseAcceptRateOption = {
   'max-false-accept-rate': {
     type: 'string',
     value: '<rate>',
@@ -43,7 +43,7 @@ const falseAcceptRateOption = {
 } as const;
 
 /** `--max-false-accept-rate` as request options: a fraction strictly between 0 and 1. */
-function falseAcceptRateFlag(values: OptionValues): RequestOptions | undefined {
+export function falseAcceptRateFlag(values: OptionValues): RequestOptions | undefined {
   const raw = values['max-false-accept-rate'];
   if (raw === undefined) return undefined;
   const rate = Number(raw);
@@ -72,6 +72,7 @@ export const imageCommands: Command[] = [
         description: 'DEFAULT or ALL (all landmarks), as the API takes them',
       },
       ...drawOption,
+      ...noResizeOption,
     },
     examples: [
       'facekit detect party.jpg',
@@ -79,16 +80,20 @@ export const imageCommands: Command[] = [
       'facekit detect party.jpg --draw party-faces.jpg',
     ],
     async run({ io, output, positionals, values, client }) {
-      const bytes = await readImage(positionals[0], io);
+      const image = await imageReader(io, { resize: !values['no-resize'] })(positionals[0]);
       const response = await (await client()).call(
         'DetectFaces',
-        defined({ Image: { Bytes: bytes }, Attributes: listFlag(values, 'attributes') as never }),
+        defined({
+          Image: { Bytes: image.bytes },
+          Attributes: listFlag(values, 'attributes') as never,
+        }),
       );
       const faces = response.FaceDetails ?? [];
       const drawTo = stringFlag(values, 'draw');
       if (drawTo) {
+        // On the file itself: boxes and landmarks are ratios, unchanged by a shrunk copy.
         await drawFaces(
-          bytes,
+          image.original,
           faces.map((f, i) => ({
             box: f.BoundingBox ?? {},
             landmarks: f.Landmarks,
@@ -134,84 +139,6 @@ export const imageCommands: Command[] = [
             ) +
             `${faces.length} face${faces.length === 1 ? '' : 's'}${drawTo ? `, drawn to ${drawTo}` : ''}\n`,
       );
-      return 0;
-    },
-  },
-  {
-    path: ['search'],
-    summary: 'search a collection for the largest face of an image (SearchFacesByImage)',
-    args: '<collection-id> <image>',
-    positionals: { min: 2, max: 2 },
-    options: {
-      threshold: {
-        type: 'string',
-        value: '<0-100>',
-        description: 'FaceMatchThreshold: minimum similarity [80]',
-      },
-      'max-faces': { type: 'string', value: '<n>', description: 'MaxFaces: at most n matches' },
-      ...falseAcceptRateOption,
-      ...qualityOption,
-      ...drawOption,
-    },
-    examples: [
-      'facekit search family party.jpg',
-      'facekit search family party.jpg --threshold 90 --output json',
-      'facekit search family party.jpg --draw match.jpg',
-      'facekit search family party.jpg --max-false-accept-rate 0.001',
-    ],
-    async run({ io, output, positionals, values, client }) {
-      const [CollectionId, path] = positionals;
-      const bytes = await readImage(path, io);
-      const response = await (await client()).call(
-        'SearchFacesByImage',
-        defined({
-          CollectionId,
-          Image: { Bytes: bytes },
-          FaceMatchThreshold: numberFlag(values, 'threshold'),
-          MaxFaces: numberFlag(values, 'max-faces'),
-          QualityFilter: stringFlag(values, 'quality-filter') as never,
-        }),
-        falseAcceptRateFlag(values),
-      );
-      const matches = response.FaceMatches ?? [];
-      const drawTo = stringFlag(values, 'draw');
-      if (drawTo && response.SearchedFaceBoundingBox) {
-        const best = matches[0];
-        await drawFaces(
-          bytes,
-          [
-            {
-              box: response.SearchedFaceBoundingBox,
-              label: best
-                ? `${best.Face?.ExternalImageId ?? best.Face?.FaceId} ${percent(best.Similarity)}`
-                : 'no match',
-              color: best ? markColors.match : markColors.noMatch,
-            },
-          ],
-          drawTo,
-          io.cwd,
-        );
-      }
-      emit(io, output, response, () => {
-        const head = renderFields([
-          ['Searched face', box(response.SearchedFaceBoundingBox)],
-          ['Confidence', percent(response.SearchedFaceConfidence)],
-        ]);
-        if (matches.length === 0) return `${head}No matches\n`;
-        return (
-          head +
-          renderTable(
-            ['Similarity', 'FaceId', 'ExternalImageId', 'UserId'],
-            matches.map((m) => [
-              percent(m.Similarity),
-              m.Face?.FaceId,
-              m.Face?.ExternalImageId,
-              m.Face?.UserId,
-            ]),
-          ) +
-          (drawTo ? `Drawn to ${drawTo}\n` : '')
-        );
-      });
       return 0;
     },
   },
@@ -276,18 +203,21 @@ export const imageCommands: Command[] = [
         value: '<out.jpg>',
         description: 'write a copy of the target image with matches and unmatched faces',
       },
+      ...noResizeOption,
     },
     examples: [
       'facekit compare id-photo.jpg party.jpg',
       'facekit compare a.jpg b.jpg --output json',
     ],
     async run({ io, output, positionals, values, client }) {
-      const [source, target] = await Promise.all(positionals.map((p) => readImage(p, io)));
+      const read = imageReader(io, { resize: !values['no-resize'] });
+      const source = await read(positionals[0]);
+      const target = await read(positionals[1]);
       const response = await (await client()).call(
         'CompareFaces',
         defined({
-          SourceImage: { Bytes: source },
-          TargetImage: { Bytes: target },
+          SourceImage: { Bytes: source.bytes },
+          TargetImage: { Bytes: target.bytes },
           SimilarityThreshold: numberFlag(values, 'threshold'),
           QualityFilter: stringFlag(values, 'quality-filter') as never,
         }),
@@ -310,7 +240,7 @@ export const imageCommands: Command[] = [
             color: markColors.noMatch,
           })),
         ];
-        await drawFaces(target, marks, drawTo, io.cwd);
+        await drawFaces(target.original, marks, drawTo, io.cwd);
       }
       emit(io, output, response, () => {
         const rows = [

@@ -4,7 +4,8 @@ import type { IndexFacesResponse } from '@facekit/core';
 import { ApiError } from '../client/api-client.js';
 import { type Command, defined, listFlag, numberFlag, stringFlag } from '../command.js';
 import { drawFaces, markColors } from '../draw.js';
-import { collectImages, type ImageFile, readImage } from '../images.js';
+import { imageReader, noResizeOption } from '../image-bytes.js';
+import { collectImages, type ImageFile, ImageFileError } from '../images.js';
 import { renderTable } from '../output.js';
 import { formatDuration, Progress } from '../progress.js';
 import { UsageError } from '../usage-error.js';
@@ -59,6 +60,7 @@ export const indexCommand: Command = {
       value: '<dir>',
       description: 'write a copy of each image with its indexed (green) and unindexed (red) faces',
     },
+    ...noResizeOption,
     quiet: { type: 'boolean', short: 'q', description: 'no progress, only the summary' },
   },
   notes: `Folders are walked recursively for .jpg, .jpeg and .png files (sorted; hidden files skipped).
@@ -121,15 +123,15 @@ response for a single image file, or an array of them.`,
     let fatal: unknown;
     const drawDir = stringFlag(values, 'draw');
 
+    const read = imageReader(io, { resize: !values['no-resize'] });
     const indexOne = async (image: ImageFile, slot: number) => {
-      let bytes: Uint8Array;
       try {
-        bytes = await readImage(image.path, io);
+        const bytes = await read(image.path);
         const response = await api.call(
           'IndexFaces',
           defined({
             CollectionId,
-            Image: { Bytes: bytes },
+            Image: { Bytes: bytes.bytes },
             ExternalImageId: image.externalImageId,
             MaxFaces: numberFlag(values, 'max-faces'),
             QualityFilter: stringFlag(values, 'quality-filter') as never,
@@ -151,7 +153,7 @@ response for a single image file, or an array of them.`,
         if (drawDir) {
           const ext = extname(image.path).toLowerCase() === '.png' ? '.png' : '.jpg';
           await drawFaces(
-            bytes,
+            bytes.original,
             [
               ...records.map((r) => ({
                 box: r.FaceDetail?.BoundingBox ?? r.Face?.BoundingBox ?? {},
@@ -178,8 +180,7 @@ response for a single image file, or an array of them.`,
         );
       } catch (error) {
         if (error instanceof ApiError && fatalErrors.has(error.name)) throw error;
-        if (!(error instanceof ApiError) && !/^cannot read /.test(String((error as Error).message)))
-          throw error;
+        if (!(error instanceof ApiError || error instanceof ImageFileError)) throw error;
         const text =
           error instanceof ApiError ? `${error.name}: ${error.message}` : (error as Error).message;
         failures.push({ path: image.path, error: text });

@@ -5,6 +5,7 @@ import { faceCommands } from './faces.js';
 import { imageCommands } from './images.js';
 import { indexCommand } from './index-images.js';
 import { reindexCommand } from './reindex.js';
+import { searchCommand } from './search-images.js';
 import { tagCommands } from './tags.js';
 import { userCommands } from './users.js';
 
@@ -14,7 +15,9 @@ export const commands: readonly Command[] = [
   ...archiveCommands,
   reindexCommand,
   indexCommand,
-  ...imageCommands,
+  imageCommands[0],
+  searchCommand,
+  ...imageCommands.slice(1),
   ...faceCommands,
   ...userCommands,
   ...tagCommands,

@@ -1,9 +1,18 @@
-import { type ReindexReport, reindexCollection } from '@facekit/core';
+import {
+  type FaceStore,
+  type ReindexReport,
+  reindexCollection,
+  type SourceImageStore,
+} from '@facekit/core';
 import { type Command, numberFlag, resolveLocalConfig, stringFlag } from '../command.js';
-import { openStore } from '../local-service.js';
+import {
+  type ClosableAnalyzer,
+  checkFaceModel,
+  createLocalServices,
+  loadAnalyzer,
+} from '../local-service.js';
 import { emit, renderFields, renderTable } from '../output.js';
 import { formatDuration, Progress } from '../progress.js';
-import { createFileSourceImageStore, sourceImagesDir } from '../source-images.js';
 import { UsageError } from '../usage-error.js';
 
 const COLLECTION_ID = /^[a-zA-Z0-9_.-]{1,255}$/;
@@ -74,26 +83,27 @@ In-process on the data directory only (the kept images never leave it): not avai
         `invalid --target-collection-id '${targetId}': expected [a-zA-Z0-9_.-], at most 255`,
       );
     }
-    const { createNodeFaceAnalyzer, faceModels } = await import('@facekit/pipeline-node');
-    if (!(model in faceModels)) {
-      throw new UsageError(
-        `unknown face model ${model}; available: ${Object.keys(faceModels).join(', ')}`,
-      );
-    }
-    const { store } = await openStore(config);
-    const imagesDir = sourceImagesDir(config, config.accountId);
-    const sourceImages = createFileSourceImageStore(imagesDir);
+    await checkFaceModel(model, '');
+    const local = createLocalServices(config);
+    const store = await local.openStore();
+    const sourceImages = local.sourceImages();
+    const imagesDir = local.sourceImagesLocation;
     const stop = new AbortController();
     const onSignal = () => stop.abort();
     process.once('SIGINT', onSignal);
     const started = performance.now();
-    let analyzer: Awaited<ReturnType<typeof createNodeFaceAnalyzer>> | undefined;
+    let analyzer: ClosableAnalyzer | undefined;
     let report: ReindexReport;
     try {
-      analyzer = await createNodeFaceAnalyzer({
-        faceModelVersion: model as keyof typeof faceModels,
-        runtime: config.runtime,
-      });
+      // Before any model loads or progress bar shows: with no image kept there is nothing to do.
+      const kept = await keptImageCount(store, sourceImages, sourceId);
+      if (kept.images === 0 && kept.faces > 0) {
+        io.stderr.write(
+          `facekit: no source image of collection ${sourceId} was kept (looked in ${imagesDir}), so its ${kept.faces} faces cannot be re-indexed. facekit keeps images only when IndexFaces runs with --keep-source-images (FACEKIT_KEEP_SOURCE_IMAGES), off by default as in Rekognition. Index the photos again into a new collection instead: facekit collections create <new> --face-model ${model} && facekit index <new> <folder> --face-model ${model}\n`,
+        );
+        return 1;
+      }
+      analyzer = await loadAnalyzer(model, config.runtime);
       let progress: Progress | undefined;
       report = await reindexCollection({
         store,
@@ -110,6 +120,11 @@ In-process on the data directory only (the kept images never leave it): not avai
               `${plan.alreadyPresent} of ${plan.sourceFaces} faces already in ${targetId}: continuing`,
             );
           }
+          if (kept.images < kept.total && !values.quiet) {
+            progress.note(
+              `${kept.total - kept.images} of ${kept.total} source images were not kept (looked in ${imagesDir}): their faces are listed at the end`,
+            );
+          }
         },
         onImage(result) {
           const name = result.externalImageId ?? result.imageId;
@@ -120,19 +135,6 @@ In-process on the data directory only (the kept images never leave it): not avai
         },
       });
       progress?.finish();
-      // Nothing kept at all: leave no empty collection behind, and say why.
-      const nothingKept =
-        report.reindexed === 0 &&
-        report.alreadyPresent === 0 &&
-        report.missed.length > 0 &&
-        report.missed.every((m) => m.reason === 'IMAGE_NOT_KEPT');
-      if (nothingKept && report.targetCreated) await store.deleteCollection(targetId);
-      if (nothingKept) {
-        io.stderr.write(
-          `facekit: no source image of collection ${sourceId} was kept (looked in ${imagesDir}), so its ${report.sourceFaces} faces cannot be re-indexed. facekit keeps images only when IndexFaces runs with --keep-source-images (FACEKIT_KEEP_SOURCE_IMAGES), off by default as in Rekognition. Index the photos again into a new collection instead: facekit collections create <new> --face-model ${model} && facekit index <new> <folder> --face-model ${model}\n`,
-        );
-        return 1;
-      }
     } finally {
       process.removeListener('SIGINT', onSignal);
       await analyzer?.close();
@@ -189,6 +191,26 @@ In-process on the data directory only (the kept images never leave it): not avai
     return 0;
   },
 };
+
+/** How many of the collection's source images (and faces) are kept, looked up per image. */
+async function keptImageCount(
+  store: FaceStore,
+  sourceImages: SourceImageStore | undefined,
+  collectionId: string,
+): Promise<{ faces: number; total: number; images: number }> {
+  const imageIds = new Set<string>();
+  let faces = 0;
+  let after: string | undefined;
+  do {
+    const page = await store.listFaces(collectionId, { limit: 1000, after });
+    for (const face of page.items) imageIds.add(face.imageId);
+    faces += page.items.length;
+    after = page.next;
+  } while (after);
+  let images = 0;
+  for (const imageId of imageIds) if (await sourceImages?.has(imageId)) images++;
+  return { faces, total: imageIds.size, images };
+}
 
 function reasonText(reason: string): string {
   switch (reason) {

@@ -1,5 +1,5 @@
 import { type Command, defined, numberFlag, stringFlag } from '../command.js';
-import { readImage } from '../images.js';
+import { imageReader, noResizeOption } from '../image-bytes.js';
 import { emit, percent, renderFields, renderTable } from '../output.js';
 import { UsageError } from '../usage-error.js';
 import { pageOptions } from './collections.js';
@@ -196,6 +196,7 @@ export const userCommands: Command[] = [
         value: '<level>',
         description: 'with --image: NONE, AUTO, LOW, MEDIUM or HIGH',
       },
+      ...noResizeOption,
     },
     examples: [
       'facekit users search family --image party.jpg',
@@ -225,7 +226,9 @@ export const userCommands: Command[] = [
             'SearchUsersByImage',
             defined({
               ...common,
-              Image: { Bytes: await readImage(image, io) },
+              Image: {
+                Bytes: (await imageReader(io, { resize: !values['no-resize'] })(image)).bytes,
+              },
               QualityFilter: stringFlag(values, 'quality-filter') as never,
             }),
           )

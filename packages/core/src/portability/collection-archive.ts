@@ -1,5 +1,6 @@
 import { InvalidParameterException, ResourceAlreadyExistsException } from '../errors/exceptions.js';
 import { RekognitionError } from '../errors/rekognition-error.js';
+import { type KeyedMutex, lockedRunner } from '../service/keyed-mutex.js';
 import type { FaceStore, StoredFace, UserRecord } from '../storage/face-store.js';
 import { validateShape } from '../validation/validate-shape.js';
 
@@ -60,6 +61,11 @@ export interface ArchivedFace {
 export interface ExportCollectionOptions {
   /** Faces read from the store at once (default 256). */
   batchSize?: number;
+  /**
+   * The per-collection locks of a `FaceService` on the same store (`service.collectionLocks`):
+   * each page is then read between the service's writes, never in the middle of one.
+   */
+  collectionLocks?: KeyedMutex;
 }
 
 /**
@@ -73,11 +79,15 @@ export async function* exportCollection(
   options: ExportCollectionOptions = {},
 ): AsyncGenerator<string> {
   const batchSize = options.batchSize ?? 256;
-  const stats = await store.describeCollection(collectionId);
-  const tags = await store.getTags(collectionId);
-  const first = await store.listFaces(collectionId, { limit: 1 });
-  const [sample] =
-    first.items.length > 0 ? await store.getFaces(collectionId, [first.items[0].faceId]) : [];
+  const locked = lockedRunner(options.collectionLocks, collectionId);
+  const { stats, tags, sample } = await locked(async () => {
+    const stats = await store.describeCollection(collectionId);
+    const tags = await store.getTags(collectionId);
+    const first = await store.listFaces(collectionId, { limit: 1 });
+    const [sample] =
+      first.items.length > 0 ? await store.getFaces(collectionId, [first.items[0].faceId]) : [];
+    return { stats, tags, sample };
+  });
   const header: CollectionArchiveHeader = {
     Format: COLLECTION_ARCHIVE_FORMAT,
     FormatVersion: COLLECTION_ARCHIVE_VERSION,
@@ -93,17 +103,20 @@ export async function* exportCollection(
 
   let after: string | undefined;
   do {
-    const page = await store.listUsers(collectionId, { limit: batchSize, after });
+    const page = await locked(() => store.listUsers(collectionId, { limit: batchSize, after }));
     for (const user of page.items) yield JSON.stringify(archivedUser(user));
     after = page.next;
   } while (after);
 
   do {
-    const page = await store.listFaces(collectionId, { limit: batchSize, after });
-    const faces = await store.getFaces(
-      collectionId,
-      page.items.map((f) => f.faceId),
-    );
+    const { page, faces } = await locked(async () => {
+      const page = await store.listFaces(collectionId, { limit: batchSize, after });
+      const faces = await store.getFaces(
+        collectionId,
+        page.items.map((f) => f.faceId),
+      );
+      return { page, faces };
+    });
     for (const face of faces) yield JSON.stringify(archivedFace(face));
     after = page.next;
   } while (after);
@@ -149,6 +162,11 @@ export interface ImportCollectionOptions {
   batchSize?: number;
   /** Per-user face limit applied while re-associating (default: none, as the source had them). */
   maxFacesPerUser?: number;
+  /**
+   * The per-collection locks of a `FaceService` on the same store (`service.collectionLocks`):
+   * each write to the new collection, and its removal after a failure, then holds its lock.
+   */
+  collectionLocks?: KeyedMutex;
 }
 
 export interface ImportCollectionResult {
@@ -182,8 +200,14 @@ export async function importCollection(
   let batch: { face: StoredFace; userId?: string }[] = [];
   let faceCount = 0;
 
+  const locked = <T>(critical: () => Promise<T>) =>
+    lockedRunner(options.collectionLocks, targetId)(critical);
   const flush = async () => {
     if (batch.length === 0) return;
+    await locked(() => writeBatch(batch));
+    batch = [];
+  };
+  const writeBatch = async (batch: { face: StoredFace; userId?: string }[]) => {
     await store.putFaces(
       targetId,
       batch.map((b) => b.face),
@@ -202,7 +226,6 @@ export async function importCollection(
         );
       }
     }
-    batch = [];
   };
 
   try {
@@ -244,13 +267,16 @@ export async function importCollection(
         targetId = options.collectionId ?? header.CollectionId;
         const idViolations = validateShape('CollectionId', targetId, 'collectionId');
         if (idViolations.length > 0) throw new InvalidParameterException(idViolations[0].message);
-        await store.createCollection(
-          {
-            collectionId: targetId,
-            faceModelVersion: header.FaceModelVersion,
-            createdAt: Math.round(header.CreationTimestamp * 1000),
-          },
-          header.Tags,
+        const { FaceModelVersion, CreationTimestamp, Tags } = header;
+        await locked(() =>
+          store.createCollection(
+            {
+              collectionId: targetId,
+              faceModelVersion: FaceModelVersion,
+              createdAt: Math.round(CreationTimestamp * 1000),
+            },
+            Tags,
+          ),
         );
         created = true;
         continue;
@@ -261,10 +287,12 @@ export async function importCollection(
         const user = parseUser(record, bad);
         if (declaredUsers.has(user.UserId)) throw bad(`user ${user.UserId} appears twice`);
         declaredUsers.set(user.UserId, user.UserStatus);
-        await store.createUser(targetId, {
-          userId: user.UserId,
-          createdAt: Math.round(user.CreationTimestamp * 1000),
-        });
+        await locked(() =>
+          store.createUser(targetId, {
+            userId: user.UserId,
+            createdAt: Math.round(user.CreationTimestamp * 1000),
+          }),
+        );
       } else if (record.Type === 'Face') {
         const face = parseFace(record, header, bad);
         if (face.userId !== undefined) {
@@ -296,7 +324,7 @@ export async function importCollection(
     }
     return { collectionId: targetId, faceCount, userCount: declaredUsers.size };
   } catch (error) {
-    if (created) await store.deleteCollection(targetId).catch(() => undefined);
+    if (created) await locked(() => store.deleteCollection(targetId)).catch(() => undefined);
     if (
       !created &&
       RekognitionError.isInstance(error) &&

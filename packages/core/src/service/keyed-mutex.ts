@@ -18,3 +18,14 @@ export class KeyedMutex {
     }
   }
 }
+
+/**
+ * Runs critical sections on `key` under `locks` when given (a lock shared with a `FaceService`),
+ * or as they are without.
+ */
+export function lockedRunner(
+  locks: KeyedMutex | undefined,
+  key: string,
+): <T>(critical: () => Promise<T>) => Promise<T> {
+  return (critical) => (locks ? locks.run(key, critical) : critical());
+}

@@ -10,6 +10,10 @@ import type {
   StoredFace,
 } from '../storage/face-store.js';
 import type { SourceImageStore } from '../storage/source-image-store.js';
+import { matchByIou } from './box-matching.js';
+import { type KeyedMutex, lockedRunner } from './keyed-mutex.js';
+
+export { matchByIou } from './box-matching.js';
 
 export interface ReindexCollectionOptions {
   store: FaceStore;
@@ -37,6 +41,11 @@ export interface ReindexCollectionOptions {
   onImage?(result: ReindexImageResult): void;
   /** Epoch milliseconds of the target's creation; injectable for tests. */
   now?: () => number;
+  /**
+   * The per-collection locks of a `FaceService` on the same store (`service.collectionLocks`):
+   * each write to the target then waits for the service's writes to it, and they for it.
+   */
+  collectionLocks?: KeyedMutex;
 }
 
 export interface ReindexPlan {
@@ -98,6 +107,7 @@ export interface ReindexReport extends ReindexPlan {
 export async function reindexCollection(options: ReindexCollectionOptions): Promise<ReindexReport> {
   const { store, sourceImages, analyzer, sourceCollectionId, targetCollectionId } = options;
   const minIou = options.minIou ?? 0.5;
+  const locked = lockedRunner(options.collectionLocks, targetCollectionId);
   const version = analyzer.faceModelVersion;
   if (sourceCollectionId === targetCollectionId) {
     throw new InvalidParameterException(
@@ -110,22 +120,25 @@ export async function reindexCollection(options: ReindexCollectionOptions): Prom
       `Collection ${sourceCollectionId} already uses face model ${version}.`,
     );
   }
-  const existing = await describeIfExists(store, targetCollectionId);
-  if (existing && existing.faceModelVersion !== version) {
-    throw new InvalidParameterException(
-      `Collection ${targetCollectionId} exists with face model ${existing.faceModelVersion}, not ${version}: choose another target collection.`,
-    );
-  }
-  if (!existing) {
-    await store.createCollection(
-      {
-        collectionId: targetCollectionId,
-        faceModelVersion: version,
-        createdAt: (options.now ?? Date.now)(),
-      },
-      await store.getTags(sourceCollectionId),
-    );
-  }
+  const existing = await locked(async () => {
+    const existing = await describeIfExists(store, targetCollectionId);
+    if (existing && existing.faceModelVersion !== version) {
+      throw new InvalidParameterException(
+        `Collection ${targetCollectionId} exists with face model ${existing.faceModelVersion}, not ${version}: choose another target collection.`,
+      );
+    }
+    if (!existing) {
+      await store.createCollection(
+        {
+          collectionId: targetCollectionId,
+          faceModelVersion: version,
+          createdAt: (options.now ?? Date.now)(),
+        },
+        await store.getTags(sourceCollectionId),
+      );
+    }
+    return existing;
+  });
 
   const done = new Set((await listAllFaces(store, targetCollectionId)).map((f) => f.faceId));
   const sourceFaces = await listAllFaces(store, sourceCollectionId);
@@ -231,7 +244,7 @@ export async function reindexCollection(options: ReindexCollectionOptions): Prom
         vector: found.embedding,
       });
     });
-    if (stored.length > 0) await store.putFaces(targetCollectionId, stored);
+    if (stored.length > 0) await locked(() => store.putFaces(targetCollectionId, stored));
     return { ...base, reindexed: stored.length, missed };
   }
 }
@@ -242,70 +255,38 @@ async function recreateUsers(
   report: ReindexReport,
 ): Promise<void> {
   const { store, sourceCollectionId, targetCollectionId } = options;
+  const locked = lockedRunner(options.collectionLocks, targetCollectionId);
   let after: string | undefined;
   do {
     const page = await store.listUsers(sourceCollectionId, { limit: 500, after });
     for (const user of page.items) {
-      if (!(await store.getUser(targetCollectionId, user.userId))) {
-        await store.createUser(targetCollectionId, {
-          userId: user.userId,
-          createdAt: user.createdAt,
-        });
-        report.usersCreated++;
-      }
       const owned = await listAllFaces(store, sourceCollectionId, { userId: user.userId });
-      const present = await store.getFaces(
-        targetCollectionId,
-        owned.map((f) => f.faceId),
-      );
-      const toAssociate = present.filter((f) => f.userId !== user.userId).map((f) => f.faceId);
-      if (toAssociate.length > 0) {
-        const result = await store.associateFaces(
+      await locked(async () => {
+        if (!(await store.getUser(targetCollectionId, user.userId))) {
+          await store.createUser(targetCollectionId, {
+            userId: user.userId,
+            createdAt: user.createdAt,
+          });
+          report.usersCreated++;
+        }
+        const present = await store.getFaces(
           targetCollectionId,
-          user.userId,
-          toAssociate,
-          options.maxFacesPerUser ?? 100,
+          owned.map((f) => f.faceId),
         );
-        report.facesAssociated += result.changed.length;
-      }
+        const toAssociate = present.filter((f) => f.userId !== user.userId).map((f) => f.faceId);
+        if (toAssociate.length > 0) {
+          const result = await store.associateFaces(
+            targetCollectionId,
+            user.userId,
+            toAssociate,
+            options.maxFacesPerUser ?? 100,
+          );
+          report.facesAssociated += result.changed.length;
+        }
+      });
     }
     after = page.next;
   } while (after !== undefined);
-}
-
-/**
- * One-to-one matching of `old` boxes to `found` boxes, highest IoU first, at `minIou` or above:
- * for each old box, the index of its match or undefined.
- */
-export function matchByIou(
-  old: readonly BoxRatios[],
-  found: readonly BoxRatios[],
-  minIou: number,
-): (number | undefined)[] {
-  const pairs: { i: number; j: number; overlap: number }[] = [];
-  old.forEach((a, i) => {
-    found.forEach((b, j) => {
-      const overlap = boxIou(a, b);
-      if (overlap >= minIou) pairs.push({ i, j, overlap });
-    });
-  });
-  pairs.sort((x, y) => y.overlap - x.overlap);
-  const matches: (number | undefined)[] = old.map(() => undefined);
-  const taken = new Set<number>();
-  for (const { i, j } of pairs) {
-    if (matches[i] !== undefined || taken.has(j)) continue;
-    matches[i] = j;
-    taken.add(j);
-  }
-  return matches;
-}
-
-function boxIou(a: BoxRatios, b: BoxRatios): number {
-  const w = Math.min(a.left + a.width, b.left + b.width) - Math.max(a.left, b.left);
-  const h = Math.min(a.top + a.height, b.top + b.height) - Math.max(a.top, b.top);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / (a.width * a.height + b.width * b.height - inter);
 }
 
 function boxOf(face: AnalyzedFace): BoxRatios {
