@@ -68,7 +68,9 @@ export function convertTfliteToOnnx(bytes: Uint8Array, options: TfliteToOnnxOpti
   };
   /** Wraps an NCHW op between NHWC ↔ NCHW transposes. */
   const inNchw = (nhwc: string, base: string, body: (nchw: string) => string): string => {
-    const nchw = graph.addNode('Transpose', [nhwc], [fresh(`${base}_nchw`)], { perm: [0, 3, 1, 2] });
+    const nchw = graph.addNode('Transpose', [nhwc], [fresh(`${base}_nchw`)], {
+      perm: [0, 3, 1, 2],
+    });
     return graph.addNode('Transpose', [body(nchw)], [fresh(`${base}_nhwc`)], {
       perm: [0, 2, 3, 1],
     });
@@ -130,9 +132,7 @@ export function convertTfliteToOnnx(bytes: Uint8Array, options: TfliteToOnnxOpti
           for (let y = 0; y < kh; y++)
             for (let x = 0; x < kw; x++)
               for (let b = 0; b < i; b++) {
-                const from = depthwise
-                  ? (y * kw + x) * o + a
-                  : ((a * kh + y) * kw + x) * i + b;
+                const from = depthwise ? (y * kw + x) * o + a : ((a * kh + y) * kw + x) * i + b;
                 oihw[((a * i + b) * kh + y) * kw + x] = src[from];
               }
         const weights = constant(`${w.name}_oihw`, oihw, [o, i, kh, kw]);

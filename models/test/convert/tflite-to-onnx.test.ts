@@ -152,7 +152,10 @@ function interpret(model: TfliteModel, input: Value): Map<number, Value> {
         // O-Net multiplies alpha [C] by the activation: put the activation first.
         const a = get(op.inputs[0]);
         const b = get(op.inputs[1]);
-        y = a.data.length >= b.data.length ? binary(a, b, (p, q) => p * q) : binary(b, a, (p, q) => p * q);
+        y =
+          a.data.length >= b.data.length
+            ? binary(a, b, (p, q) => p * q)
+            : binary(b, a, (p, q) => p * q);
         break;
       }
       case TfliteOp.REDUCE_MAX:
@@ -214,7 +217,9 @@ describe('TFLite → ONNX (MTCNN O-Net)', () => {
       s = (s * 1103515245 + 12345) % 2147483648;
       nchw[i] = ((s % 2001) - 1000) / 1000;
     }
-    const result = await session.run({ input: new ort.Tensor('float32', nchw, [n, 3, side, side]) });
+    const result = await session.run({
+      input: new ort.Tensor('float32', nchw, [n, 3, side, side]),
+    });
     // TFLite's input is the crop transposed (x before y): nhwc[b][x][y][c] = nchw[b][c][y][x].
     const transposed = new Float32Array(nchw.length);
     for (let b = 0; b < n; b++)

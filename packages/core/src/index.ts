@@ -164,6 +164,7 @@ export {
   type SimilarityTransform,
   warpSimilarity,
 } from './pipeline/align.js';
+export { decodeBlazeFace, verifierCrop, verifierScore } from './pipeline/blazeface.js';
 export {
   type DecodeOptions,
   type DetectionPass,

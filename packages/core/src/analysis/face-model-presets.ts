@@ -78,9 +78,10 @@ export interface DetectionVerifierPreset {
  * each face's longer side. `pnpm bench:accuracy --detection` (WIDER subset recall <32 / 32–96 /
  * >96 px; false faces in the 14 face-less photos): detector alone 36.4 / 85.3 / 93.5%, 5 false
  * faces (0.357 per photo); as set here 36.4 / 85.0 / 93.5%, 1 (the baboon's 32 px box, O-Net
- * 0.47, which the doubted curve puts at Confidence 46). One threshold for every face does worse:
- * ≥ 0.5 drops all 5 but costs 4.2 / 1.4 points (81.1 / 92.1%); ≥ 0.3 leaves 1 for 2.1 / 0.6;
- * hard faces (crowds, blur, profiles) get low O-Net scores, large ones rarely. The thresholds
+ * 0.47, which the doubted curve puts at Confidence 46). One threshold for every face does worse
+ * (`--variants`): ≥ 0.5 drops all 5 but costs 4.0 / 1.4 points (81.3 / 92.1%); ≥ 0.3 leaves 1
+ * for 2.0 / 0.6; checking faces under 24 px too costs 1.1 points under 32 px (35.3%) for nothing.
+ * Hard faces (crowds, blur, profiles) get low O-Net scores, large ones rarely. The thresholds
  * were chosen seeing the 5 face-less boxes, so their count is not an unbiased rate. Other crops,
  * BlazeFace, landmark agreement and a logistic combination with the detector score did worse
  * (README, "False faces"). Faces O-Net doubts (< 0.5) keep the detector's box but take a
