@@ -11,19 +11,20 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { FaceAnalyzer, SimilarityScale } from '@facekit/core';
 import {
   defaultDetectionVerifier,
   defaultFaceDetectionOptions,
-  detectionConfidenceFor,
-  dot,
-  type FaceAnalyzer,
   type FaceDetectionOptions,
-  piecewiseLinearDetectionConfidence,
   piecewiseLinearSimilarityScale,
   qualityBars,
+} from '@facekit/core/analyzer';
+import {
+  detectionConfidenceFor,
+  piecewiseLinearDetectionConfidence,
   rawDetectionConfidence,
-  type SimilarityScale,
-} from '@facekit/core';
+} from '@facekit/core/pipeline';
+import { dot } from '@facekit/core/vector';
 import {
   createNodeFaceAnalyzer,
   type FaceModelVersion,

@@ -9,18 +9,18 @@
  * face-less false faces left. The numbers behind `defaultDetectionVerifier` and the README's
  * "False faces".
  */
+import type { RgbImage } from '@facekit/core';
 import {
   decodeBlazeFace,
   type FaceBox,
   neutralFill,
-  type RgbImage,
   resizeRegion,
   scoreFaceBoxes,
   toTensor,
   verificationCrop,
   verifierCrop,
   verifierScore,
-} from '@facekit/core';
+} from '@facekit/core/pipeline';
 import { createNapiImageDecoder } from '@facekit/image-napi';
 import { createOnnxNodeBackend } from '@facekit/inference-onnx/node';
 import { loadModel } from '@facekit/models';

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultDetectionVerifier, type FaceDetail, iou, qualityBars } from '@facekit/core';
+import type { FaceDetail } from '@facekit/core';
+import { defaultDetectionVerifier, qualityBars } from '@facekit/core/analyzer';
+import { iou } from '@facekit/core/pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeFaceAnalyzer, faceModels } from '../src/index.js';
 

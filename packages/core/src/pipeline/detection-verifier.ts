@@ -5,7 +5,7 @@ import type {
   SessionOptions,
   Tensor,
 } from '../inference/inference-backend.js';
-import { type ModelManifestEntry, verifyModelBytes } from '../models/model-manifest.js';
+import { type ModelManifestEntry, verifyModelBytes } from '../onnx-models/model-manifest.js';
 import type { FaceBox } from './detection.js';
 import {
   type DetectionConfidence,
