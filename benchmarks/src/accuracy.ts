@@ -9,17 +9,15 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { FaceAnalyzer, SimilarityScale } from '@facekit/core';
 import {
   defaultFaceDetectionOptions,
-  dot,
-  type FaceAnalyzer,
   type FaceDetectionOptions,
-  piecewiseLinearDetectionConfidence,
   piecewiseLinearSimilarityScale,
   qualityBars,
-  rawDetectionConfidence,
-  type SimilarityScale,
-} from '@facekit/core';
+} from '@facekit/core/analyzer';
+import { piecewiseLinearDetectionConfidence, rawDetectionConfidence } from '@facekit/core/pipeline';
+import { dot } from '@facekit/core/vector';
 import {
   createNodeFaceAnalyzer,
   type FaceModelVersion,

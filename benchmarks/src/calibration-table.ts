@@ -8,7 +8,7 @@
  * `packages/core/src/analysis/similarity-calibration.ts` keeps for matching by a target false accept rate.
  */
 import { parseArgs } from 'node:util';
-import { dot } from '@facekit/core';
+import { dot } from '@facekit/core/vector';
 import {
   createNodeFaceAnalyzer,
   type FaceModelVersion,

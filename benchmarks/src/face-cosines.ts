@@ -8,7 +8,7 @@
  * generator (`face-like-vectors.ts`) with its current parameters.
  */
 import { parseArgs } from 'node:util';
-import { dot } from '@facekit/core';
+import { dot } from '@facekit/core/vector';
 import { createNodeFaceAnalyzer, type FaceModelVersion } from '@facekit/pipeline-node';
 import { type LabelledPair, masterPairs, pivotPairs, requireDatasets } from './datasets.js';
 import { faceLikePairCosines, summarizeCosines } from './face-like-vectors.js';

@@ -1,4 +1,4 @@
-import { checkFalseAcceptPoints } from '@facekit/core';
+import { checkFalseAcceptPoints } from '@facekit/core/analyzer';
 import { describe, expect, it } from 'vitest';
 import { falseAcceptPoints, thresholdTable } from './false-accept-table.js';
 

@@ -11,13 +11,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   type Attribute,
-  createOnnxFaceAnalyzer,
-  dot,
   FaceService,
   type InferenceBackend,
-  type ModelSource,
   type SessionOptions,
 } from '@facekit/core';
+import { createOnnxFaceAnalyzer, type ModelSource } from '@facekit/core/analyzer';
+import { dot } from '@facekit/core/vector';
 import { createNapiImageDecoder } from '@facekit/image-napi';
 import { loadModel } from '@facekit/models';
 import {

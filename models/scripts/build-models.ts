@@ -10,7 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { ModelManifestEntry } from '@facekit/core';
+import type { ModelManifestEntry } from '@facekit/core/onnx-models';
 import { buildModels } from '../src/build/build-models.js';
 import { formatManifest } from '../src/build/format-manifest.js';
 import { renderModelsTable, replaceModelsTable } from '../src/build/render-models-table.js';

@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ModelManifestEntry, verifyModelBytes } from '@facekit/core';
+import { type ModelManifestEntry, verifyModelBytes } from '@facekit/core/onnx-models';
 import { packageRoot } from './package-root.js';
 import { recipes } from './recipes.js';
 import { createPackageFileReader, type PackageFileReader } from './sources/pinned-package.js';

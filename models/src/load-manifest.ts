@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelManifestEntry } from '@facekit/core';
+import type { ModelManifestEntry } from '@facekit/core/onnx-models';
 import { packageRoot } from './package-root.js';
 
 /**

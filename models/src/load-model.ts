@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ModelManifestEntry, verifyModelBytes } from '@facekit/core';
+import { type ModelManifestEntry, verifyModelBytes } from '@facekit/core/onnx-models';
 import { loadManifest } from './load-manifest.js';
 import { modelsDir } from './models-dir.js';
 

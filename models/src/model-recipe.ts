@@ -1,4 +1,4 @@
-import type { ModelInput, ModelManifestEntry } from '@facekit/core';
+import type { ModelInput, ModelManifestEntry } from '@facekit/core/onnx-models';
 import type { PackageFileReader, PinnedPackage } from './sources/pinned-package.js';
 
 /** What a recipe may use to produce its model. */

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sha256Hex } from '@facekit/core';
+import { sha256Hex } from '@facekit/core/onnx-models';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeModel } from '../src/build/describe-model.js';
 import { formatManifest } from '../src/build/format-manifest.js';

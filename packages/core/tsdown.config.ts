@@ -1,3 +1,13 @@
 import { packageConfig } from '../../tools/tsdown/package-config.ts';
 
-export default packageConfig(['src/index.ts']);
+// One entry per export of package.json: the root (the spec surface) and its subpaths.
+export default packageConfig([
+  'src/index.ts',
+  'src/analyzer.ts',
+  'src/archive.ts',
+  'src/image.ts',
+  'src/onnx-models.ts',
+  'src/pipeline.ts',
+  'src/reindex.ts',
+  'src/vector.ts',
+]);

@@ -1,13 +1,8 @@
-import {
-  createMemorySourceImageStore,
-  exportCollection,
-  type FaceAnalyzer,
-  FaceService,
-  importCollection,
-  l2Normalize,
-  linearSimilarityScale,
-  reindexCollection,
-} from '@facekit/core';
+import { createMemorySourceImageStore, type FaceAnalyzer, FaceService } from '@facekit/core';
+import { linearSimilarityScale } from '@facekit/core/analyzer';
+import { exportCollection, importCollection } from '@facekit/core/archive';
+import { reindexCollection } from '@facekit/core/reindex';
+import { l2Normalize } from '@facekit/core/vector';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
 import { describe, expect, it } from 'vitest';
 

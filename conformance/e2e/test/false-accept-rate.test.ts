@@ -5,13 +5,9 @@ import {
   SearchFacesCommand,
 } from '@aws-sdk/client-rekognition';
 import { runCli } from '@facekit/cli';
-import {
-  type AnalyzedFace,
-  type FaceAnalyzer,
-  FaceService,
-  l2Normalize,
-  linearSimilarityScale,
-} from '@facekit/core';
+import { type AnalyzedFace, type FaceAnalyzer, FaceService } from '@facekit/core';
+import { linearSimilarityScale } from '@facekit/core/analyzer';
+import { l2Normalize } from '@facekit/core/vector';
 import { MAX_FALSE_ACCEPT_RATE_HEADER } from '@facekit/server-hono';
 import { type ListeningServer, serve } from '@facekit/server-hono/node';
 import { createMemoryFaceStore } from '@facekit/storage-memory';

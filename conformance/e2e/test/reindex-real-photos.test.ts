@@ -8,7 +8,7 @@ import {
   RekognitionClient,
 } from '@aws-sdk/client-rekognition';
 import { createFileSourceImageStore, runCli } from '@facekit/cli';
-import { reindexCollection } from '@facekit/core';
+import { reindexCollection } from '@facekit/core/reindex';
 import { createNodeFaceAnalyzer, faceModels } from '@facekit/pipeline-node';
 import { createSqliteFaceStore } from '@facekit/storage-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,11 +1,6 @@
-import {
-  type AnalyzedFace,
-  type FaceAnalyzer,
-  FaceService,
-  type FaceStore,
-  l2Normalize,
-  linearSimilarityScale,
-} from '@facekit/core';
+import { type AnalyzedFace, type FaceAnalyzer, FaceService, type FaceStore } from '@facekit/core';
+import { linearSimilarityScale } from '@facekit/core/analyzer';
+import { l2Normalize } from '@facekit/core/vector';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
 import { describe, expect, it } from 'vitest';
 

@@ -4,10 +4,10 @@ import {
   type FaceAnalyzer,
   FaceService,
   type FaceStore,
-  l2Normalize,
-  linearSimilarityScale,
-  reindexCollection,
 } from '@facekit/core';
+import { linearSimilarityScale } from '@facekit/core/analyzer';
+import { reindexCollection } from '@facekit/core/reindex';
+import { l2Normalize } from '@facekit/core/vector';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
 import { beforeEach, describe, expect, it } from 'vitest';
 

@@ -1,4 +1,4 @@
-import { l2Normalize } from '@facekit/core';
+import { l2Normalize } from '@facekit/core/vector';
 
 /** mulberry32: a tiny seeded PRNG, so every run of the suite sees the same vectors. */
 export function seededRandom(seed: number): () => number {

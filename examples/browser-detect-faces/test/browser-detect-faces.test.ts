@@ -8,10 +8,10 @@ import {
   type CompareFacesResponse,
   type DetectFacesResponse,
   FaceService,
-  faceModels,
-  iou,
-  readImageHeader,
 } from '@facekit/core';
+import { faceModels } from '@facekit/core/analyzer';
+import { readImageHeader } from '@facekit/core/image';
+import { iou } from '@facekit/core/pipeline';
 import { createNodeFaceAnalyzer } from '@facekit/pipeline-node';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
 import { Orientation, Transformer } from '@napi-rs/image';

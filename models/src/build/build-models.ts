@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ModelManifestEntry, sha256Hex } from '@facekit/core';
+import { type ModelManifestEntry, sha256Hex } from '@facekit/core/onnx-models';
 import type { ModelRecipe } from '../model-recipe.js';
 import type { PackageFileReader } from '../sources/pinned-package.js';
 import { describeModel } from './describe-model.js';

@@ -1,4 +1,4 @@
-import { type ModelManifestEntry, sha256Hex } from '@facekit/core';
+import { type ModelManifestEntry, sha256Hex } from '@facekit/core/onnx-models';
 import type { ModelRecipe } from '../model-recipe.js';
 import { readOnnxGraph } from '../onnx/read-onnx-graph.js';
 import { packageSpec } from '../sources/pinned-package.js';

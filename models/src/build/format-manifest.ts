@@ -1,4 +1,4 @@
-import type { ModelManifestEntry } from '@facekit/core';
+import type { ModelManifestEntry } from '@facekit/core/onnx-models';
 
 function toJson(value: unknown, indent: string): string {
   if (Array.isArray(value)) {

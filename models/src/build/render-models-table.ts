@@ -1,4 +1,4 @@
-import type { ModelManifestEntry } from '@facekit/core';
+import type { ModelManifestEntry } from '@facekit/core/onnx-models';
 import type { ModelRecipe } from '../model-recipe.js';
 
 export const TABLE_START =

@@ -1,14 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  exportCollection,
-  FaceService,
-  type FaceStore,
-  importCollection,
-  l2Normalize,
-  type StoredFace,
-} from '@facekit/core';
+import { FaceService, type FaceStore, type StoredFace } from '@facekit/core';
+import { exportCollection, importCollection } from '@facekit/core/archive';
+import { l2Normalize } from '@facekit/core/vector';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
 import { createSqliteFaceStore } from '@facekit/storage-sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

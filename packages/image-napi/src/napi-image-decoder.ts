@@ -1,15 +1,17 @@
 import {
   type DecodedImage,
+  type ImageDecoder,
+  ImageTooLargeException,
+  InvalidImageFormatException,
+} from '@facekit/core';
+import {
   defaultDecodeLimits,
   defaultMaxImageBytes,
-  type ImageDecoder,
   type ImageHeaderCheckerOptions,
   ImageHeaderError,
-  ImageTooLargeException,
   INVALID_IMAGE_FORMAT,
-  InvalidImageFormatException,
   imageHeaderChecker,
-} from '@facekit/core';
+} from '@facekit/core/image';
 import { type Orientation, Transformer } from '@napi-rs/image';
 import { toRgb } from './to-rgb.js';
 

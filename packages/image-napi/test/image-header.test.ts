@@ -1,4 +1,4 @@
-import { ImageHeaderError, readExifOrientation, readImageHeader } from '@facekit/core';
+import { ImageHeaderError, readExifOrientation, readImageHeader } from '@facekit/core/image';
 import { describe, expect, it } from 'vitest';
 import {
   craftFlatJpeg,

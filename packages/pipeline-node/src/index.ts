@@ -6,5 +6,5 @@ export {
   falseAcceptRates,
   similarityAnchors,
   similarityScaleFor,
-} from '@facekit/core';
+} from '@facekit/core/analyzer';
 export { createNodeFaceAnalyzer, type NodeFaceAnalyzerOptions } from './node-face-analyzer.js';

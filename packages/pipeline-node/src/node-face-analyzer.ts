@@ -1,9 +1,9 @@
+import type { InferenceBackend } from '@facekit/core';
 import {
   createPresetFaceAnalyzer,
-  type InferenceBackend,
   type OnnxFaceAnalyzer,
   type PresetFaceAnalyzerOptions,
-} from '@facekit/core';
+} from '@facekit/core/analyzer';
 import { createNapiImageDecoder } from '@facekit/image-napi';
 import { loadModel } from '@facekit/models';
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dot } from '@facekit/core';
+import { dot } from '@facekit/core/vector';
 import { loadManifest, modelsDir } from '@facekit/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeFaceAnalyzer, type FaceModelVersion, faceModels } from '../src/index.js';

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type FaceDetail, iou } from '@facekit/core';
+import type { FaceDetail } from '@facekit/core';
+import { iou } from '@facekit/core/pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeFaceAnalyzer, faceModels } from '../src/index.js';
 

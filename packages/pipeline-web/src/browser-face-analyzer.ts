@@ -2,7 +2,7 @@ import {
   createPresetFaceAnalyzer,
   type OnnxFaceAnalyzer,
   type PresetFaceAnalyzerOptions,
-} from '@facekit/core';
+} from '@facekit/core/analyzer';
 import { createOnnxWebBackend, type WasmPaths } from '@facekit/inference-onnx/web';
 import {
   type BrowserImageDecoderOptions,

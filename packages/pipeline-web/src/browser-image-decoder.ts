@@ -1,12 +1,10 @@
+import { type DecodedImage, type ImageDecoder, InvalidImageFormatException } from '@facekit/core';
 import {
-  type DecodedImage,
-  type ImageDecoder,
   type ImageHeaderCheckerOptions,
   ImageHeaderError,
   INVALID_IMAGE_FORMAT,
-  InvalidImageFormatException,
   imageHeaderChecker,
-} from '@facekit/core';
+} from '@facekit/core/image';
 
 /** Limits and maximum size, as every decoder built on core's `imageHeaderChecker` takes them. */
 export type BrowserImageDecoderOptions = ImageHeaderCheckerOptions;

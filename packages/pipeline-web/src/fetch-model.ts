@@ -1,4 +1,4 @@
-import type { ModelManifestEntry } from '@facekit/core';
+import type { ModelManifestEntry } from '@facekit/core/onnx-models';
 import manifest from '@facekit/models/manifest.json' with { type: 'json' };
 
 /**

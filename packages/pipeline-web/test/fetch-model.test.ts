@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { faceModels } from '@facekit/core';
+import { faceModels } from '@facekit/core/analyzer';
 import manifest from '@facekit/models/manifest.json' with { type: 'json' };
 import { describe, expect, it } from 'vitest';
 import { createModelFetcher, modelManifest } from '../src/fetch-model.js';

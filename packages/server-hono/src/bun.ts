@@ -1,13 +1,6 @@
+import { listeningServer, listenSettings, stopWithin } from './listening-server.js';
 import { wrongRuntime } from './runtime-error.js';
-import {
-  appOf,
-  DEFAULT_CLOSE_TIMEOUT_MS,
-  DEFAULT_HOSTNAME,
-  DEFAULT_PORT,
-  type ListeningServer,
-  type ServeOptions,
-  urlHost,
-} from './serve-options.js';
+import type { ListeningServer, ServeOptions } from './serve-options.js';
 
 export type { FetchApp, ListeningServer, ListenOptions, ServeOptions } from './serve-options.js';
 
@@ -41,33 +34,19 @@ export interface BunServer extends ListeningServer {
 export async function serve(options: ServeOptions): Promise<BunServer> {
   const bun = (globalThis as { Bun?: BunGlobal }).Bun;
   if (!bun) throw wrongRuntime('bun', 'Bun');
-  const app = appOf(options);
-  const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+  const { app, port, hostname, closeTimeoutMs } = listenSettings(options);
   const server = bun.serve({
     fetch: (request) => app.fetch(request),
-    port: options.port ?? DEFAULT_PORT,
-    hostname: options.hostname ?? DEFAULT_HOSTNAME,
+    port,
+    hostname,
     // Bun's default 10 s idle timeout could cut a slow request; 255 s is its maximum.
     idleTimeout: 255,
     // The app enforces its own limit with a Rekognition error; this only has to be larger.
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
   });
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://${urlHost(server.hostname)}:${server.port}`,
-    port: server.port,
-    address: server.hostname,
-    server,
-    close() {
-      closing ??= (async () => {
-        const timer = setTimeout(() => void server.stop(true), closeTimeoutMs);
-        try {
-          await server.stop(false);
-        } finally {
-          clearTimeout(timer);
-        }
-      })();
-      return closing;
-    },
-  };
+  return listeningServer(server, { address: server.hostname, port: server.port }, () =>
+    stopWithin(closeTimeoutMs, () => server.stop(false), {
+      force: () => void server.stop(true),
+    }),
+  );
 }

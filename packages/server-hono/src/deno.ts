@@ -1,13 +1,6 @@
+import { listeningServer, listenSettings, stopWithin } from './listening-server.js';
 import { wrongRuntime } from './runtime-error.js';
-import {
-  appOf,
-  DEFAULT_CLOSE_TIMEOUT_MS,
-  DEFAULT_HOSTNAME,
-  DEFAULT_PORT,
-  type ListeningServer,
-  type ServeOptions,
-  urlHost,
-} from './serve-options.js';
+import type { ListeningServer, ServeOptions } from './serve-options.js';
 
 export type { FetchApp, ListeningServer, ListenOptions, ServeOptions } from './serve-options.js';
 
@@ -39,39 +32,16 @@ export interface DenoServer extends ListeningServer {
 export async function serve(options: ServeOptions): Promise<DenoServer> {
   const deno = (globalThis as { Deno?: DenoGlobal }).Deno;
   if (!deno) throw wrongRuntime('deno', 'Deno');
-  const app = appOf(options);
-  const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+  const { app, port, hostname, closeTimeoutMs } = listenSettings(options);
   const server = deno.serve(
     {
-      port: options.port ?? DEFAULT_PORT,
-      hostname: options.hostname ?? DEFAULT_HOSTNAME,
+      port,
+      hostname,
       // The default prints "Listening on ..."; callers print their own banner.
       onListen: () => {},
     },
     (request) => app.fetch(request),
   );
-  const { hostname, port } = server.addr;
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://${urlHost(hostname)}:${port}`,
-    port,
-    address: hostname,
-    server,
-    close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(resolve, closeTimeoutMs);
-        server.shutdown().then(
-          () => {
-            clearTimeout(timer);
-            resolve();
-          },
-          (error: unknown) => {
-            clearTimeout(timer);
-            reject(error);
-          },
-        );
-      });
-      return closing;
-    },
-  };
+  const bound = { address: server.addr.hostname, port: server.addr.port };
+  return listeningServer(server, bound, () => stopWithin(closeTimeoutMs, () => server.shutdown()));
 }

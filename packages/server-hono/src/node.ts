@@ -1,14 +1,7 @@
 import type { Server } from 'node:http';
 import { serve as honoServe } from '@hono/node-server';
-import {
-  appOf,
-  DEFAULT_CLOSE_TIMEOUT_MS,
-  DEFAULT_HOSTNAME,
-  DEFAULT_PORT,
-  type ListeningServer,
-  type ServeOptions,
-  urlHost,
-} from './serve-options.js';
+import { listeningServer, listenSettings, stopWithin } from './listening-server.js';
+import type { ListeningServer, ServeOptions } from './serve-options.js';
 
 export type { FetchApp, ListeningServer, ListenOptions, ServeOptions } from './serve-options.js';
 
@@ -27,17 +20,16 @@ export interface NodeServer extends ListeningServer {
  * Resolves once listening; rejects if the port cannot be bound (e.g. `EADDRINUSE`).
  */
 export function serve(options: ServeOptions): Promise<NodeServer> {
-  const app = appOf(options);
-  const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+  const { app, port, hostname, closeTimeoutMs } = listenSettings(options);
   const logger = 'logger' in options ? options.logger : undefined;
 
   return new Promise((resolve, reject) => {
-    let closing: Promise<void> | undefined;
+    let closing = false;
     const server = honoServe(
       {
         fetch: app.fetch,
-        port: options.port ?? DEFAULT_PORT,
-        hostname: options.hostname ?? DEFAULT_HOSTNAME,
+        port,
+        hostname,
         serverOptions: {
           requestTimeout: options.requestTimeoutMs ?? 120_000,
           headersTimeout: options.headersTimeoutMs ?? 30_000,
@@ -51,16 +43,15 @@ export function serve(options: ServeOptions): Promise<NodeServer> {
         server.on('error', (error) => {
           logger?.error('HTTP server error', { error: error.message, stack: error.stack });
         });
-        resolve({
-          url: `http://${urlHost(info.address)}:${info.port}`,
-          port: info.port,
-          address: info.address,
-          server,
-          close: () => {
-            closing ??= closeGracefully(server, closeTimeoutMs);
-            return closing;
-          },
-        });
+        resolve(
+          listeningServer(server, info, () => {
+            closing = true;
+            return stopWithin(closeTimeoutMs, () => closeServer(server), {
+              force: () => server.closeAllConnections(),
+              unrefTimer: true,
+            });
+          }),
+        );
       },
     ) as Server;
     server.once('error', reject);
@@ -74,12 +65,10 @@ export function serve(options: ServeOptions): Promise<NodeServer> {
   });
 }
 
-function closeGracefully(server: Server, timeoutMs: number): Promise<void> {
+/** Stops accepting connections and resolves when the last one is gone. */
+function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
-    timer.unref();
     server.close((error) => {
-      clearTimeout(timer);
       if (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING')
         reject(error);
       else resolve();

@@ -1,5 +1,5 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
-import { sha256Hex } from '@facekit/core';
+import { sha256Hex } from '@facekit/core/onnx-models';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest, QueryParameterBag } from '@smithy/types';
 

@@ -4,12 +4,12 @@ import {
   type FaceAnalyzer,
   FaceService,
   InvalidImageFormatException,
-  l2Normalize,
-  linearSimilarityScale,
   type OperationName,
   operationNames,
   operations,
 } from '@facekit/core';
+import { linearSimilarityScale } from '@facekit/core/analyzer';
+import { l2Normalize } from '@facekit/core/vector';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
 import { SignatureV4 } from '@smithy/signature-v4';
 import fc from 'fast-check';

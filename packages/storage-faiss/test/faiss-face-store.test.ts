@@ -3,7 +3,8 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUnitVectors } from '@facekit/conformance/storage';
-import { dot, type FaceStore, type StoredFace } from '@facekit/core';
+import type { FaceStore, StoredFace } from '@facekit/core';
+import { dot } from '@facekit/core/vector';
 import { createSqliteFaceStore } from '@facekit/storage-sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFaissFaceStore, type FaissIndexKind, faissUnavailableReason } from '../src/index.js';

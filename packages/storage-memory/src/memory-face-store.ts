@@ -2,10 +2,8 @@ import {
   type CollectionRecord,
   type CollectionStats,
   ConflictException,
-  centroid,
   collectionNotFound,
   type DeleteFacesResult,
-  dot,
   type FaceFilter,
   type FaceMetadata,
   type FaceOwnershipResult,
@@ -22,6 +20,7 @@ import {
   userNotFound,
   type VectorSearchOptions,
 } from '@facekit/core';
+import { centroid, dot } from '@facekit/core/vector';
 
 interface Sequenced {
   seq: number;

@@ -2,7 +2,6 @@ import {
   type CollectionRecord,
   type CollectionStats,
   ConflictException,
-  centroid,
   collectionNotFound,
   type DeleteFacesResult,
   type FaceFilter,
@@ -26,8 +25,15 @@ import {
   userNotFound,
   type VectorSearchOptions,
 } from '@facekit/core';
+import { centroid } from '@facekit/core/vector';
 import { isConnectionError } from './connection-errors.js';
-import { compareVersions, migrate, quoteIdentifier, SCHEMA_NAME } from './migrations.js';
+import {
+  citusVersion,
+  compareVersions,
+  migrate,
+  quoteIdentifier,
+  SCHEMA_NAME,
+} from './migrations.js';
 import type { SqlDriver, SqlQueryable } from './sql-driver.js';
 import { parseVector, vectorLiteral } from './vector-text.js';
 
@@ -75,6 +81,14 @@ export interface PostgresFaceStoreOptions {
    */
   search?: 'exact' | 'hnsw';
   hnsw?: HnswOptions;
+  /**
+   * How the schema is laid out on a Citus cluster. `schema`: a Citus distributed schema, so an
+   * account's tables live together on one worker node (chosen by Citus, moved whole by the
+   * rebalancer) and every query of the store runs on that node alone. `none`: plain tables (on
+   * Citus, all on the coordinator). `auto` (default): `schema` when the database has the citus
+   * extension, else `none`.
+   */
+  distribution?: 'auto' | 'none' | 'schema';
   /** Whether `close()` closes the driver. Default `true`. */
   closeDriver?: boolean;
 }
@@ -104,14 +118,28 @@ export async function createPostgresFaceStore(
       );
     }
     const hnsw = hnswSettings(options.hnsw);
+    const distribution = options.distribution ?? 'auto';
+    if (!['auto', 'none', 'schema'].includes(distribution)) {
+      throw new InvalidParameterException(
+        `Invalid distribution ${JSON.stringify(distribution)}: use auto, none or schema.`,
+      );
+    }
+    const citus = (await citusVersion(driver)) !== undefined;
+    if (distribution === 'schema' && !citus) {
+      throw new InvalidParameterException(
+        'distribution "schema" needs a Citus database (CREATE EXTENSION citus on the coordinator); this one has no citus extension.',
+      );
+    }
+    const distributeSchema = citus && distribution !== 'none';
     const info = await driver.transaction(async (tx) => {
-      const found = await migrate(tx, schema);
+      const found = await migrate(tx, schema, { distributeSchema });
       if (search === 'hnsw') await createMissingHnswIndexes(tx, quoteIdentifier(schema), hnsw);
       return found;
     });
     const iterativeScan = compareVersions(versionParts(info.pgvectorVersion), [0, 8, 0]) >= 0;
     return new PostgresFaceStore(driver, quoteIdentifier(schema), search, hnsw, {
       iterativeScan,
+      citus,
       closeDriver,
     });
   } catch (cause) {
@@ -216,6 +244,13 @@ function storageError(error: unknown): RekognitionError {
     return new ThrottlingException(`PostgreSQL is busy (${errorMessage(error)}); try again.`, {
       cause: error,
     });
+  }
+  // Citus: the coordinator lost or could not reach the worker node holding the data.
+  if (/remote node/i.test(errorMessage(error))) {
+    return new ThrottlingException(
+      `A Citus worker node is unavailable (${errorMessage(error)}); the accounts on it cannot be read or written until it is back; try again.`,
+      { cause: error },
+    );
   }
   // PostgreSQL stopped, restarting or unreachable, or this call's connection was terminated:
   // a 500 ThrottlingException, which the AWS SDKs retry. What was not acknowledged was rolled back.
@@ -352,7 +387,7 @@ class PostgresFaceStore implements FaceStore {
     private readonly schema: string,
     private readonly search: 'exact' | 'hnsw',
     private readonly hnsw: Required<HnswOptions>,
-    private readonly features: { iterativeScan: boolean; closeDriver: boolean },
+    private readonly features: { iterativeScan: boolean; citus: boolean; closeDriver: boolean },
   ) {
     this.capabilities = { persistent: true, search: search === 'hnsw' ? 'approximate' : 'exact' };
   }
@@ -629,10 +664,10 @@ class PostgresFaceStore implements FaceStore {
       if (useIndex && db !== this.driver) {
         // The size decided (exactBelow): keep the planner from scanning instead. Measured on
         // 10 000 faces, it sometimes preferred a 270 ms scan and sort to an 8 ms HNSW search
-        // (pgvector's cost estimate grows with ef_search). Local to this search's transaction.
-        await db.query(
-          "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_sort', 'off', true)",
-        );
+        // (pgvector's cost estimate grows with ef_search). Local to this search's transaction;
+        // SET LOCAL so that Citus passes it on to the worker (see `read`).
+        await db.query('SET LOCAL enable_seqscan = off');
+        await db.query('SET LOCAL enable_sort = off');
       }
       // The exact query compares the raw column (no index matches it); the HNSW one repeats the
       // index expression and the literal collection number.
@@ -866,11 +901,14 @@ class PostgresFaceStore implements FaceStore {
       if (efSearch === undefined) return await fn(this.driver);
       return await this.driver.transaction(async (tx) => {
         const ef = Math.min(1000, Math.max(this.hnsw.efSearch, efSearch));
-        await tx.query("SELECT set_config('hnsw.ef_search', $1, true)", [String(ef)]);
+        // SET LOCAL, not set_config(): Citus passes SET LOCAL (and only it) on to the worker
+        // that runs the search, when told to. `ef` is an integer in 1..1000.
+        if (this.features.citus) await tx.query("SET LOCAL citus.propagate_set_commands = 'local'");
+        await tx.query(`SET LOCAL hnsw.ef_search = ${ef}`);
         if (this.features.iterativeScan) {
           // pgvector >= 0.8: keep scanning the graph when filters (exclusions, minScore)
           // remove candidates, instead of returning fewer than asked.
-          await tx.query("SELECT set_config('hnsw.iterative_scan', 'strict_order', true)");
+          await tx.query("SET LOCAL hnsw.iterative_scan = 'strict_order'");
         }
         return fn(tx);
       });

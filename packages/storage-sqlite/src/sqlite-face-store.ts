@@ -4,7 +4,6 @@ import {
   type CollectionRecord,
   type CollectionStats,
   ConflictException,
-  centroid,
   collectionNotFound,
   type DeleteFacesResult,
   type FaceFilter,
@@ -28,6 +27,7 @@ import {
   userNotFound,
   type VectorSearchOptions,
 } from '@facekit/core';
+import { centroid } from '@facekit/core/vector';
 import type BetterSqlite3 from 'better-sqlite3';
 import {
   type CollectionVectorState,

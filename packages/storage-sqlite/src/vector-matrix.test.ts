@@ -1,5 +1,5 @@
 import { randomUnitVectors } from '@facekit/conformance/storage';
-import { dot } from '@facekit/core';
+import { dot } from '@facekit/core/vector';
 import { describe, expect, it } from 'vitest';
 import { VectorMatrix } from './vector-matrix.js';
 

@@ -1,4 +1,5 @@
-import { centroid, dot, type FaceStore } from '@facekit/core';
+import type { FaceStore } from '@facekit/core';
+import { centroid, dot } from '@facekit/core/vector';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { nearbyUnitVector, randomUnitVectors } from '../seeded-vectors.js';
 import type { FaceStoreContract } from './contract-context.js';

@@ -3,12 +3,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import {
-  exportCollection,
-  type FaceStore,
-  importCollection,
-  RekognitionError,
-} from '@facekit/core';
+import { type FaceStore, RekognitionError } from '@facekit/core';
+import { exportCollection, importCollection } from '@facekit/core/archive';
 import { ApiError } from '../client/api-client.js';
 import {
   type Command,

@@ -6,8 +6,8 @@ import type {
   Tensor,
 } from '../inference/inference-backend.js';
 import type { FaceDetail } from '../model/wire-types.generated.js';
-import type { ModelManifestEntry } from '../models/model-manifest.js';
-import { verifyModelBytes } from '../models/model-manifest.js';
+import type { ModelManifestEntry } from '../onnx-models/model-manifest.js';
+import { verifyModelBytes } from '../onnx-models/model-manifest.js';
 import {
   type AttributeRequest,
   ageRange,
@@ -29,7 +29,7 @@ import {
 import type { BoxCorners } from '../pipeline/landmarks.js';
 import { type Region, resizeRegion } from '../pipeline/resize.js';
 import { inputSize, neutralFill, toTensor } from '../pipeline/to-tensor.js';
-import type { ModelSource } from './onnx-face-analyzer.js';
+import type { ModelSource } from './model-source.js';
 
 /** A model given now, or a function that reads it when it is first needed. */
 export type AttributeModelSource = ModelSource | (() => Promise<ModelSource>);

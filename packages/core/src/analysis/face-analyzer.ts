@@ -1,5 +1,5 @@
 import type { Attribute, FaceDetail } from '../model/wire-types.generated.js';
-import type { SimilarityScale } from '../service/similarity-scale.js';
+import type { SimilarityScale } from './similarity-scale.js';
 
 /**
  * The analysis seam between the service and the neural pipeline: image bytes in, faces out.

@@ -1,6 +1,6 @@
 import type { ImageDecoder } from '../image/image-decoder.js';
 import type { InferenceBackend, SessionOptions } from '../inference/inference-backend.js';
-import type { ModelManifestEntry } from '../models/model-manifest.js';
+import type { ModelManifestEntry } from '../onnx-models/model-manifest.js';
 import { detectionConfidenceFor } from '../pipeline/detection-confidence.js';
 import type { AttributeModels } from './attribute-estimator.js';
 import {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DecodedImage, ImageDecoder } from '../image/image-decoder.js';
 import type { RgbImage } from '../image/raster.js';
 import type { InferenceBackend, InferenceSession, Tensor } from '../inference/inference-backend.js';
-import { type ModelManifestEntry, sha256Hex } from '../models/model-manifest.js';
+import { type ModelManifestEntry, sha256Hex } from '../onnx-models/model-manifest.js';
 import {
   blankImage,
   fakeUltraFace,
@@ -13,10 +13,10 @@ import { alignFace } from '../pipeline/align.js';
 import { extractFaceChip } from '../pipeline/face-chip.js';
 import { decodeLandmarks, fivePoints, landmarkCrop } from '../pipeline/landmarks.js';
 import { toTensor } from '../pipeline/to-tensor.js';
-import { linearSimilarityScale } from '../service/similarity-scale.js';
 import { dot } from '../vector/vector-math.js';
 import type { AnalyzedFace } from './face-analyzer.js';
 import { createOnnxFaceAnalyzer, type EmbedderAlignment } from './onnx-face-analyzer.js';
+import { linearSimilarityScale } from './similarity-scale.js';
 
 const encoder = new TextEncoder();
 

@@ -3,17 +3,17 @@ import type { DecodedImage, ImageDecoder } from '../image/image-decoder.js';
 import type { RgbImage } from '../image/raster.js';
 import type { InferenceBackend, InferenceSession, Tensor } from '../inference/inference-backend.js';
 import type { Attribute } from '../model/wire-types.generated.js';
-import { type ModelManifestEntry, sha256Hex } from '../models/model-manifest.js';
+import { type ModelManifestEntry, sha256Hex } from '../onnx-models/model-manifest.js';
 import {
   blankImage,
   fakeUltraFace,
   fillRect,
   meanFace68,
 } from '../pipeline/__fixtures__/synthetic.js';
-import { linearSimilarityScale } from '../service/similarity-scale.js';
 import { validateShape } from '../validation/validate-shape.js';
 import type { AttributeModels } from './attribute-estimator.js';
 import { createOnnxFaceAnalyzer, type ModelSource } from './onnx-face-analyzer.js';
+import { linearSimilarityScale } from './similarity-scale.js';
 
 /**
  * Which attribute models run for which `Attributes`, through a backend that counts every model

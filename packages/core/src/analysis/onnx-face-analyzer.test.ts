@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DecodedImage, ImageDecoder } from '../image/image-decoder.js';
 import type { RgbImage } from '../image/raster.js';
 import type { InferenceBackend, InferenceSession, Tensor } from '../inference/inference-backend.js';
-import { type ModelManifestEntry, sha256Hex } from '../models/model-manifest.js';
+import { type ModelManifestEntry, sha256Hex } from '../onnx-models/model-manifest.js';
 import {
   blankImage,
   fakeUltraFace,
@@ -10,9 +10,9 @@ import {
   meanFace68,
 } from '../pipeline/__fixtures__/synthetic.js';
 import { piecewiseLinearDetectionConfidence } from '../pipeline/detection-confidence.js';
-import { linearSimilarityScale } from '../service/similarity-scale.js';
 import { dot } from '../vector/vector-math.js';
 import { createOnnxFaceAnalyzer, type OnnxFaceAnalyzerOptions } from './onnx-face-analyzer.js';
+import { linearSimilarityScale } from './similarity-scale.js';
 
 const encoder = new TextEncoder();
 const bytes = {

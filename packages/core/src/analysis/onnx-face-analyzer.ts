@@ -7,8 +7,8 @@ import type {
   Tensor,
 } from '../inference/inference-backend.js';
 import type { FaceDetail } from '../model/wire-types.generated.js';
-import type { ModelManifestEntry } from '../models/model-manifest.js';
-import { verifyModelBytes } from '../models/model-manifest.js';
+import type { ModelManifestEntry } from '../onnx-models/model-manifest.js';
+import { verifyModelBytes } from '../onnx-models/model-manifest.js';
 import { alignFace } from '../pipeline/align.js';
 import { decodeBlazeFace, verifierCrop, verifierScore } from '../pipeline/blazeface.js';
 import {
@@ -48,7 +48,6 @@ import {
 import { toRekognitionLandmarks } from '../pipeline/rekognition-landmarks.js';
 import { type ResizeFilter, resizeRegion } from '../pipeline/resize.js';
 import { inputSize, neutralFill, toTensor } from '../pipeline/to-tensor.js';
-import type { SimilarityScale } from '../service/similarity-scale.js';
 import { l2Normalize } from '../vector/vector-math.js';
 import {
   type AttributeEstimator,
@@ -58,31 +57,10 @@ import {
   withAttributes,
 } from './attribute-estimator.js';
 import type { AnalyzedFace, AnalyzeOptions, FaceAnalyzer, ImageAnalysis } from './face-analyzer.js';
+import type { EmbedderAlignment, ModelSource } from './model-source.js';
+import type { SimilarityScale } from './similarity-scale.js';
 
-/** A model's manifest entry and its ONNX bytes (checked against the entry's sha256 before use). */
-export interface ModelSource {
-  readonly entry: ModelManifestEntry;
-  readonly bytes: Uint8Array;
-  /**
-   * Session options for this model, over {@link OnnxFaceAnalyzerOptions.sessionOptions}. Models
-   * differ: with onnxruntime-node 1.30 (1 thread) `fr_feature.onnx` runs in 20 ms with graph
-   * optimisations up to `extended` but 61 ms with `all`, while `fr_detect.onnx` is fastest
-   * with `all` (2 ms against 6 ms).
-   */
-  readonly sessionOptions?: SessionOptions;
-  /** How the face is cropped for an embedder (ignored for other models); default `arcface112`. */
-  readonly alignment?: EmbedderAlignment;
-}
-
-/**
- * The crop an embedder was trained on. `arcface112`: the 5-point similarity alignment onto the
- * ArcFace template, scaled to the model's input size. `dlib-chip`: dlib's face chip (the 68
- * points onto dlib's mean face, `padding` around it; see `extractFaceChip`), which dlib's ResNet
- * needs: `size` (default the model's input side) must match the model's square input.
- */
-export type EmbedderAlignment =
-  | { readonly kind: 'arcface112' }
-  | { readonly kind: 'dlib-chip'; readonly size?: number; readonly padding?: number };
+export type { EmbedderAlignment, ModelSource };
 
 /** How faces are found: thresholds and the multi-scale plan. */
 export interface FaceDetectionOptions {

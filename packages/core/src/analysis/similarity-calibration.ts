@@ -1,8 +1,5 @@
-import { checkFalseAcceptPoints, type FalseAcceptPoint } from '../service/false-accept-rate.js';
-import {
-  piecewiseLinearSimilarityScale,
-  type SimilarityScale,
-} from '../service/similarity-scale.js';
+import { checkFalseAcceptPoints, type FalseAcceptPoint } from './false-accept-rate.js';
+import { piecewiseLinearSimilarityScale, type SimilarityScale } from './similarity-scale.js';
 
 /**
  * Cosine → `Similarity` anchors of each embedding model, measured by `pnpm bench:accuracy

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelInput } from '../models/model-manifest.js';
+import type { ModelInput } from '../onnx-models/model-manifest.js';
 import { blankImage, fakeUltraFace, fillRect } from './__fixtures__/synthetic.js';
 import {
   type DetectionPass,

@@ -3,10 +3,10 @@ import type { OperationName, OperationShapes } from '../model/wire-types.generat
 import type { FaceStore } from '../storage/face-store.js';
 import type { SourceImageStore } from '../storage/source-image-store.js';
 import { validateRequest } from '../validation/validate-shape.js';
-import type { RequestOptions } from './false-accept-rate.js';
 import type { KeyedMutex } from './keyed-mutex.js';
-import { methodName, type OperationMethods, operationHandlers } from './operations/index.js';
-import type { OperationHandlers } from './operations/operation.js';
+import { type OperationMethods, operationHandlers } from './operations/index.js';
+import { methodName, type OperationHandler } from './operations/operation.js';
+import type { RequestOptions } from './request-options.js';
 import {
   createServiceContext,
   type FaceServiceOptions,
@@ -61,15 +61,20 @@ export class FaceService {
     input: unknown,
     options: RequestOptions = {},
   ): Promise<OperationShapes[Op]['output']> {
-    const handlers: OperationHandlers = operationHandlers;
-    const handler = Object.hasOwn(handlers, operation) ? handlers[operation] : undefined;
+    const method = methodName(operation);
+    // `indexFaces` is no operation name: only the capitalised `IndexFaces` is.
+    const handler =
+      /^[A-Z]/.test(operation) && Object.hasOwn(operationHandlers, method)
+        ? (operationHandlers[method] as unknown as OperationHandler<Op>)
+        : undefined;
     if (!handler) throw new UnknownOperationException(`Unknown operation: ${operation}`);
     return handler(this.#context, validateRequest(operation, input), options);
   }
 }
 
-for (const operation of Object.keys(operationHandlers) as OperationName[]) {
-  Object.defineProperty(FaceService.prototype, methodName(operation), {
+for (const method of Object.keys(operationHandlers)) {
+  const operation = (method.charAt(0).toUpperCase() + method.slice(1)) as OperationName;
+  Object.defineProperty(FaceService.prototype, method, {
     value(this: FaceService, input: unknown = {}, options?: RequestOptions) {
       return this.execute(operation, input, options);
     },

@@ -1,6 +1,6 @@
 import { InvalidParameterException, InvalidS3ObjectException } from '../errors/exceptions.js';
 import type { Image } from '../model/wire-types.generated.js';
-import { sha256Hex } from '../models/model-manifest.js';
+import { sha256Hex } from '../onnx-models/model-manifest.js';
 
 /**
  * The bytes of a request's `Image`. `Bytes` arrives as base64 (already validated against the

@@ -13,8 +13,6 @@ import type { SourceImageStore } from '../storage/source-image-store.js';
 import { matchByIou } from './box-matching.js';
 import { type KeyedMutex, lockedRunner } from './keyed-mutex.js';
 
-export { matchByIou } from './box-matching.js';
-
 export interface ReindexCollectionOptions {
   store: FaceStore;
   /** Kept source images; undefined when retention was never on (every face is then `notKept`). */

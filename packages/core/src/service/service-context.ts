@@ -1,4 +1,5 @@
 import type { FaceAnalyzer } from '../analysis/face-analyzer.js';
+import { linearSimilarityScale, type SimilarityScale } from '../analysis/similarity-scale.js';
 import {
   AccessDeniedException,
   InvalidParameterException,
@@ -12,7 +13,6 @@ import { IdempotencyCache } from './idempotency-cache.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { decodePaginationToken, encodePaginationToken } from './pagination-token.js';
 import { defaultFaceServiceLimits, type FaceServiceLimits } from './service-limits.js';
-import { linearSimilarityScale, type SimilarityScale } from './similarity-scale.js';
 
 /** What a {@link FaceService} runs on; only `store` is required. */
 export interface FaceServiceOptions {

@@ -9,7 +9,7 @@ export const collectionOperations = defineOperations({
    * @throws {ResourceAlreadyExistsException} when the id is taken.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_CreateCollection.html
    */
-  async CreateCollection(context, input) {
+  async createCollection(context, input) {
     const tags = input.Tags ?? {};
     checkTagCount(context, Object.keys(tags).length);
     await context.store.createCollection(
@@ -33,7 +33,7 @@ export const collectionOperations = defineOperations({
    * @throws {ResourceNotFoundException} when there is no such collection.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DeleteCollection.html
    */
-  async DeleteCollection(context, input) {
+  async deleteCollection(context, input) {
     const imageIds = await context.collectionLocks.run(input.CollectionId, async () => {
       const images = context.sourceImages ? await imageIdsOf(context, input.CollectionId) : [];
       await context.store.deleteCollection(input.CollectionId);
@@ -48,7 +48,7 @@ export const collectionOperations = defineOperations({
    * @throws {ResourceNotFoundException} when there is no such collection.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DescribeCollection.html
    */
-  async DescribeCollection(context, input) {
+  async describeCollection(context, input) {
     const stats = await context.store.describeCollection(input.CollectionId);
     return {
       FaceCount: stats.faceCount,
@@ -64,7 +64,7 @@ export const collectionOperations = defineOperations({
    * (`MaxResults`, `NextToken`).
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_ListCollections.html
    */
-  async ListCollections(context, input) {
+  async listCollections(context, input) {
     const token = 'ListCollections';
     const page = await context.store.listCollections({
       limit: input.MaxResults || context.limits.defaultPageSize,

@@ -12,7 +12,7 @@ export const faceOperations = defineOperations({
    * @throws {ResourceNotFoundException} when there is no such collection.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_ListFaces.html
    */
-  async ListFaces(context, input) {
+  async listFaces(context, input) {
     const { CollectionId, UserId, FaceIds } = input;
     const token = `ListFaces\u0000${CollectionId}\u0000${UserId ?? ''}\u0000${(FaceIds ?? []).join(',')}`;
     const [collection, page] = await Promise.all([
@@ -38,7 +38,7 @@ export const faceOperations = defineOperations({
    * @throws {ResourceNotFoundException} when there is no such collection.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DeleteFaces.html
    */
-  async DeleteFaces(context, input) {
+  async deleteFaces(context, input) {
     const { store } = context;
     const { result, imageIds } = await context.collectionLocks.run(input.CollectionId, async () => {
       const faces = context.sourceImages
@@ -62,7 +62,7 @@ export const faceOperations = defineOperations({
    * @throws {ResourceNotFoundException} when the collection or the face does not exist.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_SearchFaces.html
    */
-  async SearchFaces(context, input, options) {
+  async searchFaces(context, input, options) {
     const { CollectionId, FaceId } = input;
     const [collection, [face]] = await Promise.all([
       context.store.describeCollection(CollectionId),

@@ -22,7 +22,7 @@ export const imageOperations = defineOperations({
    * @throws {InvalidImageFormatException} for anything but JPEG and PNG.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DetectFaces.html
    */
-  async DetectFaces(context, input) {
+  async detectFaces(context, input) {
     const analysis = await defaultAnalyzer(context, 'DetectFaces').analyze(
       imageBytes(input.Image),
       { attributes: input.Attributes ?? ['DEFAULT'], embedLargest: 0 },
@@ -36,7 +36,7 @@ export const imageOperations = defineOperations({
    * @throws {InvalidParameterException} when the source image has no face.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_CompareFaces.html
    */
-  async CompareFaces(context, input, options) {
+  async compareFaces(context, input, options) {
     const analyzer = defaultAnalyzer(context, 'CompareFaces');
     const threshold = matchThreshold(
       input.SimilarityThreshold,
@@ -85,7 +85,7 @@ export const imageOperations = defineOperations({
    * @throws {InvalidParameterException} when the image has no face.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_SearchFacesByImage.html
    */
-  async SearchFacesByImage(context, input, options) {
+  async searchFacesByImage(context, input, options) {
     const collection = await context.store.describeCollection(input.CollectionId);
     // Before the image is analysed: a bad rate should not cost an inference.
     const threshold = collectionThreshold(context, collection, input.FaceMatchThreshold, options);
@@ -115,7 +115,7 @@ export const imageOperations = defineOperations({
    * @throws {InvalidParameterException} when the image has no face.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_SearchUsersByImage.html
    */
-  async SearchUsersByImage(context, input) {
+  async searchUsersByImage(context, input) {
     const collection = await context.store.describeCollection(input.CollectionId);
     const analyzer = analyzerFor(context, 'SearchUsersByImage', collection);
     const { searched, unsearched } = await largestFace(

@@ -35,7 +35,7 @@ export const indexFacesOperations = defineOperations({
    * @throws {AccessDeniedException} when this service has no analyzer for the collection's model.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_IndexFaces.html
    */
-  async IndexFaces(context, input) {
+  async indexFaces(context, input) {
     const { store, limits } = context;
     const { CollectionId, ExternalImageId } = input;
     const bytes = imageBytes(input.Image);

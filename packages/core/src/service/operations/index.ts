@@ -1,10 +1,10 @@
 import type { OperationShapes } from '../../model/wire-types.generated.js';
-import type { RequestOptions } from '../false-accept-rate.js';
+import type { RequestOptions } from '../request-options.js';
 import { collectionOperations } from './collections.js';
 import { faceOperations } from './faces.js';
 import { imageOperations } from './images.js';
 import { indexFacesOperations } from './index-faces.js';
-import type { OperationHandlers } from './operation.js';
+import type { OperationHandlers, OperationOf } from './operation.js';
 import { tagOperations } from './tags.js';
 import { userOperations } from './users.js';
 
@@ -22,21 +22,16 @@ export const operationHandlers = {
   ...tagOperations,
 } satisfies OperationHandlers;
 
-/** `indexFaces` for `IndexFaces`: the name of an operation's typed method. */
-export type MethodName<Op extends string> = Uncapitalize<Op>;
-
-export function methodName<Op extends string>(operation: Op): MethodName<Op> {
-  return (operation.charAt(0).toLowerCase() + operation.slice(1)) as MethodName<Op>;
-}
+type Input<M extends keyof typeof operationHandlers> = OperationShapes[OperationOf<M>]['input'];
 
 /**
- * One typed method per operation (`createCollection(input, options?)`...); the input may be left
- * out when all its members are optional (ListCollections).
+ * One typed method per operation (`createCollection(input, options?)`...), with the handler's
+ * TSDoc; the input may be left out when all its members are optional (ListCollections).
  */
 export type OperationMethods = {
-  [Op in keyof typeof operationHandlers as MethodName<Op>]: (
-    ...args: Partial<OperationShapes[Op]['input']> extends OperationShapes[Op]['input']
-      ? [input?: OperationShapes[Op]['input'], options?: RequestOptions]
-      : [input: OperationShapes[Op]['input'], options?: RequestOptions]
-  ) => Promise<OperationShapes[Op]['output']>;
+  [M in keyof typeof operationHandlers]: (
+    ...args: Partial<Input<M>> extends Input<M>
+      ? [input?: Input<M>, options?: RequestOptions]
+      : [input: Input<M>, options?: RequestOptions]
+  ) => Promise<OperationShapes[OperationOf<M>]['output']>;
 };

@@ -1,4 +1,6 @@
 import type { AnalyzedFace, FaceAnalyzer } from '../../analysis/face-analyzer.js';
+import { similarityForFalseAcceptRate } from '../../analysis/false-accept-rate.js';
+import type { SimilarityScale } from '../../analysis/similarity-scale.js';
 import { InvalidParameterException } from '../../errors/exceptions.js';
 import type {
   IndexFacesRequest,
@@ -7,10 +9,9 @@ import type {
   UnsearchedFace,
 } from '../../model/wire-types.generated.js';
 import type { CollectionStats } from '../../storage/face-store.js';
-import { type RequestOptions, similarityForFalseAcceptRate } from '../false-accept-rate.js';
 import { qualityReasons } from '../quality-filter.js';
+import type { RequestOptions } from '../request-options.js';
 import { type ServiceContext, similarityFor } from '../service-context.js';
-import type { SimilarityScale } from '../similarity-scale.js';
 import { toWireFace, userStatus } from './wire-mapping.js';
 
 /** What the search operations share: thresholds, vector searches, the face searched with. */

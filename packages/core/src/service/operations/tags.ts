@@ -8,7 +8,7 @@ export const tagOperations = defineOperations({
    * @throws {ServiceQuotaExceededException} beyond 50 tags.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_TagResource.html
    */
-  async TagResource(context, input) {
+  async tagResource(context, input) {
     const collectionId = collectionIdFromArn(context.scope, input.ResourceArn);
     checkTagCount(context, Object.keys(input.Tags).length);
     await context.store.tagCollection(collectionId, input.Tags, context.limits.maxTagsPerResource);
@@ -20,7 +20,7 @@ export const tagOperations = defineOperations({
    * @throws {ResourceNotFoundException} when there is no such collection.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_UntagResource.html
    */
-  async UntagResource(context, input) {
+  async untagResource(context, input) {
     await context.store.untagCollection(
       collectionIdFromArn(context.scope, input.ResourceArn),
       input.TagKeys,
@@ -33,7 +33,7 @@ export const tagOperations = defineOperations({
    * @throws {ResourceNotFoundException} when there is no such collection.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_ListTagsForResource.html
    */
-  async ListTagsForResource(context, input) {
+  async listTagsForResource(context, input) {
     const collectionId = collectionIdFromArn(context.scope, input.ResourceArn);
     return { Tags: await context.store.getTags(collectionId) };
   },

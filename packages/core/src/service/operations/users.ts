@@ -14,7 +14,7 @@ export const userOperations = defineOperations({
    * @throws {ConflictException} when the user exists.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_CreateUser.html
    */
-  CreateUser(context, input) {
+  createUser(context, input) {
     const { ClientRequestToken, ...params } = input;
     return context.idempotency.run('CreateUser', ClientRequestToken, params, async () => {
       await context.collectionLocks.run(input.CollectionId, () =>
@@ -32,7 +32,7 @@ export const userOperations = defineOperations({
    * @throws {ResourceNotFoundException} when there is no such user.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DeleteUser.html
    */
-  DeleteUser(context, input) {
+  deleteUser(context, input) {
     const { ClientRequestToken, ...params } = input;
     return context.idempotency.run('DeleteUser', ClientRequestToken, params, async () => {
       await context.collectionLocks.run(input.CollectionId, () =>
@@ -47,7 +47,7 @@ export const userOperations = defineOperations({
    * @throws {ResourceNotFoundException} when there is no such collection.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_ListUsers.html
    */
-  async ListUsers(context, input) {
+  async listUsers(context, input) {
     const token = `ListUsers\u0000${input.CollectionId}`;
     const page = await context.store.listUsers(input.CollectionId, {
       limit: input.MaxResults ?? context.limits.defaultUserPageSize,
@@ -65,7 +65,7 @@ export const userOperations = defineOperations({
    * @throws {ResourceNotFoundException} when the collection or the user does not exist.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_AssociateFaces.html
    */
-  AssociateFaces(context, input) {
+  associateFaces(context, input) {
     const { store } = context;
     const { ClientRequestToken, ...params } = input;
     const { CollectionId, UserId, FaceIds } = input;
@@ -121,7 +121,7 @@ export const userOperations = defineOperations({
    * @throws {ResourceNotFoundException} when the collection or the user does not exist.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DisassociateFaces.html
    */
-  DisassociateFaces(context, input) {
+  disassociateFaces(context, input) {
     const { ClientRequestToken, ...params } = input;
     return context.idempotency.run('DisassociateFaces', ClientRequestToken, params, async () => {
       const result = await context.collectionLocks.run(input.CollectionId, () =>
@@ -140,7 +140,7 @@ export const userOperations = defineOperations({
    * @throws {ResourceNotFoundException} when the collection, user or face does not exist.
    * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_SearchUsers.html
    */
-  async SearchUsers(context, input) {
+  async searchUsers(context, input) {
     const { store } = context;
     const { CollectionId, UserId, FaceId } = input;
     if ((UserId === undefined) === (FaceId === undefined)) {
