@@ -88,6 +88,23 @@ describe('createS3ImageSource against s3rver on loopback', () => {
     s3.close();
   });
 
+  it('reports a closed endpoint as unreachable', async () => {
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((done) => closed.close(done));
+    const s3 = createS3ImageSource({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: keys,
+    });
+    expect(await reason(s3.read({ bucket: 'photos', name: 'a/b.jpg' }, { maxBytes: 100 }))).toBe(
+      'unreachable',
+    );
+    s3.close();
+  });
+
   it('sends buckets without a folder to S3 when both are configured', async () => {
     const s3 = source();
     const both: ImageObjectSource = createFolderImageSource({ local: dir }, { otherBuckets: s3 });
