@@ -208,6 +208,35 @@ describe.skipIf(!modelsBuilt)(
       );
     });
 
+    it('facekit detect and compare take s3:// images, in-process and with --endpoint', async () => {
+      const inProcess = fakeIo(
+        { FACEKIT_STORE: 'memory', FACEKIT_S3_BUCKET_DIRS: `album=${join(tmp, 'album')}` },
+        tmp,
+      );
+      const detected = await runCli(
+        ['detect', 's3://album/sample2.jpg', '--output', 'json'],
+        inProcess.io,
+      );
+      expect(detected, inProcess.stderr()).toEqual({ kind: 'exit', exitCode: 0 });
+      expect(JSON.parse(inProcess.stdout()).FaceDetails.length).toBeGreaterThanOrEqual(2);
+
+      const remote = fakeIo({ AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' }, tmp);
+      const compared = await runCli(
+        [
+          'compare',
+          's3://album/sample2.jpg',
+          's3://photos/people/sample2.jpg',
+          '--endpoint',
+          server.url,
+          '--output',
+          'json',
+        ],
+        remote.io,
+      );
+      expect(compared, remote.stderr()).toEqual({ kind: 'exit', exitCode: 0 });
+      expect(JSON.parse(remote.stdout()).FaceMatches[0].Similarity).toBeGreaterThan(99);
+    }, 60_000);
+
     it('never reads outside a bucket folder', async () => {
       const detect = (name: string) =>
         failure(rekognition.send(new DetectFacesCommand({ Image: s3('album', name) })));
@@ -243,6 +272,32 @@ describe('Image.S3Object without an S3 source', () => {
     expect(refused).toEqual({ kind: 'exit', exitCode: 2 });
     expect(badBucket.stderr()).toMatch(/invalid bucket name 'a b'/);
   });
+
+  it('refuses s3:// arguments without a key, and --draw on them', async () => {
+    const noKey = fakeIo({ FACEKIT_FACE_MODEL: 'none', FACEKIT_STORE: 'memory' }, tmp);
+    expect(await runCli(['detect', 's3://photos'], noKey.io)).toEqual({
+      kind: 'exit',
+      exitCode: 2,
+    });
+    expect(noKey.stderr()).toMatch(/invalid s3:\/\/photos: expected s3:\/\/bucket\/key/);
+    const draw = fakeIo({ FACEKIT_FACE_MODEL: 'none', FACEKIT_STORE: 'memory' }, tmp);
+    expect(await runCli(['detect', 's3://photos/a.jpg', '--draw', 'out.jpg'], draw.io)).toEqual({
+      kind: 'exit',
+      exitCode: 2,
+    });
+    expect(draw.stderr()).toMatch(/--draw needs a local file/);
+  });
+
+  // The face models first: without them image operations answer AccessDeniedException.
+  it.skipIf(!modelsBuilt)(
+    'answers InvalidS3ObjectException in-process when no S3 source is configured',
+    async () => {
+      const terminal = fakeIo({ FACEKIT_STORE: 'memory' }, tmp);
+      const result = await runCli(['detect', 's3://photos/a.jpg'], terminal.io);
+      expect(result).toEqual({ kind: 'exit', exitCode: 1 });
+      expect(terminal.stderr()).toMatch(/InvalidS3ObjectException.*no S3 source configured/);
+    },
+  );
 
   it('names the bucket folders in the banner', async () => {
     const terminal = fakeIo(
