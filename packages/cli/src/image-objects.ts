@@ -147,5 +147,5 @@ export async function openImageObjects(
     s3?.close();
     throw new UsageError(`--s3-bucket-dir: ${(error as Error).message}`);
   }
-  return { ...folders, read: folders.read, close: () => s3?.close() };
+  return { ...folders, close: () => s3?.close() };
 }

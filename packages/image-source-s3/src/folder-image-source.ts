@@ -35,6 +35,7 @@ export function createFolderImageSource(
   }
   const others = options.otherBuckets;
   return {
+    specificationVersion: 'v1',
     description: `folders ${entries.map(([b, d]) => `${b}=${resolve(d)}`).join(', ')}${others ? `, then ${others.description}` : ''}`,
     async read(location: ImageObjectLocation, { maxBytes }) {
       const { bucket, name, version } = location;

@@ -33,6 +33,7 @@ export function createS3ImageSource(options: S3ImageSourceOptions): S3ImageSourc
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
   });
   return {
+    specificationVersion: 'v1',
     description: `S3 ${options.endpoint ?? 'AWS'} (region ${options.region})`,
     async read({ bucket, name, version }: ImageObjectLocation, { maxBytes }) {
       try {

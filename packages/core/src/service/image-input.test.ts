@@ -13,6 +13,7 @@ function objects(files: Record<string, Uint8Array>): ImageObjectSource & { asked
   const asked: unknown[] = [];
   return {
     asked,
+    specificationVersion: 'v1',
     description: 'test objects',
     async read(location, { maxBytes }) {
       asked.push({ ...location, maxBytes });

@@ -4,6 +4,7 @@
  * key and a version to bytes. A {@link FaceService} without one refuses every `S3Object`.
  */
 export interface ImageObjectSource {
+  readonly specificationVersion: 'v1';
   /** Where objects come from, for messages and logs (e.g. `S3 endpoint http://127.0.0.1:9000`). */
   readonly description: string;
   /**
