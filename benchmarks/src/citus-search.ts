@@ -1,5 +1,6 @@
 /**
- * `pnpm bench:citus [--size 100k] [--queries 50] [--ef 40,100] [--shards 4] [--http]`
+ * `pnpm bench:citus [--size 100k] [--queries 50] [--ef 40,100] [--layouts schema,faces]
+ *   [--shards 4] [--http]`
  *
  * The postgres store on a throwaway Citus 13 cluster (a coordinator and 2 workers on this
  * machine, tools/postgres), with face-like 512-d vectors (`face-like-vectors.ts`: identities of
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     size: { type: 'string', default: '100k' },
     queries: { type: 'string', default: '50' },
     ef: { type: 'string', default: '40,100' },
+    layouts: { type: 'string', default: 'schema,faces' },
     shards: { type: 'string', default: '4' },
     http: { type: 'boolean', default: false },
   },
@@ -41,6 +43,7 @@ const N = parseSize(values.size);
 const Q = Number(values.queries);
 const EFS = values.ef.split(',').map(Number);
 const SHARDS = Number(values.shards);
+const LAYOUTS = values.layouts.split(',');
 const DIM = 512;
 const K = 10;
 const BATCH = 1000;
@@ -307,12 +310,14 @@ const cluster = await startCitusCluster({
   },
 });
 try {
-  await schemaLayout(cluster);
-  if (values.http) {
-    await httpRow(cluster, 'exact');
-    await httpRow(cluster, 'hnsw');
+  if (LAYOUTS.includes('schema')) {
+    await schemaLayout(cluster);
+    if (values.http) {
+      await httpRow(cluster, 'exact');
+      await httpRow(cluster, 'hnsw');
+    }
   }
-  await facesLayout(cluster);
+  if (LAYOUTS.includes('faces')) await facesLayout(cluster);
 } finally {
   await cluster.close();
 }

@@ -1,6 +1,8 @@
 import type { CliIo } from './cli-io.js';
+import { ApiError } from './client/api-client.js';
 import type { OptionSpec } from './command.js';
 import { ImageFileError, readImage } from './images.js';
+import { UsageError } from './usage-error.js';
 
 /** Rekognition's limit for `Image.Bytes`: 5 MiB. */
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
@@ -16,6 +18,29 @@ export const noResizeOption: Record<string, OptionSpec> = {
     description: `refuse photos over 5 MiB or 36 MP instead of sending a JPEG copy of at most ${RESIZED_MAX_SIDE} px`,
   },
 };
+
+/** An image the service reads itself: `Image.S3Object`. */
+export interface S3ImageObject {
+  Bucket: string;
+  Name: string;
+  Version?: string;
+}
+
+/**
+ * `s3://bucket/key` (with `?versionId=v` for a version) as the `S3Object` the service reads
+ * (`--s3-*` on the server, `FACEKIT_S3_*` in-process), or `undefined` for a local path.
+ * @throws {UsageError} for an `s3://` argument without a key.
+ */
+export function s3ObjectOf(arg: string): S3ImageObject | undefined {
+  if (!arg.startsWith('s3://')) return undefined;
+  const match = /^s3:\/\/([^/]+)\/([^?]+)(?:\?versionId=(.+))?$/.exec(arg);
+  if (!match) throw new UsageError(`invalid ${arg}: expected s3://bucket/key[?versionId=v]`);
+  return {
+    Bucket: match[1],
+    Name: decodeURIComponent(match[2]),
+    ...(match[3] ? { Version: decodeURIComponent(match[3]) } : {}),
+  };
+}
 
 /** What the image of a command turned into. */
 export interface ImageToSend {
@@ -39,7 +64,9 @@ export function imageReader(io: Pick<CliIo, 'cwd' | 'stderr'>, options: { resize
     const original = await readImage(path, io);
     const format = imageFormatOf(original);
     if (format !== undefined && format !== 'JPEG' && format !== 'PNG') {
-      throw new ImageFileError(
+      // Named as the service would name it, so scripts (and the conformance suite) see one error.
+      throw new ApiError(
+        'InvalidImageFormatException',
         `${path} is a ${format} image; the Rekognition API accepts JPEG and PNG only (convert it first, e.g. convert ${path} ${path.replace(/\.[^./]+$/, '')}.jpg)`,
       );
     }
@@ -53,8 +80,9 @@ export function imageReader(io: Pick<CliIo, 'cwd' | 'stderr'>, options: { resize
       ? `${mebibytes(original.byteLength)}, over the API's 5 MiB`
       : `${(Number(pixels) / 1e6).toFixed(1)} megapixels, over the 36 megapixels facekit decodes`;
     if (!options.resize) {
-      throw new ImageFileError(
-        `${path} is ${over} (ImageTooLargeException); without --no-resize facekit would send a JPEG copy at most ${RESIZED_MAX_SIDE} px on its longest side`,
+      throw new ApiError(
+        'ImageTooLargeException',
+        `${path} is ${over}; without --no-resize facekit would send a JPEG copy at most ${RESIZED_MAX_SIDE} px on its longest side`,
       );
     }
     const resized = await shrink(original);

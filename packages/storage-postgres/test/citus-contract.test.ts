@@ -99,6 +99,26 @@ describe.skipIf(unavailable)(
       await store.close();
     });
 
+    it('migrates a new account once when several processes open it at the same time', async () => {
+      const schema = freshSchema();
+      const drivers = await Promise.all(
+        [1, 2, 3].map(() => createPgDriver({ connectionString: cluster.url })),
+      );
+      const stores = await Promise.all(
+        drivers.map((d) => createPostgresFaceStore({ driver: d, schema })),
+      );
+      const versions = await cluster.coordinator.query(
+        `SELECT version FROM ${schema}.facekit_migrations`,
+      );
+      expect(versions).toHaveLength(1);
+      const distributed = await cluster.coordinator.query(
+        'SELECT 1 FROM pg_dist_schema WHERE schemaid = to_regnamespace($1)::oid',
+        [schema],
+      );
+      expect(distributed).toHaveLength(1);
+      await Promise.all(stores.map((s) => s.close()));
+    });
+
     const exact = reopenable('exact');
     describeFaceStoreContract('postgres (Citus distributed schema)', exact.factory, {
       reopen: exact.reopen,
