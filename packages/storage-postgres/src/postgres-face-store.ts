@@ -3,15 +3,10 @@ import {
   type CollectionStats,
   ConflictException,
   collectionNotFound,
-  type DeleteFacesResult,
   type FaceFilter,
-  type FaceMetadata,
-  type FaceOwnershipResult,
   type FaceStore,
   InternalServerError,
-  InvalidPaginationTokenException,
   InvalidParameterException,
-  type Page,
   type PageRequest,
   RekognitionError,
   ResourceAlreadyExistsException,
@@ -25,11 +20,38 @@ import {
   userNotFound,
   type VectorSearchOptions,
 } from '@facekit/core';
+import {
+  checkDimensions,
+  collectionRecord,
+  deletion,
+  errorMessage,
+  FACE_COLUMNS,
+  type FaceRow,
+  faceMetadata,
+  faceStandings,
+  type SqlInt as Int8,
+  type OwnedFaceRow,
+  ownershipChange,
+  parseSeqCursor,
+  driverErrorCode as pgCode,
+  type CollectionRow as SqlCollectionRow,
+  toPage,
+  type UserRow,
+  userRecord,
+} from '@facekit/core/sql-store';
 import { centroid } from '@facekit/core/vector';
 import { isConnectionError } from './connection-errors.js';
 import { compareVersions, migrate, quoteIdentifier, SCHEMA_NAME } from './migrations.js';
 import type { SqlDriver, SqlQueryable } from './sql-driver.js';
 import { parseVector, vectorLiteral } from './vector-text.js';
+
+interface CollectionRow extends SqlCollectionRow {
+  /** Set by the collection's first face: pgvector's `vector` column has no fixed dimension. */
+  dimension: number | null;
+}
+
+/** Cursors are a row's `seq` (a bigint: at most 18 digits here). */
+const parseCursor = (after: string | undefined) => parseSeqCursor(after, 18);
 
 /** HNSW index parameters (pgvector's names and defaults). */
 export interface HnswOptions {
@@ -167,15 +189,6 @@ async function createMissingHnswIndexes(
   }
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function pgCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
 /** Deadlock and serialization failures: the transaction is safe to run again. */
 const RETRYABLE = new Set(['40001', '40P01']);
 
@@ -208,102 +221,11 @@ function storageError(error: unknown): RekognitionError {
   });
 }
 
-/** Cursors are a row's `seq` as a decimal string. */
-const CURSOR = /^[1-9]\d{0,17}$/;
-
-function parseCursor(after: string | undefined): string {
-  if (after === undefined) return '0';
-  if (!CURSOR.test(after)) throw new InvalidPaginationTokenException('Invalid Pagination Token');
-  return after;
-}
-
-/** Rows fetched with `LIMIT limit + 1`, so one extra row says that more follow. */
-function toPage<R extends { seq: string | number }, T>(
-  rows: R[],
-  limit: number,
-  map: (row: R) => T,
-): Page<T> {
-  const items = rows.slice(0, limit);
-  const next = rows.length > limit ? String(items[items.length - 1].seq) : undefined;
-  return next === undefined ? { items: items.map(map) } : { items: items.map(map), next };
-}
-
-type Int8 = string | number;
-
-interface CollectionRow {
-  seq: Int8;
-  collection_id: string;
-  face_model_version: string;
-  created_at: Int8;
-  dimension: number | null;
-}
-
-interface FaceRow {
-  seq: Int8;
-  face_id: string;
-  image_id: string;
-  external_image_id: string | null;
-  bbox_width: number;
-  bbox_height: number;
-  bbox_left: number;
-  bbox_top: number;
-  confidence: number;
-  index_faces_model_version: string;
-  user_id: string | null;
-  created_at: Int8;
-}
-
-interface UserRow {
-  seq: Int8;
-  user_id: string;
-  created_at: Int8;
-  face_count: Int8;
-}
-
 interface OwnershipRow {
   seq: Int8;
   face_id: string;
   user_seq: Int8 | null;
 }
-
-function collectionRecord(row: CollectionRow): CollectionRecord {
-  return {
-    collectionId: row.collection_id,
-    faceModelVersion: row.face_model_version,
-    createdAt: Number(row.created_at),
-  };
-}
-
-function faceMetadata(row: FaceRow): FaceMetadata {
-  const face: FaceMetadata = {
-    faceId: row.face_id,
-    imageId: row.image_id,
-    boundingBox: {
-      width: row.bbox_width,
-      height: row.bbox_height,
-      left: row.bbox_left,
-      top: row.bbox_top,
-    },
-    confidence: row.confidence,
-    indexFacesModelVersion: row.index_faces_model_version,
-    createdAt: Number(row.created_at),
-  };
-  if (row.external_image_id !== null) face.externalImageId = row.external_image_id;
-  if (row.user_id !== null) face.userId = row.user_id;
-  return face;
-}
-
-function userRecord(row: UserRow): UserRecord {
-  return {
-    userId: row.user_id,
-    createdAt: Number(row.created_at),
-    faceCount: Number(row.face_count),
-  };
-}
-
-const FACE_COLUMNS = `f.seq, f.face_id, f.image_id, f.external_image_id, f.bbox_width,
-  f.bbox_height, f.bbox_left, f.bbox_top, f.confidence, f.index_faces_model_version,
-  u.user_id, f.created_at`;
 
 const json = (value: unknown) => JSON.stringify(value);
 
@@ -546,29 +468,11 @@ class PostgresFaceStore implements FaceStore {
     const s = this.schema;
     return this.write(async (tx) => {
       const { seq } = await this.collection(tx, collectionId, 'FOR KEY SHARE');
-      const unique = [...new Set(faceIds)];
-      const found = await this.lockFaces(tx, seq, unique);
-      const owners = await this.userIdsBySeq(tx, found);
-      const result: DeleteFacesResult = { deleted: [], unsuccessful: [] };
-      const toDelete: string[] = [];
-      for (const faceId of unique) {
-        const face = found.get(faceId);
-        if (!face) result.unsuccessful.push({ faceId, reason: 'FACE_NOT_FOUND' });
-        else if (face.user_seq !== null) {
-          result.unsuccessful.push({
-            faceId,
-            userId: owners.get(String(face.user_seq)) as string,
-            reason: 'ASSOCIATED_TO_AN_EXISTING_USER',
-          });
-        } else {
-          toDelete.push(String(face.seq));
-          result.deleted.push(faceId);
-        }
-      }
+      const { result, toDelete } = deletion(await this.faceStandings(tx, seq, faceIds));
       if (toDelete.length > 0) {
         await tx.query(
           `DELETE FROM ${s}.faces WHERE seq IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)`,
-          [json(toDelete)],
+          [json(toDelete.map(String))],
         );
       }
       return result;
@@ -685,7 +589,7 @@ class PostgresFaceStore implements FaceStore {
       await this.setOwner(
         tx,
         user.seq,
-        free.map((face) => face.seq),
+        free.map((face) => String(face.seq)),
       );
       result.changed.push(...free.map((face) => face.faceId));
       result.user = { ...result.user, faceCount: faceCount + free.length };
@@ -699,7 +603,7 @@ class PostgresFaceStore implements FaceStore {
       await this.setOwner(
         tx,
         null,
-        own.map((face) => face.seq),
+        own.map((face) => String(face.seq)),
       );
       result.changed.push(...own.map((face) => face.faceId));
       result.user = { ...result.user, faceCount: Number(user.face_count) - own.length };
@@ -722,26 +626,8 @@ class PostgresFaceStore implements FaceStore {
   ) {
     const { seq } = await this.collection(tx, collectionId, 'FOR KEY SHARE');
     const user = await this.lockUser(tx, seq, collectionId, userId);
-    const unique = [...new Set(faceIds)];
-    const found = await this.lockFaces(tx, seq, unique);
-    const owners = await this.userIdsBySeq(tx, found);
-    const result: FaceOwnershipResult = { changed: [], unsuccessful: [], user: userRecord(user) };
-    const own: { faceId: string; seq: string }[] = [];
-    const free: { faceId: string; seq: string }[] = [];
-    for (const faceId of unique) {
-      const face = found.get(faceId);
-      if (!face) result.unsuccessful.push({ faceId, reason: 'FACE_NOT_FOUND' });
-      else if (face.user_seq === null) free.push({ faceId, seq: String(face.seq) });
-      else if (String(face.user_seq) === String(user.seq)) {
-        own.push({ faceId, seq: String(face.seq) });
-      } else {
-        result.unsuccessful.push({
-          faceId,
-          userId: owners.get(String(face.user_seq)) as string,
-          reason: 'ASSOCIATED_TO_A_DIFFERENT_USER',
-        });
-      }
-    }
+    const faces = await this.faceStandings(tx, seq, faceIds, user.seq);
+    const { result, own, free } = ownershipChange(faces, userRecord(user));
     return { user, result, own, free };
   }
 
@@ -918,6 +804,24 @@ class PostgresFaceStore implements FaceStore {
     return new Map(rows.map((row) => [row.face_id, row]));
   }
 
+  /** Locks the named faces and sorts them by owner (see `faceStandings`). */
+  private async faceStandings(
+    tx: SqlQueryable,
+    collectionSeq: Int8,
+    faceIds: readonly string[],
+    userSeq?: Int8,
+  ) {
+    const found = await this.lockFaces(tx, collectionSeq, [...new Set(faceIds)]);
+    const owners = await this.userIdsBySeq(tx, found);
+    const find = (faceId: string): OwnedFaceRow | undefined => {
+      const face = found.get(faceId);
+      if (!face) return undefined;
+      const userId = face.user_seq === null ? null : (owners.get(String(face.user_seq)) ?? null);
+      return { seq: face.seq, userSeq: face.user_seq, userId };
+    };
+    return faceStandings(faceIds, find, userSeq);
+  }
+
   /** The user ids of the owners of these faces, by user seq. */
   private async userIdsBySeq(
     tx: SqlQueryable,
@@ -966,14 +870,6 @@ class PostgresFaceStore implements FaceStore {
        SELECT $1, t.key, t.value FROM jsonb_each_text($2::jsonb) AS t
        ON CONFLICT (collection_seq, key) DO UPDATE SET value = excluded.value`,
       [collectionSeq, json(tags)],
-    );
-  }
-}
-
-function checkDimensions(vector: Float32Array, dimensions: number): void {
-  if (vector.length !== dimensions) {
-    throw new InvalidParameterException(
-      `The query vector has ${vector.length} dimensions; the collection's vectors have ${dimensions}.`,
     );
   }
 }
