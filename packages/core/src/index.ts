@@ -11,7 +11,15 @@ export type {
 export type { FalseAcceptPoint } from './analysis/false-accept-rate.js';
 export type { SimilarityScale } from './analysis/similarity-scale.js';
 export * from './errors/exceptions.js';
-export { collectionNotFound, userNotFound } from './errors/not-found.js';
+export {
+  collectionAlreadyExists,
+  collectionNotFound,
+  faceAlreadyExists,
+  tooManyTags,
+  userAlreadyExists,
+  userFaceLimitExceeded,
+  userNotFound,
+} from './errors/not-found.js';
 export type { RekognitionErrorName, RekognitionErrorOptions } from './errors/rekognition-error.js';
 export { RekognitionError } from './errors/rekognition-error.js';
 export type { DecodedImage, DecodeLimits, ImageDecoder } from './image/image-decoder.js';

@@ -1,19 +1,21 @@
 import {
   type CollectionRecord,
   type CollectionStats,
-  ConflictException,
+  collectionAlreadyExists,
   collectionNotFound,
   type FaceFilter,
   type FaceStore,
+  faceAlreadyExists,
   InvalidParameterException,
   type PageRequest,
-  ResourceAlreadyExistsException,
   type ScoredFace,
   type ScoredUser,
-  ServiceQuotaExceededException,
   type StoredFace,
+  tooManyTags,
   type UserRecord,
   type UserSearchOptions,
+  userAlreadyExists,
+  userFaceLimitExceeded,
   userNotFound,
   type VectorSearchOptions,
 } from '@facekit/core';
@@ -86,9 +88,7 @@ export class SqliteFaceStore implements FaceStore {
     return this.write(() => {
       const s = this.statements;
       if (s.collection.get(record.collectionId)) {
-        throw new ResourceAlreadyExistsException(
-          `The collection id: ${record.collectionId} already exists.`,
-        );
+        throw collectionAlreadyExists(record.collectionId);
       }
       const seq = Number(
         s.insertCollection.run(record.collectionId, record.faceModelVersion, record.createdAt)
@@ -146,9 +146,7 @@ export class SqliteFaceStore implements FaceStore {
       const { seq } = this.collection(collectionId);
       const merged = new Set([...Object.keys(this.tagsOf(seq)), ...Object.keys(tags)]);
       if (merged.size > maxTags) {
-        throw new ServiceQuotaExceededException(
-          `Resource would have ${merged.size} tags; the limit is ${maxTags}.`,
-        );
+        throw tooManyTags(merged.size, maxTags);
       }
       for (const [key, value] of Object.entries(tags))
         this.statements.upsertTag.run(seq, key, value);
@@ -170,7 +168,7 @@ export class SqliteFaceStore implements FaceStore {
         const seen = new Set<string>();
         for (const face of faces) {
           if (seen.has(face.faceId) || s.faceExists.get(collectionSeq, face.faceId) !== undefined) {
-            throw new ConflictException(`Face ${face.faceId} already exists in ${collectionId}.`);
+            throw faceAlreadyExists(face.faceId, collectionId);
           }
           seen.add(face.faceId);
         }
@@ -300,9 +298,7 @@ export class SqliteFaceStore implements FaceStore {
       const s = this.statements;
       const { seq } = this.collection(collectionId);
       if (s.user.get(seq, user.userId)) {
-        throw new ConflictException(
-          `User ${user.userId} already exists in collection ${collectionId}.`,
-        );
+        throw userAlreadyExists(collectionId, user.userId);
       }
       s.insertUser.run(seq, user.userId, user.createdAt);
       return { userId: user.userId, createdAt: user.createdAt, faceCount: 0 };
@@ -329,15 +325,6 @@ export class SqliteFaceStore implements FaceStore {
     });
   }
 
-  async listUsers(collectionId: string, page: PageRequest) {
-    return this.read(() => {
-      const { seq } = this.collection(collectionId);
-      const after = parseCursor(page.after);
-      const rows = this.statements.listUsers.all(seq, after, page.limit + 1);
-      return toPage(rows, page.limit, userRecord);
-    });
-  }
-
   async associateFaces(
     collectionId: string,
     userId: string,
@@ -354,9 +341,7 @@ export class SqliteFaceStore implements FaceStore {
           userRecord(user),
         );
         if (user.face_count + toAssociate.length > maxFacesPerUser) {
-          throw new ServiceQuotaExceededException(
-            `User ${userId} has ${user.face_count} faces; associating ${toAssociate.length} more would exceed the limit of ${maxFacesPerUser}.`,
-          );
+          throw userFaceLimitExceeded(userId, user.face_count, toAssociate.length, maxFacesPerUser);
         }
         for (const face of toAssociate) {
           s.setFaceUser.run(user.seq, face.seq);
@@ -392,6 +377,15 @@ export class SqliteFaceStore implements FaceStore {
         if (result.changed.length > 0) this.userIndexes.delete(collectionSeq);
       },
     ).then(({ result }) => result);
+  }
+
+  async listUsers(collectionId: string, page: PageRequest) {
+    return this.read(() => {
+      const { seq } = this.collection(collectionId);
+      const after = parseCursor(page.after);
+      const rows = this.statements.listUsers.all(seq, after, page.limit + 1);
+      return toPage(rows, page.limit, userRecord);
+    });
   }
 
   async getUserVector(collectionId: string, userId: string) {
