@@ -1,6 +1,11 @@
 import { faissFlatSubject, faissHnswSubject } from './faiss.js';
 import { memorySubject } from './memory.js';
-import { postgresExactSubject, postgresHnswSubject } from './postgres.js';
+import {
+  postgresExactSubject,
+  postgresHnswSubject,
+  postgresServerExactSubject,
+  postgresServerHnswSubject,
+} from './postgres.js';
 import { sqliteSubject } from './sqlite.js';
 import type { SearchBenchSubject } from './types.js';
 
@@ -13,5 +18,7 @@ export const SEARCH_SUBJECTS: readonly SearchBenchSubject[] = [
   faissHnswSubject,
   postgresExactSubject,
   postgresHnswSubject,
+  postgresServerExactSubject,
+  postgresServerHnswSubject,
   memorySubject,
 ];

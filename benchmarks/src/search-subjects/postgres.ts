@@ -1,7 +1,19 @@
 import { join } from 'node:path';
-import { createPGliteDriver, createPostgresFaceStore } from '@facekit/storage-postgres';
+import {
+  type PostgresServer,
+  postgresUnavailableReason,
+  startPostgres,
+} from '@facekit/postgres-test-server';
+import {
+  createPGliteDriver,
+  createPgDriver,
+  createPostgresFaceStore,
+  type SqlDriver,
+} from '@facekit/storage-postgres';
 import { directoryBytes } from './disk-usage.js';
 import type { SearchBenchSubject } from './types.js';
+
+const SCHEMA = 'facekit_000000000000';
 
 function postgresSubject(search: 'exact' | 'hnsw'): SearchBenchSubject {
   // Where and how `facekit serve --store postgres --data-dir dir` keeps the default account, so the
@@ -10,7 +22,7 @@ function postgresSubject(search: 'exact' | 'hnsw'): SearchBenchSubject {
     const driver = await createPGliteDriver({ dataDir: join(dir, 'postgres') });
     return createPostgresFaceStore({
       driver,
-      schema: 'facekit_000000000000',
+      schema: SCHEMA,
       search,
       ...(efSearch === undefined ? {} : { hnsw: { efSearch } }),
     });
@@ -37,3 +49,77 @@ function postgresSubject(search: 'exact' | 'hnsw'): SearchBenchSubject {
  */
 export const postgresExactSubject = postgresSubject('exact');
 export const postgresHnswSubject = postgresSubject('hnsw');
+
+/**
+ * The same store on a real PostgreSQL 15 server with pgvector 0.8.6: a throwaway server from
+ * tools/postgres (started once per measurement, the bench's child process) in the default
+ * account's schema, as `facekit serve --store postgres --database-url` uses it. Disk is the
+ * faces table with its indexes.
+ */
+function postgresServerSubject(search: 'exact' | 'hnsw'): SearchBenchSubject {
+  let server: Promise<PostgresServer> | undefined;
+  let serverUrl: string | undefined;
+  const started = () => {
+    server ??= startPostgres({
+      name: 'facekit-bench-search-pg',
+      // The HNSW graph of 100k × 512 must fit in maintenance memory to be built quickly.
+      settings: { shared_buffers: '1GB', maintenance_work_mem: '2GB' },
+    }).then((s) => {
+      serverUrl = s.url;
+      return s;
+    });
+    return server;
+  };
+  const open = async (efSearch?: number) => {
+    const { url } = await started();
+    return createPostgresFaceStore({
+      driver: await createPgDriver({ connectionString: url }),
+      schema: SCHEMA,
+      search,
+      hnsw: { exactBelow: 0, ...(efSearch === undefined ? {} : { efSearch }) },
+    });
+  };
+  return {
+    name: `postgres-server-${search}`,
+    unavailable: async () => postgresUnavailableReason(),
+    ...(search === 'hnsw'
+      ? {
+          variants: [40, 200, 400].map((efSearch) => ({
+            label: `ef_search=${efSearch}`,
+            open: () => open(efSearch),
+          })),
+        }
+      : {}),
+    open: () => open(),
+    async diskBytes() {
+      const { url } = await started();
+      const driver: SqlDriver = await createPgDriver({ connectionString: url });
+      try {
+        const [{ bytes }] = await driver.query<{ bytes: string }>(
+          `SELECT pg_total_relation_size('${SCHEMA}.faces') AS bytes`,
+        );
+        return Number(bytes);
+      } finally {
+        await driver.close();
+      }
+    },
+    async destroy() {
+      await (await server)?.close();
+      server = undefined;
+    },
+    serveArgs: (dir) => [
+      '--store',
+      'postgres',
+      '--pg-search',
+      search,
+      '--database-url',
+      // serveArgs is called after open(), so the server is up.
+      serverUrl ?? '',
+      '--data-dir',
+      dir,
+    ],
+  };
+}
+
+export const postgresServerExactSubject = postgresServerSubject('exact');
+export const postgresServerHnswSubject = postgresServerSubject('hnsw');

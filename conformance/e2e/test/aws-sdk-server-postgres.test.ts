@@ -6,7 +6,12 @@ import { vector } from '@electric-sql/pglite/vector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { storeOpener } from '@facekit/cli';
 import { describeApiScenarios } from '@facekit/conformance/api';
-import { afterAll, beforeAll } from 'vitest';
+import {
+  type PostgresServer,
+  postgresUnavailableReason,
+  startPostgres,
+} from '@facekit/postgres-test-server';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { sdkServerHarness } from './harnesses.js';
 
 // PostgreSQL here is PGlite (PostgreSQL 17 + pgvector in WebAssembly) served over the wire
@@ -41,3 +46,35 @@ describeApiScenarios('AWS SDK → HTTP server, PostgreSQL store', async () => {
   account++;
   return sdkServerHarness(await opener.open(String(account)));
 });
+
+// The same on a real PostgreSQL 15 server with pgvector 0.8.6 (tools/postgres/install.sh builds
+// it from ../shared/vendor), exact and HNSW search.
+const noServer = postgresUnavailableReason();
+let realServer: PostgresServer | undefined;
+afterAll(async () => {
+  await realServer?.close();
+});
+describe.skipIf(noServer)(
+  `PostgreSQL 15 server${noServer ? ` (SKIPPED: ${noServer})` : ''}`,
+  () => {
+    beforeAll(async () => {
+      realServer = await startPostgres({ name: 'facekit-pg-api' });
+    }, 120_000);
+    for (const pgSearch of ['exact', 'hnsw'] as const) {
+      describeApiScenarios(
+        `AWS SDK → HTTP server, PostgreSQL 15 server store (${pgSearch})`,
+        async () => {
+          const opener = storeOpener({
+            store: 'postgres',
+            dataDir,
+            accountId: '000000000000',
+            databaseUrl: (realServer as PostgresServer).url,
+            pgSearch,
+          });
+          account++;
+          return sdkServerHarness(await opener.open(String(account)));
+        },
+      );
+    }
+  },
+);

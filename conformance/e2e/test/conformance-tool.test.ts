@@ -10,6 +10,11 @@ import { type CliResult, runCli } from '@facekit/cli';
 import { createSdkFrontend } from '@facekit/conformance/api';
 import { runConformance } from '@facekit/conformance/tool';
 import { faceModels } from '@facekit/pipeline-node';
+import {
+  type PostgresServer,
+  postgresUnavailableReason,
+  startPostgres,
+} from '@facekit/postgres-test-server';
 import { faissUnavailableReason } from '@facekit/storage-faiss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -34,7 +39,7 @@ const imageArgs = modelsBuilt ? [] : ['--skip-images'];
 const stores: {
   store: string;
   label?: string;
-  args: (dir: string) => string[];
+  args: (dir: string) => string[] | Promise<string[]>;
   skip?: string;
 }[] = [
   { store: 'memory', args: () => [] },
@@ -47,7 +52,21 @@ const stores: {
   })),
   // Embedded PGlite under the data directory (PostgreSQL 17 + pgvector in WebAssembly).
   { store: 'postgres', args: (dir) => ['--data-dir', dir] },
+  // A real PostgreSQL 15 server with pgvector (tools/postgres/install.sh), half-precision HNSW.
+  {
+    store: 'postgres',
+    label: ' --database-url (PostgreSQL 15 server) --pg-search hnsw-half',
+    args: async (dir) => {
+      postgres = await startPostgres({ name: 'facekit-pg-conformance' });
+      return ['--data-dir', dir, '--database-url', postgres.url, '--pg-search', 'hnsw-half'];
+    },
+    skip: postgresUnavailableReason(),
+  },
 ];
+let postgres: PostgresServer | undefined;
+afterAll(async () => {
+  await postgres?.close();
+});
 
 function fakeIo() {
   const out: string[] = [];
@@ -90,7 +109,7 @@ for (const entry of stores) {
 
       beforeAll(async () => {
         dir = mkdtempSync(join(tmpdir(), 'facekit-conformance-tool-'));
-        server = await startFacekit(['--store', entry.store, ...entry.args(dir)]);
+        server = await startFacekit(['--store', entry.store, ...(await entry.args(dir))]);
       }, 60_000);
       afterAll(async () => {
         await server?.close();

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,70 +9,18 @@ import {
 } from '@facekit/postgres-test-server';
 import { faissUnavailableReason } from '@facekit/storage-faiss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { faceApiSamplesDir, repoRoot } from './sample-photos.js';
+import {
+  attempt,
+  call,
+  type Server,
+  samples,
+  serveProcessUnavailable,
+  startServer,
+} from './serve-process.js';
 
 // Kills `facekit serve` with SIGKILL while IndexFaces calls are in flight, restarts it on the same
 // data directory and checks that nothing acknowledged was lost and nothing half-written remains.
-const bin = join(repoRoot, 'packages/cli/dist/bin.js');
-const modelsBuilt = existsSync(
-  join(repoRoot, 'models/dist/faceplugin-embed-mobilefacenet512.onnx'),
-);
-const samplesDir = faceApiSamplesDir;
-const samples = [1, 2, 3, 4, 5, 6].map((n) =>
-  readFileSync(join(samplesDir, `sample${n}.jpg`)).toString('base64'),
-);
-const why = !existsSync(bin)
-  ? ` (SKIPPED: ${bin} not built; run pnpm build)`
-  : !modelsBuilt
-    ? ' (SKIPPED: models not built; run pnpm build)'
-    : '';
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<unknown>;
-}
-
-/** Starts the built CLI in its own process and waits for the endpoint it prints. */
-function startServer(dataDir: string, storeArgs: readonly string[]): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    [bin, 'serve', '--port', '0', ...storeArgs, '--data-dir', dataDir, '--face-model', '1.0'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const exited = new Promise((done) => child.once('exit', done));
-  return new Promise((done, fail) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => fail(new Error(`no endpoint printed: ${out}${err}`)), 30_000);
-    child.stderr?.on('data', (chunk) => {
-      err += chunk;
-    });
-    child.stdout?.on('data', (chunk) => {
-      out += chunk;
-      const url = /listening on (http:\/\/[^\s]+)/.exec(out)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        done({ child, url, exited });
-      }
-    });
-    child.once('exit', (code) => fail(new Error(`server exited (${code}): ${out}${err}`)));
-  });
-}
-
-async function call(url: string, operation: string, input: unknown) {
-  const response = await fetch(`${url}/`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-amz-json-1.1',
-      'X-Amz-Target': `RekognitionService.${operation}`,
-    },
-    body: JSON.stringify(input),
-  });
-  const body = (await response.json()) as Record<string, unknown>;
-  if (response.status !== 200) throw new Error(`${operation}: ${JSON.stringify(body)}`);
-  return body;
-}
+const why = serveProcessUnavailable ? ` (SKIPPED: ${serveProcessUnavailable})` : '';
 
 type FaceRecord = {
   Face: { FaceId: string; ImageId: string; ExternalImageId: string; BoundingBox: unknown };
@@ -283,19 +230,6 @@ describe.each(stores)(
     }, 180_000);
   },
 );
-
-/** One call, answered or not: the HTTP status and the body (`__type`, `message`). */
-async function attempt(url: string, operation: string, input: unknown) {
-  const response = await fetch(`${url}/`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-amz-json-1.1',
-      'X-Amz-Target': `RekognitionService.${operation}`,
-    },
-    body: JSON.stringify(input),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
 
 async function listAllFaces(url: string, collectionId: string) {
   const faces: FaceRecord['Face'][] = [];

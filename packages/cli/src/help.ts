@@ -13,19 +13,21 @@ Collections and faces:
   index <collection> <files or folders...>   index the faces of many images (resumable)
   faces list|delete         the faces of a collection
   users create|delete|list|associate|disassociate|search
-  tags list|add|remove      the tags of a collection (by ARN)
+  tags list|add|remove      the tags of a collection (by id or ARN)
 
 Images:
   detect <image>            find faces (DetectFaces); --draw out.jpg shows them
-  search <collection> <image>       search a collection by image (SearchFacesByImage)
+  search <collection> <files or folders...>  search a collection by the largest face of
+                            each image (SearchFacesByImage), one line per file
   search-face <collection> <face-id> search a collection by face (SearchFaces)
   compare <source> <target> compare faces (CompareFaces)
 
 Every command works on the local data directory that serve uses (./data, SQLite), in-process,
 or against a running server with --endpoint URL (FACEKIT_ENDPOINT), with the same output:
 a table on a terminal, --output json (the Rekognition response, as aws rekognition prints it)
-or --output jsonl. Errors are one line, "facekit: <RekognitionError>: <message>", exit code 1
-(2 for command-line mistakes).
+or --output jsonl (search also csv). Photos over 5 MiB are sent as a 2048 px JPEG copy
+(--no-resize refuses them). Errors are one line, "facekit: <RekognitionError>: <message>",
+exit code 1 (2 for command-line mistakes).
 
 Options:
   -h, --help       Show help (also: facekit <command> --help)
@@ -70,7 +72,9 @@ Options (each also read from an environment variable; flags win):
   --database-url <url>    postgres://user:pass@host/db for --store    FACEKIT_DATABASE_URL
                           postgres (one schema facekit_<account> each)
   --pg-search <kind>      postgres search: exact, or hnsw (an index   FACEKIT_PG_SEARCH  [exact]
-                          per collection, approximate)
+                          per collection, approximate; exact under
+                          1000 faces), or hnsw-half (half-precision
+                          index: half the memory)
   --region <name>         Region used in collection ARNs              FACEKIT_REGION     [us-east-1]
   --account-id <12 digits> Account id used in collection ARNs         FACEKIT_ACCOUNT_ID [000000000000]
   --log-level <level>     info, debug or silent                       FACEKIT_LOG_LEVEL  [info]

@@ -5,7 +5,7 @@ export type StoreKind = 'sqlite' | 'memory' | 'faiss' | 'postgres';
 /** The faiss store's index: exact (`flat`) or approximate (`hnsw`). */
 export type FaissIndexKind = 'flat' | 'hnsw';
 /** How the postgres store searches: exact scans, or an HNSW index per collection. */
-export type PgSearch = 'exact' | 'hnsw';
+export type PgSearch = 'exact' | 'hnsw' | 'hnsw-half';
 export type LogLevel = 'silent' | 'info' | 'debug';
 export type InferenceRuntime = 'node' | 'web';
 /** `auto`: SigV4 when access keys are configured, else none on loopback (refused elsewhere). */
@@ -118,7 +118,7 @@ export const serveDefaults = {
 
 const STORES: readonly StoreKind[] = ['sqlite', 'memory', 'faiss', 'postgres'];
 const FAISS_INDEXES: readonly FaissIndexKind[] = ['flat', 'hnsw'];
-const PG_SEARCHES: readonly PgSearch[] = ['exact', 'hnsw'];
+const PG_SEARCHES: readonly PgSearch[] = ['exact', 'hnsw', 'hnsw-half'];
 const LOG_LEVELS: readonly LogLevel[] = ['silent', 'info', 'debug'];
 const RUNTIMES: readonly InferenceRuntime[] = ['node', 'web'];
 const AUTH_MODES: readonly AuthMode[] = ['auto', 'sigv4', 'none'];
@@ -164,7 +164,7 @@ export function resolveServeConfig(
   if (databaseUrl !== '' && !/^postgres(ql)?:\/\//.test(databaseUrl))
     invalid('database-url', 'a postgres:// URL');
   const pgSearch = pick('pg-search').value;
-  if (!PG_SEARCHES.includes(pgSearch as PgSearch)) invalid('pg-search', PG_SEARCHES.join(' or '));
+  if (!PG_SEARCHES.includes(pgSearch as PgSearch)) invalid('pg-search', 'exact, hnsw or hnsw-half');
 
   const region = pick('region').value;
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(region))

@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   createMemorySourceImageStore,
+  type FaceStore,
   imageFileExtension,
   type SourceImageStore,
 } from '@facekit/core';
@@ -90,4 +91,24 @@ export function sourceImagesDir(
   accountId: string,
 ) {
   return join(accountDataDir(config.dataDir, accountId, config.accountId), 'images');
+}
+
+/** How many of the collection's source images (and faces) are kept, looked up per image. */
+export async function countKeptImages(
+  store: FaceStore,
+  sourceImages: SourceImageStore | undefined,
+  collectionId: string,
+): Promise<{ faces: number; total: number; images: number }> {
+  const imageIds = new Set<string>();
+  let faces = 0;
+  let after: string | undefined;
+  do {
+    const page = await store.listFaces(collectionId, { limit: 1000, after });
+    for (const face of page.items) imageIds.add(face.imageId);
+    faces += page.items.length;
+    after = page.next;
+  } while (after);
+  let images = 0;
+  for (const imageId of imageIds) if (await sourceImages?.has(imageId)) images++;
+  return { faces, total: imageIds.size, images };
 }

@@ -57,7 +57,10 @@ export function storeOpener(config: StoreConfig): StoreOpener {
  * database per account in `<account dir>/postgres`. Loaded on demand, like the drivers.
  */
 function postgresOpener(config: StoreConfig): StoreOpener {
-  const { databaseUrl, pgSearch: search = 'exact' } = config;
+  const { databaseUrl, pgSearch = 'exact' } = config;
+  const search = pgSearch === 'exact' ? 'exact' : 'hnsw';
+  // hnsw-half: the index holds half-precision vectors (halfvec), half the memory.
+  const hnsw = pgSearch === 'hnsw-half' ? { precision: 'half' as const } : {};
   const pgliteDir = (accountId: string) =>
     join(accountDataDir(config.dataDir, accountId, config.accountId), 'postgres');
   return {
@@ -69,11 +72,11 @@ function postgresOpener(config: StoreConfig): StoreOpener {
       const schema = `facekit_${accountId}`;
       if (databaseUrl) {
         const driver = await postgres.createPgDriver({ connectionString: databaseUrl });
-        return postgres.createPostgresFaceStore({ driver, schema, search });
+        return postgres.createPostgresFaceStore({ driver, schema, search, hnsw });
       }
       await mkdir(dataDir, { recursive: true });
       const driver = await postgres.createPGliteDriver({ dataDir });
-      return postgres.createPostgresFaceStore({ driver, schema, search });
+      return postgres.createPostgresFaceStore({ driver, schema, search, hnsw });
     },
   };
 }

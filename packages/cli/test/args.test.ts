@@ -89,7 +89,11 @@ describe('resolveServeConfig', () => {
     [{ store: 'oracle' }, {}, "invalid --store 'oracle': expected sqlite, memory, faiss, postgres"],
     [{ 'faiss-index': 'ivf' }, {}, "invalid --faiss-index 'ivf': expected flat or hnsw"],
     [{ 'database-url': 'mysql://db' }, {}, "invalid --database-url 'mysql://db'"],
-    [{}, { FACEKIT_PG_SEARCH: 'ivf' }, "invalid FACEKIT_PG_SEARCH 'ivf': expected exact or hnsw"],
+    [
+      {},
+      { FACEKIT_PG_SEARCH: 'ivf' },
+      "invalid FACEKIT_PG_SEARCH 'ivf': expected exact, hnsw or hnsw-half",
+    ],
     [{}, { FACEKIT_LOG_LEVEL: 'loud' }, "invalid FACEKIT_LOG_LEVEL 'loud'"],
     [{ 'account-id': '42' }, {}, "invalid --account-id '42': expected 12 digits"],
     [{ region: 'US East' }, {}, "invalid --region 'US East'"],

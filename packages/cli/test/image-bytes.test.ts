@@ -175,6 +175,22 @@ describe.skipIf(!modelsBuilt)(
         }
       }
       expect(t.stderr()).toMatch(/huge\.jpg is [\d.]+ MiB, over the API's 5 MiB: sending a JPEG/);
+
+      // --draw draws on the file itself, at its own size, where the ratios put the faces.
+      const drawn = await runCli(
+        ['detect', 'huge.jpg', '--draw', 'huge-drawn.png', '-o', 'json', '--store', 'memory'],
+        t.io,
+      );
+      expect(drawn).toMatchObject({ kind: 'exit', exitCode: 0 });
+      const { data, info } = await sharp(join(dir, 'huge-drawn.png'))
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      expect(info.width).toBe(Math.round(width * scale));
+      const b = large[0].BoundingBox;
+      const x = Math.round(b.Left * info.width);
+      const y = Math.round((b.Top + b.Height / 2) * info.height);
+      const at = (y * info.width + x) * info.channels;
+      expect([data[at], data[at + 1], data[at + 2]]).toEqual([34, 197, 94]); // the box's edge
     }, 120_000);
   },
 );

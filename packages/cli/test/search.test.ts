@@ -44,6 +44,13 @@ it('--output csv is only for the commands that have it', async () => {
   const run = await runCli(['collections', 'list', '--output', 'csv'], t.io);
   expect(run).toMatchObject({ exitCode: 2 });
   expect(t.stderr()).toBe("facekit: invalid --output 'csv': expected table, json, jsonl\n");
+  // FACEKIT_OUTPUT=csv, set for search, leaves the other commands printing JSON.
+  const fromEnv = fakeIo(
+    { FACEKIT_FACE_MODEL: 'none', FACEKIT_DATA_DIR: join(dir, 'none'), FACEKIT_OUTPUT: 'csv' },
+    dir,
+  );
+  expect(await runCli(['collections', 'list'], fromEnv.io)).toMatchObject({ exitCode: 0 });
+  expect(JSON.parse(fromEnv.stdout())).toEqual({ CollectionIds: [], FaceModelVersions: [] });
 });
 
 describe.skipIf(!modelsBuilt)(
@@ -107,12 +114,12 @@ describe.skipIf(!modelsBuilt)(
       expect(csv.code).toBe(0);
       const [header, ...rows] = csv.stdout.trim().split('\n');
       expect(header).toBe(
-        'file,faces,searched_face,searched_confidence,matches,best_similarity,best_face_id,best_external_image_id,best_user_id,error',
+        'file,faces,searched_left,searched_top,searched_width,searched_height,searched_confidence,matches,best_similarity,best_face_id,best_external_image_id,best_user_id,error',
       );
       expect(rows).toHaveLength(2);
-      // The box holds a comma, so it is quoted; no user, no error.
+      // The searched box in ratios, then the best match; no user, no error.
       expect(rows[0]).toMatch(
-        /^query\/sample1\.jpg,\d+,"[\d.]+,[\d.]+ [\d.]+×[\d.]+",[\d.]+,\d+,[\d.]+,[0-9a-f-]{36},sample1\.jpg,,$/,
+        /^query\/sample1\.jpg,\d+,(0\.\d{4},){4}[\d.]+,\d+,[\d.]+,[0-9a-f-]{36},sample1\.jpg,,$/,
       );
       const table = await facekit([
         'search',
@@ -121,7 +128,13 @@ describe.skipIf(!modelsBuilt)(
         'query/more',
         '-o',
         'table',
+        '--draw',
+        'drawn',
       ]);
+      // --draw with many images is a folder: one picture per photo, named as index names them.
+      for (const name of ['sample1.jpg', 'sample3.jpg']) {
+        expect((await sharp(join(dir, 'drawn', name)).metadata()).format).toBe('jpeg');
+      }
       expect(table.stdout).toMatch(/^File +Faces +Best match +Similarity +FaceId +Matches\n/);
       expect(table.stdout).toMatch(/\nquery\/sample1\.jpg +\d+ +sample1\.jpg +\d+\.\d%/);
     }, 120_000);

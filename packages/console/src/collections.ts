@@ -68,7 +68,7 @@ export async function refreshCollections() {
   await describeCollection();
 }
 
-export async function selectCollection(id: string | undefined) {
+async function selectCollection(id: string | undefined) {
   selection.collection = id;
   await refreshCollections();
   onChange();

@@ -10,13 +10,21 @@ import './styles.css';
  */
 mountTabs();
 mountCollections(renderTab);
+/** Nothing the old keys could read stays on screen: lists, results, photos, thumbnails. */
+function forgetWhatWasShown() {
+  clearCollections();
+  resetTabs();
+  void forgetPictures();
+}
+
 mountSignIn({
-  onSignIn: () => void refreshCollections(),
+  onSignIn: (otherKey) => {
+    // Another key may be another account: what the previous one showed goes.
+    if (otherKey) forgetWhatWasShown();
+    void refreshCollections();
+  },
   onForget: () => {
-    // Nothing the old keys could read stays on screen: lists, results, photos, thumbnails.
-    clearCollections();
-    resetTabs();
-    void forgetPictures();
+    forgetWhatWasShown();
     void refreshCollections();
   },
 });

@@ -60,7 +60,7 @@ export async function call<T>(
   return undefined;
 }
 
-export function errorText(error: unknown): string {
+function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
@@ -83,7 +83,7 @@ function showConnection(ok: boolean) {
     : 'access keys needed';
 }
 
-export function openSignIn(reason?: string) {
+function openSignIn(reason?: string) {
   const dialog = byId<HTMLDialogElement>('sign-in');
   // The first refusal (of the placeholder keys) needs no server message: the text explains it.
   const ownKeys = session.credentials.accessKeyId !== anonymousCredentials.accessKeyId;
@@ -99,10 +99,14 @@ function useCredentials(credentials: ConsoleCredentials) {
 }
 
 /**
- * Wires the key dialog. `onSignIn` reloads what the new keys may see; `onForget` must remove
- * everything the old keys showed before anything is asked with the placeholder keys.
+ * Wires the key dialog. `onSignIn` reloads what the new keys may see (told whether they are
+ * another key than before); `onForget` must remove everything the old keys showed before
+ * anything is asked with the placeholder keys.
  */
-export function mountSignIn(handlers: { onSignIn: () => void; onForget: () => void }) {
+export function mountSignIn(handlers: {
+  onSignIn: (otherKey: boolean) => void;
+  onForget: () => void;
+}) {
   byId('keys-button').addEventListener('click', () => openSignIn());
   byId('sign-in-form').addEventListener('submit', (event) => {
     const form = new FormData(event.target as HTMLFormElement);
@@ -111,9 +115,10 @@ export function mountSignIn(handlers: { onSignIn: () => void; onForget: () => vo
       secretAccessKey: String(form.get('secretAccessKey')),
       region: String(form.get('region')).trim() || 'us-east-1',
     };
+    const otherKey = credentials.accessKeyId !== session.credentials.accessKeyId;
     saveCredentials(credentials);
     useCredentials(credentials);
-    handlers.onSignIn();
+    handlers.onSignIn(otherKey);
   });
   byId('sign-out').addEventListener('click', () => {
     forgetCredentials();

@@ -254,7 +254,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   app.get(HEALTH_PATH, (c) => c.json({ status: 'ok' }));
   if (options.console) {
     mountConsole(app, options.console);
-    mountSourceImages(app, { verifier, anonymousAccount, resolveService });
+    mountSourceImages(app, { verifier, anonymousAccount, resolveService, requestSlots });
   }
 
   app.post(

@@ -1,5 +1,6 @@
 import { imageFileExtension } from '@facekit/core';
 import type { Hono } from 'hono';
+import type { AdmissionQueue } from './admission-queue.js';
 import { type AppEnv, awsJsonError } from './aws-json.js';
 import type { SigV4Verifier } from './sigv4-verifier.js';
 
@@ -36,37 +37,41 @@ export function mountSourceImages(
     verifier: SigV4Verifier | undefined;
     anonymousAccount: string;
     resolveService: (accountId: string) => Promise<SourceImageReader> | SourceImageReader;
+    /** The API's request slots: a page of thumbnails counts against the same limit. */
+    requestSlots: AdmissionQueue;
   },
 ): void {
-  const { verifier, anonymousAccount, resolveService } = options;
-  app.get(`${SOURCE_IMAGE_PATH}/:imageId`, async (c) => {
-    let accountId = anonymousAccount;
-    if (verifier) {
-      const url = new URL(c.req.url);
-      const claim = verifier.checkHeaders(c.req.raw.headers, url);
-      c.set('accessKeyId', claim.key.accessKeyId);
-      const key = await verifier.verify(claim, 'GET', url, c.req.raw.headers, new Uint8Array());
-      accountId = key.accountId;
-    }
-    c.set('accountId', accountId);
-    const imageId = c.req.param('imageId');
-    const notFound = (message: string, headers?: Record<string, string>) =>
-      awsJsonError(c, 404, 'ResourceNotFoundException', message, headers);
-    if (!IMAGE_ID.test(imageId)) return notFound('Not an ImageId.');
-    const store = (await resolveService(accountId)).sourceImages;
-    if (!store) {
-      return notFound(
-        'This server keeps no source images (facekit serve --keep-source-images turns it on).',
-        { [SOURCE_IMAGES_HEADER]: 'none' },
-      );
-    }
-    const bytes = await store.get(imageId);
-    if (!bytes) return notFound(`The image ${imageId} was not kept.`);
-    const extension = imageFileExtension(bytes);
-    return c.body(new Uint8Array(bytes), 200, {
-      'Content-Type': MEDIA_TYPES[extension],
-      'Cache-Control': 'private, no-store',
-      'X-Content-Type-Options': 'nosniff',
-    });
-  });
+  const { verifier, anonymousAccount, resolveService, requestSlots } = options;
+  app.get(`${SOURCE_IMAGE_PATH}/:imageId`, (c) =>
+    requestSlots.run(async () => {
+      let accountId = anonymousAccount;
+      if (verifier) {
+        const url = new URL(c.req.url);
+        const claim = verifier.checkHeaders(c.req.raw.headers, url);
+        c.set('accessKeyId', claim.key.accessKeyId);
+        const key = await verifier.verify(claim, 'GET', url, c.req.raw.headers, new Uint8Array());
+        accountId = key.accountId;
+      }
+      c.set('accountId', accountId);
+      const imageId = c.req.param('imageId');
+      const notFound = (message: string, headers?: Record<string, string>) =>
+        awsJsonError(c, 404, 'ResourceNotFoundException', message, headers);
+      if (!IMAGE_ID.test(imageId)) return notFound('Not an ImageId.');
+      const store = (await resolveService(accountId)).sourceImages;
+      if (!store) {
+        return notFound(
+          'This server keeps no source images (facekit serve --keep-source-images turns it on).',
+          { [SOURCE_IMAGES_HEADER]: 'none' },
+        );
+      }
+      const bytes = await store.get(imageId);
+      if (!bytes) return notFound(`The image ${imageId} was not kept.`);
+      const extension = imageFileExtension(bytes);
+      return c.body(new Uint8Array(bytes), 200, {
+        'Content-Type': MEDIA_TYPES[extension],
+        'Cache-Control': 'private, no-store',
+        'X-Content-Type-Options': 'nosniff',
+      });
+    }),
+  );
 }

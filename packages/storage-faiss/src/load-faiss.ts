@@ -59,8 +59,10 @@ export function loadFaissFrom(load: () => unknown): FaissModule {
     module = load() as FaissModule;
   } catch (cause) {
     throw new InternalServerError(
-      // bindings' "Could not locate the bindings file" lists a dozen paths: its first line says it.
-      `@facekit/storage-faiss could not load faiss-node's native addon (${errorMessage(cause).split('\n')[0]}). ${FAISS_INSTALL_HINT}`,
+      // bindings' "Could not locate the bindings file. Tried:" lists a dozen paths: one line is enough.
+      `@facekit/storage-faiss could not load faiss-node's native addon (${errorMessage(cause)
+        .split('\n')[0]
+        .replace(/\.? Tried:$/, '')}). ${FAISS_INSTALL_HINT}`,
       { cause },
     );
   }

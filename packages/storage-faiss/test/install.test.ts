@@ -57,7 +57,7 @@ describe.skipIf(faissNode === undefined)('faiss-node without the system faiss', 
       message = (error as Error).message;
     }
     expect(message).toBe(
-      `@facekit/storage-faiss could not load faiss-node's native addon (Could not locate the bindings file. Tried:). ${FAISS_INSTALL_HINT}`,
+      `@facekit/storage-faiss could not load faiss-node's native addon (Could not locate the bindings file). ${FAISS_INSTALL_HINT}`,
     );
     expect(FAISS_INSTALL_HINT).toContain('apt-get install libfaiss-dev libopenblas-dev');
     expect(FAISS_INSTALL_HINT).toContain('`pnpm -r rebuild faiss-node`');

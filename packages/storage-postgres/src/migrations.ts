@@ -71,6 +71,33 @@ export interface DatabaseInfo {
   pgvectorVersion: string;
 }
 
+/** Options of {@link migrate}. */
+export interface MigrateOptions {
+  /**
+   * Make the schema a Citus distributed schema (the database has the citus extension): its
+   * tables become single-shard tables placed together on one worker node, which the rebalancer
+   * may move as a whole. A schema created earlier as a plain one is distributed too.
+   */
+  distributeSchema?: boolean;
+}
+
+/** The citus extension's version in this database, or `undefined` when it is not a Citus one. */
+export async function citusVersion(db: SqlQueryable): Promise<string | undefined> {
+  const rows = await db.query<{ extversion: string }>(
+    "SELECT extversion FROM pg_extension WHERE extname = 'citus'",
+  );
+  return rows[0]?.extversion;
+}
+
+/** Whether `schema` is a Citus distributed schema (the caller knows Citus is installed). */
+async function isDistributedSchema(tx: SqlQueryable, schema: string): Promise<boolean> {
+  const rows = await tx.query(
+    'SELECT 1 FROM pg_dist_schema WHERE schemaid = to_regnamespace($1)::oid',
+    [quoteIdentifier(schema)],
+  );
+  return rows.length > 0;
+}
+
 /**
  * Brings `schema` to {@link SCHEMA_VERSION} in the caller's transaction, under a
  * transaction-level advisory lock, so several processes opening the same database at once
@@ -80,8 +107,13 @@ export interface DatabaseInfo {
  * @throws {InternalServerError} when pgvector is missing or too old (the message says how to
  * install it), or the schema was written by a newer facekit.
  */
-export async function migrate(tx: SqlQueryable, schema: string): Promise<DatabaseInfo> {
+export async function migrate(
+  tx: SqlQueryable,
+  schema: string,
+  options: MigrateOptions = {},
+): Promise<DatabaseInfo> {
   const quoted = quoteIdentifier(schema);
+  const distribute = options.distributeSchema === true;
   // Already current: read only, write nothing and take no lock, so that a read-only database
   // (a hot standby, `default_transaction_read_only = on`) opens for searches and listings.
   const migrations = await tx.query<{ name: string | null }>(
@@ -92,10 +124,19 @@ export async function migrate(tx: SqlQueryable, schema: string): Promise<Databas
     const [{ version }] = await tx.query<{ version: number | string }>(
       `SELECT coalesce(max(version), 0) AS version FROM ${quoted}.facekit_migrations`,
     );
-    if (Number(version) === SCHEMA_VERSION) return { pgvectorVersion: await ensurePgvector(tx) };
+    if (
+      Number(version) === SCHEMA_VERSION &&
+      (!distribute || (await isDistributedSchema(tx, schema)))
+    ) {
+      return { pgvectorVersion: await ensurePgvector(tx) };
+    }
   }
+  // On Citus the lock is the coordinator's: every facekit process connects to the coordinator.
   await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
   const pgvectorVersion = await ensurePgvector(tx);
+  // Citus: a schema created with this on is a distributed schema, and so is every table created
+  // in it afterwards (in this transaction too), all on one node.
+  if (distribute) await tx.query('SET LOCAL citus.enable_schema_based_sharding = on');
   await tx.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
   await tx.query(`CREATE TABLE IF NOT EXISTS ${quoted}.facekit_migrations (
     version integer PRIMARY KEY,
@@ -115,6 +156,11 @@ export async function migrate(tx: SqlQueryable, schema: string): Promise<Databas
       await tx.query(statement.replaceAll('{schema}', quoted));
     }
     await tx.query(`INSERT INTO ${quoted}.facekit_migrations (version) VALUES ($1)`, [next + 1]);
+  }
+  // A schema facekit created on this database before it distributed schemas (or before Citus
+  // was installed): its tables move from the coordinator to a worker.
+  if (distribute && !(await isDistributedSchema(tx, schema))) {
+    await tx.query('SELECT citus_schema_distribute($1::regnamespace)', [quoted]);
   }
   return { pgvectorVersion };
 }

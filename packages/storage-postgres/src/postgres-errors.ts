@@ -14,6 +14,13 @@ export function storageError(error: unknown): RekognitionError {
       cause: error,
     });
   }
+  // Citus: the coordinator lost or could not reach the worker node holding the data.
+  if (/remote node/i.test(errorMessage(error))) {
+    return new ThrottlingException(
+      `A Citus worker node is unavailable (${errorMessage(error)}); the accounts on it cannot be read or written until it is back; try again.`,
+      { cause: error },
+    );
+  }
   // PostgreSQL stopped, restarting or unreachable, or this call's connection was terminated:
   // a 500 ThrottlingException, which the AWS SDKs retry. What was not acknowledged was rolled back.
   if (isConnectionError(error)) {

@@ -13,7 +13,13 @@ import {
   hnswSettings,
   versionParts,
 } from './hnsw-indexes.js';
-import { compareVersions, migrate, quoteIdentifier, SCHEMA_NAME } from './migrations.js';
+import {
+  citusVersion,
+  compareVersions,
+  migrate,
+  quoteIdentifier,
+  SCHEMA_NAME,
+} from './migrations.js';
 import { PostgresFaceStore } from './postgres-store.js';
 import type { SqlDriver } from './sql-driver.js';
 
@@ -36,6 +42,14 @@ export interface PostgresFaceStoreOptions {
    */
   search?: 'exact' | 'hnsw';
   hnsw?: HnswOptions;
+  /**
+   * How the schema is laid out on a Citus cluster. `schema`: a Citus distributed schema, so an
+   * account's tables live together on one worker node (chosen by Citus, moved whole by the
+   * rebalancer) and every query of the store runs on that node alone. `none`: plain tables (on
+   * Citus, all on the coordinator). `auto` (default): `schema` when the database has the citus
+   * extension, else `none`.
+   */
+  distribution?: 'auto' | 'none' | 'schema';
   /** Whether `close()` closes the driver. Default `true`. */
   closeDriver?: boolean;
 }
@@ -65,14 +79,28 @@ export async function createPostgresFaceStore(
       );
     }
     const hnsw = hnswSettings(options.hnsw);
+    const distribution = options.distribution ?? 'auto';
+    if (!['auto', 'none', 'schema'].includes(distribution)) {
+      throw new InvalidParameterException(
+        `Invalid distribution ${JSON.stringify(distribution)}: use auto, none or schema.`,
+      );
+    }
+    const citus = (await citusVersion(driver)) !== undefined;
+    if (distribution === 'schema' && !citus) {
+      throw new InvalidParameterException(
+        'distribution "schema" needs a Citus database (CREATE EXTENSION citus on the coordinator); this one has no citus extension.',
+      );
+    }
+    const distributeSchema = citus && distribution !== 'none';
     const info = await driver.transaction(async (tx) => {
-      const found = await migrate(tx, schema);
+      const found = await migrate(tx, schema, { distributeSchema });
       if (search === 'hnsw') await createMissingHnswIndexes(tx, quoteIdentifier(schema), hnsw);
       return found;
     });
     const iterativeScan = compareVersions(versionParts(info.pgvectorVersion), [0, 8, 0]) >= 0;
     return new PostgresFaceStore(driver, quoteIdentifier(schema), search, hnsw, {
       iterativeScan,
+      citus,
       closeDriver,
     });
   } catch (cause) {

@@ -26,7 +26,7 @@ export abstract class PostgresStoreBase {
     protected readonly schema: string,
     protected readonly search: 'exact' | 'hnsw',
     protected readonly hnsw: Required<HnswOptions>,
-    protected readonly features: { iterativeScan: boolean; closeDriver: boolean },
+    protected readonly features: { iterativeScan: boolean; citus: boolean; closeDriver: boolean },
   ) {
     this.capabilities = { persistent: true, search: search === 'hnsw' ? 'approximate' : 'exact' };
   }
@@ -47,11 +47,14 @@ export abstract class PostgresStoreBase {
       if (efSearch === undefined) return await fn(this.driver);
       return await this.driver.transaction(async (tx) => {
         const ef = Math.min(1000, Math.max(this.hnsw.efSearch, efSearch));
-        await tx.query("SELECT set_config('hnsw.ef_search', $1, true)", [String(ef)]);
+        // SET LOCAL, not set_config(): Citus passes SET LOCAL (and only it) on to the worker
+        // that runs the search, when told to. `ef` is an integer in 1..1000.
+        if (this.features.citus) await tx.query("SET LOCAL citus.propagate_set_commands = 'local'");
+        await tx.query(`SET LOCAL hnsw.ef_search = ${ef}`);
         if (this.features.iterativeScan) {
           // pgvector >= 0.8: keep scanning the graph when filters (exclusions, minScore)
           // remove candidates, instead of returning fewer than asked.
-          await tx.query("SELECT set_config('hnsw.iterative_scan', 'strict_order', true)");
+          await tx.query("SET LOCAL hnsw.iterative_scan = 'strict_order'");
         }
         return fn(tx);
       });

@@ -11,7 +11,14 @@ beforeAll(async () => {
 afterAll(() => shared?.close());
 
 const open = (driver: () => SqlDriver, search: 'exact' | 'hnsw', schema = freshSchema()) =>
-  createPostgresFaceStore({ driver: driver(), schema, search, closeDriver: false });
+  createPostgresFaceStore({
+    driver: driver(),
+    schema,
+    search,
+    // The suite's collections are small: without this they would be searched exactly.
+    hnsw: { exactBelow: 0 },
+    closeDriver: false,
+  });
 const schemas = new WeakMap<object, string>();
 const reopenable = (driver: () => SqlDriver, search: 'exact' | 'hnsw') => ({
   factory: async () => {

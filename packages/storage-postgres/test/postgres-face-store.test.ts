@@ -149,6 +149,7 @@ describe('HNSW', () => {
       driver: shared.inProcess,
       schema,
       search: 'hnsw',
+      hnsw: { exactBelow: 0 }, // the index even for 2000 faces
       closeDriver: false,
     });
     await collection(store, 'big');

@@ -27,7 +27,14 @@ afterAll(async () => {
 const schemas = new WeakMap<object, string>();
 const reopenable = (search: 'exact' | 'hnsw') => {
   const open = (schema: string) =>
-    createPostgresFaceStore({ driver, schema, search, closeDriver: false });
+    createPostgresFaceStore({
+      driver,
+      schema,
+      search,
+      // The suite's collections are small: without this they would be searched exactly.
+      hnsw: { exactBelow: 0 },
+      closeDriver: false,
+    });
   return {
     factory: async () => {
       const schema = freshSchema();

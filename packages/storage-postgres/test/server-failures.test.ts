@@ -95,8 +95,9 @@ describe.skipIf(unavailable)(
         const failures: unknown[] = [];
         let stop = false;
         const writer = async (w: number) => {
-          for (let i = w; !stop && i < vectors.length; i += 4) {
-            const f = face(vectors[i]);
+          // Until told to stop, so the writes span every round of terminations below.
+          for (let i = w; !stop; i += 4) {
+            const f = face(vectors[i % vectors.length]);
             try {
               await store.putFaces('drops', [f]);
               acknowledged.push(f.faceId);

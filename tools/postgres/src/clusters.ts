@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -69,6 +69,21 @@ async function runPg(binary: string, args: string[]): Promise<string> {
   }
 }
 
+/** Servers of this process still running: stopped when it exits, so none outlives a test run. */
+const running = new Map<string, string>(); // data dir → temp root
+process.once('exit', () => {
+  for (const [dataDir, root] of running) {
+    try {
+      const args = ['-D', dataDir, '-m', 'immediate', 'stop'];
+      const path = join(pgBinDir, 'pg_ctl');
+      if (process.getuid?.() === 0)
+        execFileSync('runuser', ['-u', SERVER_USER, '--', path, ...args]);
+      else execFileSync(path, args);
+    } catch {}
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 function ownedByServerUser(path: string): void {
   if (process.getuid?.() !== 0) return;
   const { uid, gid } = serverUserIds();
@@ -133,32 +148,40 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   ownedByServerUser(root);
   const dataDir = join(root, 'data');
   const logFile = join(root, 'server.log');
-  if (options.standbyOf) {
-    // A streaming-replication copy (-R writes standby.signal and primary_conninfo).
-    await runPg('pg_basebackup', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(options.standbyOf.port),
-      '-U',
-      'postgres',
-      '-D',
-      dataDir,
-      '-R',
-      '--checkpoint=fast',
-      '--no-sync',
-    ]);
-  } else {
-    await runPg('initdb', [
-      '-D',
-      dataDir,
-      '-U',
-      'postgres',
-      '--auth=trust',
-      '--encoding=UTF8',
-      '--no-locale',
-      '--no-sync',
-    ]);
+  try {
+    await initialise();
+  } catch (error) {
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
+  async function initialise() {
+    if (options.standbyOf) {
+      // A streaming-replication copy (-R writes standby.signal and primary_conninfo).
+      await runPg('pg_basebackup', [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(options.standbyOf.port),
+        '-U',
+        'postgres',
+        '-D',
+        dataDir,
+        '-R',
+        '--checkpoint=fast',
+        '--no-sync',
+      ]);
+    } else {
+      await runPg('initdb', [
+        '-D',
+        dataDir,
+        '-U',
+        'postgres',
+        '--auth=trust',
+        '--encoding=UTF8',
+        '--no-locale',
+        '--no-sync',
+      ]);
+    }
   }
   let port = 0;
   const settings: Record<string, string | number> = {
@@ -181,9 +204,13 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       await startOnce();
       break;
     } catch (error) {
-      if (attempt >= 3) throw error;
+      if (attempt >= 3) {
+        rmSync(root, { recursive: true, force: true });
+        throw error;
+      }
     }
   }
+  running.set(dataDir, root);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const query = async <R>(sql: string, params?: unknown[]): Promise<R[]> => {
     const client = new pg.Client({ connectionString: url });
@@ -195,7 +222,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       await client.end().catch(() => {});
     }
   };
-  const running = async () => {
+  const isRunning = async () => {
     try {
       await runPg('pg_ctl', ['-D', dataDir, 'status']);
       return true;
@@ -212,9 +239,10 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       await runPg('pg_ctl', ['-D', dataDir, '-m', mode, '-w', 'stop']);
     },
     start: startOnce,
-    running,
+    running: isRunning,
     async close() {
-      if (await running()) await server.stop('immediate').catch(() => {});
+      if (await isRunning()) await server.stop('immediate').catch(() => {});
+      running.delete(dataDir);
       rmSync(root, { recursive: true, force: true });
     },
     log: () => {

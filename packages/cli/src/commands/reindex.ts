@@ -1,4 +1,3 @@
-import type { FaceStore, SourceImageStore } from '@facekit/core';
 import { type ReindexReport, reindexCollection } from '@facekit/core/reindex';
 import { type Command, numberFlag, resolveLocalConfig, stringFlag } from '../command.js';
 import {
@@ -9,6 +8,7 @@ import {
 } from '../local-service.js';
 import { emit, renderFields, renderTable } from '../output.js';
 import { formatDuration, Progress } from '../progress.js';
+import { countKeptImages } from '../source-images.js';
 import { UsageError } from '../usage-error.js';
 
 const COLLECTION_ID = /^[a-zA-Z0-9_.-]{1,255}$/;
@@ -92,7 +92,7 @@ In-process on the data directory only (the kept images never leave it): not avai
     let report: ReindexReport;
     try {
       // Before any model loads or progress bar shows: with no image kept there is nothing to do.
-      const kept = await keptImageCount(store, sourceImages, sourceId);
+      const kept = await countKeptImages(store, sourceImages, sourceId);
       if (kept.images === 0 && kept.faces > 0) {
         io.stderr.write(
           `facekit: no source image of collection ${sourceId} was kept (looked in ${imagesDir}), so its ${kept.faces} faces cannot be re-indexed. facekit keeps images only when IndexFaces runs with --keep-source-images (FACEKIT_KEEP_SOURCE_IMAGES), off by default as in Rekognition. Index the photos again into a new collection instead: facekit collections create <new> --face-model ${model} && facekit index <new> <folder> --face-model ${model}\n`,
@@ -187,26 +187,6 @@ In-process on the data directory only (the kept images never leave it): not avai
     return 0;
   },
 };
-
-/** How many of the collection's source images (and faces) are kept, looked up per image. */
-async function keptImageCount(
-  store: FaceStore,
-  sourceImages: SourceImageStore | undefined,
-  collectionId: string,
-): Promise<{ faces: number; total: number; images: number }> {
-  const imageIds = new Set<string>();
-  let faces = 0;
-  let after: string | undefined;
-  do {
-    const page = await store.listFaces(collectionId, { limit: 1000, after });
-    for (const face of page.items) imageIds.add(face.imageId);
-    faces += page.items.length;
-    after = page.next;
-  } while (after);
-  let images = 0;
-  for (const imageId of imageIds) if (await sourceImages?.has(imageId)) images++;
-  return { faces, total: imageIds.size, images };
-}
 
 function reasonText(reason: string): string {
   switch (reason) {

@@ -53,13 +53,15 @@ export const searchCommand: Command = {
     ...noResizeOption,
     quiet: { type: 'boolean', short: 'q', description: 'no progress, only the results' },
   },
-  notes: `${LARGEST_ONLY}. The face count of each photo comes from DetectFaces (one more call
-per photo). Folders are walked as by index (.jpg, .jpeg, .png, recursively, sorted); the face
-models load once for all of them.
+  notes: `SearchFacesByImage searches the largest face only; searching every face of a photo
+comes with the people features. The face count of each photo comes from DetectFaces (one more
+call per photo). Folders are walked as by index (.jpg, .jpeg, .png, recursively, sorted); the
+face models load once for all of them.
 
-Output: one line per image: --output table (a terminal), jsonl or csv (file, faces, best match,
-similarity...); --output json prints the SearchFacesByImage response for a single image file,
-an array of results for more. A file that fails is reported on its line and the exit code is 1.`,
+Output: one line per image: --output table (a terminal), jsonl or csv (file, faces, searched
+box, best match, similarity...); --output json prints the SearchFacesByImage response for a
+single image file, an array of results for more. A file that fails is reported on its line and
+the exit code is 1.`,
   examples: [
     'facekit search family party.jpg',
     'facekit search family party.jpg --threshold 90 --output json',
@@ -251,7 +253,10 @@ function batchTable(results: readonly SearchResult[]): string {
 const csvHeader = csvLine([
   'file',
   'faces',
-  'searched_face',
+  'searched_left',
+  'searched_top',
+  'searched_width',
+  'searched_height',
   'searched_confidence',
   'matches',
   'best_similarity',
@@ -263,10 +268,14 @@ const csvHeader = csvLine([
 
 function csvRow(r: SearchResult): string {
   const best = r.FaceMatches?.[0];
+  const searched = r.SearchedFaceBoundingBox;
   return csvLine([
     r.File,
     r.FaceCount,
-    r.SearchedFaceBoundingBox && box(r.SearchedFaceBoundingBox),
+    searched?.Left?.toFixed(4),
+    searched?.Top?.toFixed(4),
+    searched?.Width?.toFixed(4),
+    searched?.Height?.toFixed(4),
     r.SearchedFaceConfidence?.toFixed(3),
     r.Error ? undefined : (r.FaceMatches?.length ?? 0),
     best?.Similarity?.toFixed(3),

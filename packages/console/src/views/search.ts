@@ -47,7 +47,7 @@ export function renderSearch(panel: HTMLElement, collection: string) {
     if (!output) return render(result);
     const found = output.FaceMatches ?? [];
     const matches = found.filter((match) => isMatch(match.Similarity)).length;
-    const full = found.length >= limit && limit < MAX_FACES_LIMIT;
+    const full = found.length >= limit;
     const more = h('button', { type: 'button', class: 'quiet' }, 'Show more');
     more.addEventListener('click', () => {
       more.disabled = true;
@@ -100,7 +100,7 @@ export function renderSearch(panel: HTMLElement, collection: string) {
               'p',
               { class: 'page-end', 'data-testid': 'search-page-end' },
               `The first ${limit} results (MaxFaces): more faces may score ${minimum}% or more. `,
-              more,
+              limit < MAX_FACES_LIMIT ? more : `${MAX_FACES_LIMIT} is the most one search returns.`,
             ),
         ),
       ),
