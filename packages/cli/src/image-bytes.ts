@@ -1,4 +1,5 @@
 import type { CliIo } from './cli-io.js';
+import { ApiError } from './client/api-client.js';
 import type { OptionSpec } from './command.js';
 import { ImageFileError, readImage } from './images.js';
 
@@ -39,7 +40,9 @@ export function imageReader(io: Pick<CliIo, 'cwd' | 'stderr'>, options: { resize
     const original = await readImage(path, io);
     const format = imageFormatOf(original);
     if (format !== undefined && format !== 'JPEG' && format !== 'PNG') {
-      throw new ImageFileError(
+      // Named as the service would name it, so scripts (and the conformance suite) see one error.
+      throw new ApiError(
+        'InvalidImageFormatException',
         `${path} is a ${format} image; the Rekognition API accepts JPEG and PNG only (convert it first, e.g. convert ${path} ${path.replace(/\.[^./]+$/, '')}.jpg)`,
       );
     }
@@ -53,8 +56,9 @@ export function imageReader(io: Pick<CliIo, 'cwd' | 'stderr'>, options: { resize
       ? `${mebibytes(original.byteLength)}, over the API's 5 MiB`
       : `${(Number(pixels) / 1e6).toFixed(1)} megapixels, over the 36 megapixels facekit decodes`;
     if (!options.resize) {
-      throw new ImageFileError(
-        `${path} is ${over} (ImageTooLargeException); without --no-resize facekit would send a JPEG copy at most ${RESIZED_MAX_SIDE} px on its longest side`,
+      throw new ApiError(
+        'ImageTooLargeException',
+        `${path} is ${over}; without --no-resize facekit would send a JPEG copy at most ${RESIZED_MAX_SIDE} px on its longest side`,
       );
     }
     const resized = await shrink(original);

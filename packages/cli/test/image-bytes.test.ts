@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageFormatOf, imageReader, MAX_IMAGE_BYTES } from '../src/image-bytes.js';
-import { ImageFileError } from '../src/images.js';
 import { runCli } from '../src/index.js';
 import { fakeIo } from './io.js';
 
@@ -80,7 +79,7 @@ describe('image format by content', () => {
         const run = await facekit(argv);
         expect(run.code).toBe(1);
         expect(run.stderr).toBe(
-          `facekit: ${name} is a ${format} image; the Rekognition API accepts JPEG and PNG only (convert it first, e.g. convert ${name} ${name.replace(/\.\w+$/, '')}.jpg)\n`,
+          `facekit: InvalidImageFormatException: ${name} is a ${format} image; the Rekognition API accepts JPEG and PNG only (convert it first, e.g. convert ${name} ${name.replace(/\.\w+$/, '')}.jpg)\n`,
         );
       }
     },
@@ -117,11 +116,11 @@ describe('photos over 5 MiB', () => {
 
   it('are refused with --no-resize', async () => {
     const read = imageReader(fakeIo({}, dir).io, { resize: false });
-    await expect(read('big.jpg')).rejects.toThrow(ImageFileError);
+    await expect(read('big.jpg')).rejects.toMatchObject({ name: 'ImageTooLargeException' });
     const run = await facekit(['detect', 'big.jpg', '--no-resize']);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
-      /^facekit: big\.jpg is [\d.]+ MiB, over the API's 5 MiB \(ImageTooLargeException\); without --no-resize/,
+      /^facekit: ImageTooLargeException: big\.jpg is [\d.]+ MiB, over the API's 5 MiB; without --no-resize/,
     );
   });
 

@@ -16,6 +16,8 @@ export {
   alignmentByModel,
   attributeModels,
   createPresetFaceAnalyzer,
+  type DetectionVerifierPreset,
+  defaultDetectionVerifier,
   defaultVerifier,
   type FaceModelVersion,
   faceModels,

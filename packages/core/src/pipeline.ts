@@ -11,6 +11,7 @@ export {
   type SimilarityTransform,
   warpSimilarity,
 } from './pipeline/align.js';
+export { decodeBlazeFace, verifierCrop, verifierScore } from './pipeline/blazeface.js';
 export {
   type DecodeOptions,
   type DetectionPass,
@@ -33,6 +34,19 @@ export {
   piecewiseLinearDetectionConfidence,
   rawDetectionConfidence,
 } from './pipeline/detection-confidence.js';
+export {
+  createDetectionVerifier,
+  type DetectionVerifier,
+  type DetectionVerifierModel,
+  type DetectionVerifierOptions,
+  defaultDetectionVerifierOptions,
+  keepsFace,
+  scoreFaceBoxes,
+  type VerifiedFaceBox,
+  verificationCrop,
+  verificationOutput,
+  verifyFaceBoxes,
+} from './pipeline/detection-verifier.js';
 export {
   type AttributeRequest,
   ageRange,

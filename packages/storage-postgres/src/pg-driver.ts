@@ -68,44 +68,72 @@ export async function createPgDriver(options: PgDriverOptions): Promise<SqlDrive
     kind: 'pg',
     query,
     async transaction(fn) {
-      let client: PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (error) {
-        throw acquisitionError(error);
-      }
-      // A checked-out client has no listener of the pool's: without this one, the connection
-      // ending between two queries of the transaction (PostgreSQL stopped, the backend
-      // terminated) is an unhandled 'error' event that ends the process. The query in flight, or
-      // the next one, rejects with the cause; the client is then discarded, not reused.
-      let lost: Error | undefined;
-      const onError = (error: Error) => {
-        lost = error;
-      };
-      client.on('error', onError);
-      try {
-        await client.query('BEGIN');
-        const result = await fn({
-          query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
-        });
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        if (!lost && !isConnectionError(error)) {
-          try {
-            await client.query('ROLLBACK');
-          } catch (rollbackError) {
-            lost = rollbackError as Error;
-          }
-        } else {
-          lost ??= error as Error;
+      // A pooled connection can be dead without the pool knowing (a firewall or NAT dropped it,
+      // a proxy restarted): then BEGIN fails. Nothing has run yet, so one more try on a new
+      // connection is safe; later failures are the caller's (a COMMIT may have landed).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await transactionOnce(fn);
+        } catch (error) {
+          if (attempt === 1 && error instanceof BeginFailed) continue;
+          throw error instanceof BeginFailed ? error.cause : error;
         }
-        throw error;
-      } finally {
-        client.off('error', onError);
-        client.release(lost);
       }
     },
     close: () => pool.end(),
   };
+
+  async function transactionOnce<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw acquisitionError(error);
+    }
+    // A checked-out client has no listener of the pool's: without this one, the connection
+    // ending between two queries of the transaction (PostgreSQL stopped, the backend
+    // terminated) is an unhandled 'error' event that ends the process. The query in flight, or
+    // the next one, rejects with the cause; the client is then discarded, not reused.
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost = error;
+    };
+    client.on('error', onError);
+    try {
+      try {
+        await client.query('BEGIN');
+      } catch (error) {
+        if (isConnectionError(error)) throw new BeginFailed(error);
+        throw error;
+      }
+      const result = await fn({
+        query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
+      });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      if (error instanceof BeginFailed) {
+        lost ??= error.cause as Error;
+      } else if (!lost && !isConnectionError(error)) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          lost = rollbackError as Error;
+        }
+      } else {
+        lost ??= error as Error;
+      }
+      throw error;
+    } finally {
+      client.off('error', onError);
+      client.release(lost);
+    }
+  }
+}
+
+/** BEGIN failed on a dead connection: nothing ran, the transaction may be tried again. */
+class BeginFailed extends Error {
+  constructor(cause: unknown) {
+    super('BEGIN failed on a lost connection', { cause });
+  }
 }

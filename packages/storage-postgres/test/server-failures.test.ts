@@ -1,3 +1,4 @@
+import { createServer, type Socket, connect as tcpConnect } from 'node:net';
 import { randomUnitVectors } from '@facekit/conformance/storage';
 import {
   InternalServerError,
@@ -135,6 +136,43 @@ describe.skipIf(unavailable)(
         await store.close();
       }
     }, 120_000);
+
+    it('a pooled connection that died silently (a firewall or proxy dropped it): the next transaction runs on a new one', async () => {
+      // A TCP proxy whose upstream side can be cut without telling the client: the client only
+      // learns when it next writes (BEGIN), and the proxy then closes on it.
+      const links: { upstream: Socket; downstream: Socket; cut: boolean }[] = [];
+      const proxy = createServer((downstream) => {
+        const link = { upstream: tcpConnect(server.port, '127.0.0.1'), downstream, cut: false };
+        links.push(link);
+        downstream.on('data', (chunk) => {
+          if (link.cut) downstream.destroy();
+          else link.upstream.write(chunk);
+        });
+        link.upstream.on('data', (chunk) => downstream.write(chunk));
+        downstream.on('close', () => link.upstream.destroy());
+        downstream.on('error', () => {});
+        link.upstream.on('error', () => {});
+      });
+      await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+      const { port } = proxy.address() as { port: number };
+      const driver = await createPgDriver({
+        connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`,
+        pool: { max: 1 },
+      });
+      try {
+        expect(await driver.transaction((tx) => tx.query('SELECT 1 AS one'))).toEqual([{ one: 1 }]);
+        for (const link of links) {
+          link.cut = true;
+          link.upstream.destroy();
+        }
+        // The pool's one idle connection is dead; BEGIN fails on it and is tried again.
+        expect(await driver.transaction((tx) => tx.query('SELECT 2 AS two'))).toEqual([{ two: 2 }]);
+        expect(links).toHaveLength(2);
+      } finally {
+        await driver.close();
+        proxy.close();
+      }
+    }, 60_000);
 
     it('the pool exhausted: ThrottlingException naming the pool after connectionTimeoutMillis, served again once connections are free', async () => {
       const driver = await createPgDriver({

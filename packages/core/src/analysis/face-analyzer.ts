@@ -56,4 +56,6 @@ export interface AnalyzedFace {
    * benchmarks that measure or fit that calibration.
    */
   detectionScore?: number;
+  /** The detection verifier's face probability (0–1), when one checked this face. */
+  faceProbability?: number;
 }

@@ -28,6 +28,7 @@ import {
   type DetectionConfidence,
   rawDetectionConfidence,
 } from '../pipeline/detection-confidence.js';
+import type { DetectionVerifier, VerifiedFaceBox } from '../pipeline/detection-verifier.js';
 import { resolveAttributes } from '../pipeline/face-attributes.js';
 import { extractFaceChip } from '../pipeline/face-chip.js';
 import { defaultFuseOptions, fuseDetections } from '../pipeline/fuse-detections.js';
@@ -178,6 +179,11 @@ export interface OnnxFaceAnalyzerOptions {
   landmarkCrop?: Partial<LandmarkCropOptions>;
   /** Passed to the decoder (pixel bomb and minimum size checks). */
   decodeLimits?: DecodeLimits;
+  /**
+   * A face/non-face classifier that confirms each detected face before landmarks (see
+   * `pipeline/detection-verifier.ts`); its session is loaded and released with the analyzer's.
+   */
+  detectionVerifier?: DetectionVerifier;
   /** Passed to `backend.loadModel` for every model (see {@link ModelSource.sessionOptions}). */
   sessionOptions?: SessionOptions;
   /**
@@ -408,13 +414,21 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
           const kept = await Promise.all(found.map((b) => verify(verifier, image, b)));
           found = found.filter((_, i) => kept[i]);
         }
+        // Detection verifier stage (pipeline/detection-verifier.ts).
+        detected = found.length;
+        if (options.detectionVerifier) {
+          found = await options.detectionVerifier.verify(image, found);
+        }
         return found;
       };
+      let detected = 0;
       // `image` is the frame faces were found in: the original, or the original turned.
       let image: RgbImage = original;
       let turns: QuarterTurns = 0;
       let found = await findFaces(original, 0);
-      if (found.length === 0 && detection.turnedScoreThreshold < 1) {
+      // Turned only when nothing upright looked like a face: upright boxes the detection
+      // verifier rejected (an animal, say) mean the photo is upright, not that it is turned.
+      if (detected === 0 && detection.turnedScoreThreshold < 1) {
         // The turn whose most likely face is most likely: one turn shows the faces upright, and
         // the others at most texture that resembles a face.
         let best = 0;
@@ -463,12 +477,16 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
           ),
           Pose: { Roll: unturnRoll(pose.roll, turns), Yaw: pose.yaw, Pitch: pose.pitch },
           Quality: { Brightness: quality.brightness, Sharpness: quality.sharpness },
-          Confidence: confidence.toPercent(box.score),
+          // Detection verifier stage: faces it doubts take its own Confidence scale.
+          Confidence: (
+            options.detectionVerifier?.confidenceFor(turnedBox, confidence) ?? confidence
+          ).toPercent(box.score),
         };
         const face: AnalyzedFace = {
           detail: attributes[i] ? withAttributes(detail, attributes[i]) : detail,
           heightPx: turnedBox.y2 - turnedBox.y1,
           detectionScore: box.score,
+          faceProbability: (turnedBox as VerifiedFaceBox).faceProbability,
         };
         if (i < embedCount) face.embedding = embeddings[i];
         return face;
@@ -479,12 +497,14 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
     async load(): Promise<void> {
       await Promise.all([
         getSessions(),
+        options.detectionVerifier?.load(),
         options.attributes?.load === 'startup' ? estimator.load() : undefined,
       ]);
     },
 
     async close(): Promise<void> {
       await estimator.close();
+      await options.detectionVerifier?.close();
       const pending = sessions;
       sessions = undefined;
       if (!pending) return;

@@ -16,7 +16,9 @@ export interface ModelManifestEntry {
     | 'age'
     | 'gender'
     | 'expression'
-    | 'liveness';
+    | 'liveness'
+    /** Face or not, for a crop around a box another model found. */
+    | 'verification';
   /** File name of the ONNX model, relative to the models directory. */
   readonly file: string;
   /** Hex sha256 of the ONNX bytes; loading refuses anything else. */

@@ -1,0 +1,111 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FaceDetail } from '@facekit/core';
+import { defaultDetectionVerifier, qualityBars } from '@facekit/core/analyzer';
+import { iou } from '@facekit/core/pipeline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeFaceAnalyzer, faceModels } from '../src/index.js';
+
+// Photos without a human face that the detector alone takes for faces (a dog 99.0, a cat 72.6,
+// a baboon 76.3 and 66.1), and a WIDER photo of two people where it boxed clasped hands at 94.
+const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+const datasets = process.env.FACEKIT_DATASETS ?? resolve(repoRoot, '../shared/datasets');
+const animals = [
+  'dlib-faces/examples/faces/dogs.jpg',
+  'misc/debian-skimage/chelsea.png',
+  'misc/debian-opencv-doc/baboon.jpg',
+].map((p) => join(datasets, p));
+const widerGroup = '13--Interview/13_Interview_Interview_2_People_Visible_13_245.jpg';
+const widerDir = join(datasets, 'widerface-val-subset');
+const models = [...Object.values(faceModels['1.0']), 'mtcnn-onet-48'];
+const modelsBuilt = models.every((id) => existsSync(join(repoRoot, 'models/dist', `${id}.onnx`)));
+const why = !modelsBuilt
+  ? ' (SKIPPED: models not built; run pnpm build)'
+  : !animals.every((p) => existsSync(p)) || !existsSync(join(widerDir, 'data'))
+    ? ` (SKIPPED: ${datasets} not found; put ../shared/datasets beside the repository or set FACEKIT_DATASETS)`
+    : '';
+
+/** `[x1, y1, x2, y2]` in pixels. */
+const pixels = (d: FaceDetail, w: number, h: number) => {
+  const b = d.BoundingBox ?? {};
+  const [x1, y1] = [(b.Left ?? 0) * w, (b.Top ?? 0) * h];
+  return [x1, y1, x1 + (b.Width ?? 0) * w, y1 + (b.Height ?? 0) * h];
+};
+
+/** WIDER's boxes (valid and invalid) of one photo, `[x1, y1, x2, y2]`. */
+function widerBoxes(name: string): number[][] {
+  const lines = readFileSync(join(widerDir, 'wider_face_val_bbx_gt.subset.txt'), 'utf8').split(
+    /\r?\n/,
+  );
+  const at = lines.findIndex((l) => l.trim() === name);
+  if (at < 0) throw new Error(`${name} is not in WIDER's ground truth`);
+  const count = Number(lines[at + 1]);
+  return lines.slice(at + 2, at + 2 + count).map((l) => {
+    const [x, y, w, h] = l.trim().split(/\s+/).map(Number);
+    return [x, y, x + w, y + h];
+  });
+}
+
+describe.skipIf(why !== '')(`false faces${why}`, () => {
+  let analyzer: Awaited<ReturnType<typeof createNodeFaceAnalyzer>>;
+  beforeAll(async () => {
+    analyzer = await createNodeFaceAnalyzer({ faceModelVersion: '1.0' });
+  }, 60_000);
+  afterAll(() => analyzer?.close());
+
+  const analyze = (path: string) =>
+    analyzer.analyze(new Uint8Array(readFileSync(path)), {
+      attributes: ['DEFAULT'],
+      embedLargest: 0,
+    });
+
+  it('ships the O-Net verifier in the default pipeline', () => {
+    expect(defaultDetectionVerifier).not.toBe(false);
+  });
+
+  it.each(animals)('%s: no face at QualityFilter LOW or above', async (path) => {
+    const result = await analyze(path);
+    const confident = result.faces.filter(
+      (f) => (f.detail.Confidence ?? 0) >= qualityBars.LOW.minConfidence,
+    );
+    expect(confident.map((f) => f.detail.Confidence)).toEqual([]);
+  });
+
+  /** Faces of `result` with Confidence ≥ 90 that lie on no WIDER box (IoU ≤ 0.2). */
+  const offTruth = (result: Awaited<ReturnType<typeof analyze>>, truth: number[][]) =>
+    result.faces.filter((face) => {
+      const box = pixels(face.detail, result.width, result.height);
+      const best = Math.max(0, ...truth.map((t) => iou([...box, ...t], 0, 1)));
+      return (face.detail.Confidence ?? 0) >= 90 && best <= 0.2;
+    });
+
+  it('without the verifier, the same photos give confident false faces (what this guards)', async () => {
+    const bare = await createNodeFaceAnalyzer({
+      faceModelVersion: '1.0',
+      detectionVerifier: false,
+    });
+    const run = (path: string) =>
+      bare.analyze(new Uint8Array(readFileSync(path)), {
+        attributes: ['DEFAULT'],
+        embedLargest: 0,
+      });
+    try {
+      const dogs = await run(animals[0]);
+      expect(Math.max(...dogs.faces.map((f) => f.detail.Confidence ?? 0))).toBeGreaterThan(90);
+      const group = await run(join(widerDir, 'data/WIDER_val/images', widerGroup));
+      expect(offTruth(group, widerBoxes(widerGroup)).length).toBeGreaterThan(0);
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('a photo of two people: every face above Confidence 90 lies on a WIDER face', async () => {
+    const result = await analyze(join(widerDir, 'data/WIDER_val/images', widerGroup));
+    expect(result.faces.filter((f) => (f.detail.Confidence ?? 0) >= 90).length).toBeGreaterThan(0);
+    const wrong = offTruth(result, widerBoxes(widerGroup));
+    expect(wrong.map((f) => pixels(f.detail, result.width, result.height).map(Math.round))).toEqual(
+      [],
+    );
+  });
+});
