@@ -1,7 +1,6 @@
 import type { RgbImage } from '../image/raster.js';
 import type { InferenceSession } from '../inference/inference-backend.js';
-import { alignFace } from '../pipeline/align.js';
-import { decodeBlazeFace, verifierCrop, verifierScore } from '../pipeline/blazeface.js';
+import { decodeBlazeFace, verifierCrop, verifierScore } from '../pipeline/detect/blazeface.js';
 import {
   type DetectionPass,
   type DetectionPlan,
@@ -12,17 +11,18 @@ import {
   renderPass,
   shouldRunTiles,
   type TilingOptions,
-} from '../pipeline/detection.js';
-import { extractFaceChip } from '../pipeline/face-chip.js';
-import { fuseDetections } from '../pipeline/fuse-detections.js';
+} from '../pipeline/detect/detection.js';
+import { fuseDetections } from '../pipeline/detect/fuse-detections.js';
+import { alignFace } from '../pipeline/embed/align.js';
+import { extractFaceChip } from '../pipeline/embed/face-chip.js';
+import { resizeRegion } from '../pipeline/input/resize.js';
+import { inputSize, neutralFill, toTensor } from '../pipeline/input/to-tensor.js';
 import {
   decodeLandmarks,
   fivePoints,
   type LandmarkCropOptions,
   landmarkCrop,
-} from '../pipeline/landmarks.js';
-import { resizeRegion } from '../pipeline/resize.js';
-import { inputSize, neutralFill, toTensor } from '../pipeline/to-tensor.js';
+} from '../pipeline/landmarks/landmarks.js';
 import { l2Normalize } from '../vector/vector-math.js';
 import type { FaceDetectionOptions } from './face-detection-options.js';
 import {

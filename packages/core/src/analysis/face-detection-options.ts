@@ -2,9 +2,9 @@ import {
   defaultMergeOptions,
   defaultTilingOptions,
   type TilingOptions,
-} from '../pipeline/detection.js';
-import { defaultFuseOptions } from '../pipeline/fuse-detections.js';
-import type { ResizeFilter } from '../pipeline/resize.js';
+} from '../pipeline/detect/detection.js';
+import { defaultFuseOptions } from '../pipeline/detect/fuse-detections.js';
+import type { ResizeFilter } from '../pipeline/input/resize.js';
 
 /** How faces are found: thresholds and the multi-scale plan. */
 export interface FaceDetectionOptions {

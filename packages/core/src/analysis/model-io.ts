@@ -1,6 +1,6 @@
 import type { Tensor } from '../inference/inference-backend.js';
 import type { ModelManifestEntry } from '../onnx-models/model-manifest.js';
-import { inputSize } from '../pipeline/to-tensor.js';
+import { inputSize } from '../pipeline/input/to-tensor.js';
 import type { ModelSource } from './model-source.js';
 
 export function checkTask(source: ModelSource, task: ModelManifestEntry['task']): void {

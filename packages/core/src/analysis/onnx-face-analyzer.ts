@@ -7,23 +7,23 @@ import type {
 } from '../inference/inference-backend.js';
 import type { FaceDetail } from '../model/wire-types.generated.js';
 import { verifyModelBytes } from '../onnx-models/model-manifest.js';
-import { defaultTilingOptions, type FaceBox } from '../pipeline/detection.js';
+import { resolveAttributes } from '../pipeline/describe/face-attributes.js';
+import { estimatePose } from '../pipeline/describe/pose.js';
+import { measureQuality } from '../pipeline/describe/quality.js';
+import { defaultTilingOptions, type FaceBox } from '../pipeline/detect/detection.js';
 import {
   type DetectionConfidence,
   rawDetectionConfidence,
-} from '../pipeline/detection-confidence.js';
-import type { DetectionVerifier, VerifiedFaceBox } from '../pipeline/detection-verifier.js';
-import { resolveAttributes } from '../pipeline/face-attributes.js';
-import type { LandmarkCropOptions } from '../pipeline/landmarks.js';
-import { estimatePose } from '../pipeline/pose.js';
-import { measureQuality } from '../pipeline/quality.js';
+} from '../pipeline/detect/detection-confidence.js';
+import type { DetectionVerifier, VerifiedFaceBox } from '../pipeline/detect/detection-verifier.js';
+import type { LandmarkCropOptions } from '../pipeline/landmarks/landmarks.js';
+import { toRekognitionLandmarks } from '../pipeline/landmarks/rekognition-landmarks.js';
 import {
   type QuarterTurns,
   rotateQuarterTurns,
   unturnPoint,
   unturnRoll,
-} from '../pipeline/quarter-turns.js';
-import { toRekognitionLandmarks } from '../pipeline/rekognition-landmarks.js';
+} from '../pipeline/turn/quarter-turns.js';
 import {
   createBoxVerifierStage,
   createDetectorStage,
@@ -87,7 +87,7 @@ export interface OnnxFaceAnalyzerOptions {
   decodeLimits?: DecodeLimits;
   /**
    * A face/non-face classifier that confirms each detected face before landmarks (see
-   * `pipeline/detection-verifier.ts`); its session is loaded and released with the analyzer's.
+   * `pipeline/detect/detection-verifier.ts`); its session is loaded and released with the analyzer's.
    */
   detectionVerifier?: DetectionVerifier;
   /** Passed to `backend.loadModel` for every model (see {@link ModelSource.sessionOptions}). */
@@ -203,7 +203,7 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
       found = found.filter((_, i) => kept[i]);
     }
     const detected = found.length;
-    // Detection verifier stage (pipeline/detection-verifier.ts).
+    // Detection verifier stage (pipeline/detect/detection-verifier.ts).
     if (options.detectionVerifier) found = await options.detectionVerifier.verify(image, found);
     return { found, detected };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blankImage, fillRect, pixel } from './__fixtures__/synthetic.js';
+import { blankImage, fillRect, pixel } from '../__fixtures__/synthetic.js';
 import {
   ARCFACE_TEMPLATE_112,
   alignFace,

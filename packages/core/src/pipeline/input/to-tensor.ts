@@ -1,6 +1,6 @@
-import type { RgbImage } from '../image/raster.js';
-import type { Tensor } from '../inference/inference-backend.js';
-import type { ModelInput } from '../onnx-models/model-manifest.js';
+import type { RgbImage } from '../../image/raster.js';
+import type { Tensor } from '../../inference/inference-backend.js';
+import type { ModelInput } from '../../onnx-models/model-manifest.js';
 
 /** Width, height and channel count of a model's image input, read from its manifest entry. */
 export interface InputSize {

@@ -1,4 +1,4 @@
-import type { Landmark, LandmarkType } from '../model/wire-types.generated.js';
+import type { Landmark, LandmarkType } from '../../model/wire-types.generated.js';
 
 /**
  * How each Rekognition `LandmarkType` is read from the 68 iBUG 300-W points: the mean of the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelInput } from '../onnx-models/model-manifest.js';
-import { blankImage, fillRect } from './__fixtures__/synthetic.js';
+import type { ModelInput } from '../../onnx-models/model-manifest.js';
+import { blankImage, fillRect } from '../__fixtures__/synthetic.js';
 import { inputSize, neutralFill, toTensor } from './to-tensor.js';
 
 const rgb: ModelInput = {

@@ -1,7 +1,7 @@
-import type { RgbImage } from '../image/raster.js';
-import type { Attribute, Emotion, EmotionName } from '../model/wire-types.generated.js';
-import type { BoxCorners } from './landmarks.js';
-import { type Region, resizeRegion } from './resize.js';
+import type { RgbImage } from '../../image/raster.js';
+import type { Attribute, Emotion, EmotionName } from '../../model/wire-types.generated.js';
+import { type Region, resizeRegion } from '../input/resize.js';
+import type { BoxCorners } from '../landmarks/landmarks.js';
 
 /**
  * The `FaceDetail` members beyond the DEFAULT set that facekit can compute, by the `Attribute`

@@ -1,13 +1,13 @@
-import type { RgbImage } from '../image/raster.js';
-import type { Tensor } from '../inference/inference-backend.js';
-import { nms } from './nms.js';
+import type { RgbImage } from '../../image/raster.js';
+import type { Tensor } from '../../inference/inference-backend.js';
 import {
   letterboxTransform,
   type ResizeFilter,
   resizeRegion,
   type ScaleTransform,
   transformRegion,
-} from './resize.js';
+} from '../input/resize.js';
+import { nms } from './nms.js';
 
 /** A detected face in image pixels (continuous coordinates, may extend past the image). */
 export interface FaceBox {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { InferenceBackend, InferenceSession, Tensor } from '../inference/inference-backend.js';
-import { type ModelManifestEntry, sha256Hex } from '../onnx-models/model-manifest.js';
-import { blankImage, fillRect } from './__fixtures__/synthetic.js';
+import type {
+  InferenceBackend,
+  InferenceSession,
+  Tensor,
+} from '../../inference/inference-backend.js';
+import { type ModelManifestEntry, sha256Hex } from '../../onnx-models/model-manifest.js';
+import { blankImage, fillRect } from '../__fixtures__/synthetic.js';
 import type { FaceBox } from './detection.js';
 import { rawDetectionConfidence } from './detection-confidence.js';
 import {

@@ -1,11 +1,11 @@
-import type { RgbImage } from '../image/raster.js';
+import type { RgbImage } from '../../image/raster.js';
+import { resizeRegion } from '../input/resize.js';
 import {
   estimateSimilarity,
   invertSimilarity,
   type SimilarityTransform,
   warpSimilarity,
 } from './align.js';
-import { resizeRegion } from './resize.js';
 
 /**
  * dlib's mean face shape: points 17–67 of the iBUG 300-W markup on the unit square, as `x, y`

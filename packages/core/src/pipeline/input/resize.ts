@@ -1,4 +1,4 @@
-import type { RgbImage } from '../image/raster.js';
+import type { RgbImage } from '../../image/raster.js';
 
 /**
  * An axis-aligned rectangle in continuous image coordinates, in pixels: pixel `(i, j)` covers

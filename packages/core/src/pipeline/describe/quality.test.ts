@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RgbImage } from '../image/raster.js';
-import { blankImage } from './__fixtures__/synthetic.js';
+import type { RgbImage } from '../../image/raster.js';
+import { blankImage } from '../__fixtures__/synthetic.js';
 import { measureQuality } from './quality.js';
 
 /** A textured "face": smooth shading plus fine detail, deterministic. */

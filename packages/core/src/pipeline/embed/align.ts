@@ -1,4 +1,4 @@
-import type { RgbImage } from '../image/raster.js';
+import type { RgbImage } from '../../image/raster.js';
 
 /**
  * The standard 5-point ArcFace template for a 112×112 crop (insightface `arcface_dst`), in

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meanFace68 } from './__fixtures__/synthetic.js';
+import { meanFace68 } from '../__fixtures__/synthetic.js';
 import { decodeLandmarks, fivePoints, landmarkCrop } from './landmarks.js';
 
 describe('landmarkCrop', () => {

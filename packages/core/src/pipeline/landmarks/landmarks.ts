@@ -1,4 +1,4 @@
-import type { Region } from './resize.js';
+import type { Region } from '../input/resize.js';
 
 /** Number of points of the iBUG 300-W markup the landmark model predicts. */
 export const LANDMARK_COUNT = 68;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meanFace68 } from './__fixtures__/synthetic.js';
+import { meanFace68 } from '../__fixtures__/synthetic.js';
 import { REKOGNITION_LANDMARKS, toRekognitionLandmarks } from './rekognition-landmarks.js';
 
 /** The mean face placed in a 400×200 image, 100 px wide, at (150, 50). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RgbImage } from '../image/raster.js';
-import { blankImage, fillRect, pixel } from './__fixtures__/synthetic.js';
+import type { RgbImage } from '../../image/raster.js';
+import { blankImage, fillRect, pixel } from '../__fixtures__/synthetic.js';
 import { letterbox, letterboxTransform, resizeRegion, transformRegion } from './resize.js';
 
 function gradient(width: number, height: number): RgbImage {

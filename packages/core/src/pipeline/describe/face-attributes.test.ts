@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blankImage, fillRect, meanFace68, pixel } from './__fixtures__/synthetic.js';
+import { blankImage, fillRect, meanFace68, pixel } from '../__fixtures__/synthetic.js';
 import {
   ageRange,
   booleanAttribute,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RgbImage } from '../image/raster.js';
+import type { RgbImage } from '../../image/raster.js';
 import { type QuarterTurns, rotateQuarterTurns, unturnPoint, unturnRoll } from './quarter-turns.js';
 
 /** A 3×2 image whose red channel numbers the pixels row by row: 0 1 2 / 3 4 5. */

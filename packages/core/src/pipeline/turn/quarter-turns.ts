@@ -1,4 +1,4 @@
-import type { RgbImage } from '../image/raster.js';
+import type { RgbImage } from '../../image/raster.js';
 
 /** Clockwise quarter turns: 0, 90°, 180° or 270°. */
 export type QuarterTurns = 0 | 1 | 2 | 3;

@@ -1,5 +1,5 @@
+import type { Region } from '../input/resize.js';
 import type { FaceBox } from './detection.js';
-import type { Region } from './resize.js';
 
 /** One anchor grid of a BlazeFace model: `size × size` cells with `perCell` anchors each. */
 export interface BlazeFaceGrid {

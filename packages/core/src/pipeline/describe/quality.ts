@@ -1,6 +1,6 @@
-import type { RgbImage } from '../image/raster.js';
-import type { BoxCorners } from './landmarks.js';
-import { resizeRegion } from './resize.js';
+import type { RgbImage } from '../../image/raster.js';
+import { resizeRegion } from '../input/resize.js';
+import type { BoxCorners } from '../landmarks/landmarks.js';
 
 /** Rekognition's `ImageQuality` of one face, both 0–100. */
 export interface FaceQuality {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelInput } from '../onnx-models/model-manifest.js';
-import { blankImage, fakeUltraFace, fillRect } from './__fixtures__/synthetic.js';
+import type { ModelInput } from '../../onnx-models/model-manifest.js';
+import { blankImage, fakeUltraFace, fillRect } from '../__fixtures__/synthetic.js';
+import { transformRegion } from '../input/resize.js';
+import { neutralFill, toTensor } from '../input/to-tensor.js';
 import {
   type DetectionPass,
   type DetectionPlan,
@@ -11,8 +13,6 @@ import {
   renderPass,
   shouldRunTiles,
 } from './detection.js';
-import { transformRegion } from './resize.js';
-import { neutralFill, toTensor } from './to-tensor.js';
 
 const detector: ModelInput = {
   name: 'input',

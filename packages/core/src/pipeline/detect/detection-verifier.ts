@@ -1,19 +1,19 @@
-import type { RgbImage } from '../image/raster.js';
+import type { RgbImage } from '../../image/raster.js';
 import type {
   InferenceBackend,
   InferenceSession,
   SessionOptions,
   Tensor,
-} from '../inference/inference-backend.js';
-import { type ModelManifestEntry, verifyModelBytes } from '../onnx-models/model-manifest.js';
+} from '../../inference/inference-backend.js';
+import { type ModelManifestEntry, verifyModelBytes } from '../../onnx-models/model-manifest.js';
+import type { Region } from '../input/resize.js';
+import { resizeRegion } from '../input/resize.js';
+import { inputSize, neutralFill, toTensor } from '../input/to-tensor.js';
 import type { FaceBox } from './detection.js';
 import {
   type DetectionConfidence,
   piecewiseLinearDetectionConfidence,
 } from './detection-confidence.js';
-import type { Region } from './resize.js';
-import { resizeRegion } from './resize.js';
-import { inputSize, neutralFill, toTensor } from './to-tensor.js';
 
 /**
  * A second opinion on detected faces: a face/non-face classifier (MTCNN's O-Net, task
