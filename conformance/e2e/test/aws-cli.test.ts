@@ -1,17 +1,21 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type CliResult, runCli } from '@facekit/cli';
 import { faceModels } from '@facekit/pipeline-node';
+import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faceApiSamplesDir, repoRoot } from './sample-photos.js';
 
 /**
  * The real `aws` command (Debian's awscli; .ci/run installs it) against `facekit serve`: the
  * README's promise that existing aws rekognition scripts keep working. Every aws call takes
- * seconds (Python start-up), so this is one short session of five calls.
+ * seconds (Python start-up), so this is one short session of five calls: IndexFaces
+ * reads an `S3Object` from an S3 server on loopback (s3rver), SearchFacesByImage one from a
+ * bucket mapped to a folder.
  */
 
 const modelsBuilt = Object.values(faceModels['1.0']).every((id) =>
@@ -19,6 +23,7 @@ const modelsBuilt = Object.values(faceModels['1.0']).every((id) =>
 );
 const awsFound = !spawnSync('aws', ['--version'], { stdio: 'ignore' }).error;
 const sample = join(faceApiSamplesDir, 'sample1.jpg');
+const s3rverKeys = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 const reason = !awsFound
   ? " (skipped: no 'aws' on PATH; apt-get install awscli, as .ci/run does)"
@@ -30,17 +35,62 @@ describe.skipIf(reason !== '')(`aws rekognition CLI against facekit serve${reaso
   let server: CliResult;
   let url: string;
   let home: string;
+  let s3rver: S3rver;
 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'facekit-awscli-'));
-    server = await runCli(['serve', '--port', '0', '--store', 'memory', '--log-level', 'silent'], {
-      env: {},
+    // An S3 server on loopback holding one photo, for the S3Object read through an endpoint.
+    mkdirSync(join(home, 's3'));
+    s3rver = new S3rver({
+      port: 0,
+      address: '127.0.0.1',
+      silent: true,
+      directory: join(home, 's3'),
+      configureBuckets: [{ name: 'uploads', configs: [] }],
     });
+    const s3Endpoint = `http://127.0.0.1:${(await s3rver.run()).port}`;
+    const s3 = new S3Client({
+      region: 'us-east-1',
+      endpoint: s3Endpoint,
+      forcePathStyle: true,
+      credentials: s3rverKeys,
+    });
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: 'uploads',
+        Key: 'in/sample1.jpg',
+        Body: readFileSync(sample),
+      }),
+    );
+    s3.destroy();
+    // Bucket `samples` is the sample photos' folder: the aws CLI sends S3Object, never bytes.
+    server = await runCli(
+      [
+        'serve',
+        '--port',
+        '0',
+        '--store',
+        'memory',
+        '--log-level',
+        'silent',
+        '--s3-bucket-dir',
+        `samples=${faceApiSamplesDir}`,
+        '--s3-endpoint',
+        s3Endpoint,
+        '--s3-force-path-style',
+        '--s3-access-key-id',
+        s3rverKeys.accessKeyId,
+        '--s3-secret-access-key',
+        s3rverKeys.secretAccessKey,
+      ],
+      { env: {} },
+    );
     if (server.kind !== 'serving') throw new Error('facekit serve did not start');
     url = server.url;
   }, 30_000);
   afterAll(async () => {
     if (server?.kind === 'serving') await server.close();
+    await s3rver?.close();
     rmSync(home, { recursive: true, force: true });
   });
 
@@ -71,12 +121,13 @@ describe.skipIf(reason !== '')(`aws rekognition CLI against facekit serve${reaso
       FaceModelVersion: '1.0',
     });
 
+    // From the S3 server: the aws CLI's usual way (it cannot send bytes inline in --image).
     const indexed = await aws(
       'index-faces',
       '--collection-id',
       'family',
-      '--image-bytes',
-      `fileb://${sample}`,
+      '--image',
+      'S3Object={Bucket=uploads,Name=in/sample1.jpg}',
       '--external-image-id',
       'sample1.jpg',
     );
@@ -93,13 +144,13 @@ describe.skipIf(reason !== '')(`aws rekognition CLI against facekit serve${reaso
     }
     const faceIds = records.map((r) => r.Face.FaceId);
 
-    // The largest face of the same photo: it must find itself, at full similarity.
+    // The largest face of the same photo, as an S3 object: it must find itself, at full similarity.
     const searched = await aws(
       'search-faces-by-image',
       '--collection-id',
       'family',
-      '--image-bytes',
-      `fileb://${sample}`,
+      '--image',
+      'S3Object={Bucket=samples,Name=sample1.jpg}',
     );
     expect(searched.SearchedFaceBoundingBox).toEqual({
       Width: expect.any(Number),

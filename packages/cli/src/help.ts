@@ -92,6 +92,16 @@ Options (each also read from an environment variable; flags win):
                           so collections can be re-indexed with a new face model; off
                           as in Rekognition (an image goes when its last face goes)
   --console               serve the web console at /console/          FACEKIT_CONSOLE    [off]
+  --s3-endpoint <url>     read Image.S3Object from this S3-compatible FACEKIT_S3_ENDPOINT
+                          endpoint (https://s3.us-east-1.amazonaws.com for AWS) [none]
+  --s3-region <name>      region of the S3 client                     FACEKIT_S3_REGION  [--region]
+  --s3-force-path-style   endpoint/bucket/key URLs (MinIO, most self- FACEKIT_S3_FORCE_PATH_STYLE
+                          hosted servers)
+  --s3-access-key-id <id> S3 keys; default the AWS chain              FACEKIT_S3_ACCESS_KEY_ID
+  --s3-secret-access-key <s>  (AWS_ACCESS_KEY_ID..., AWS_PROFILE)     FACEKIT_S3_SECRET_ACCESS_KEY
+  --s3-bucket-dir <b=dir> serve bucket b from a local folder          FACEKIT_S3_BUCKET_DIRS
+                          (repeatable; nothing outside the folder is  (b=dir,b2=dir2)
+                          read; S3Object.Version refused); other buckets go to --s3-endpoint
   -h, --help              Show this help
 
 Examples:
@@ -100,6 +110,8 @@ Examples:
   facekit serve --store postgres --database-url postgres://facekit@db.internal/facekit
   facekit serve --host 0.0.0.0 --credentials-file /etc/facekit/keys.ini
   facekit serve --console           # then open http://127.0.0.1:8080/console/
+  facekit serve --s3-bucket-dir photos=/srv/photos   # S3Object {Bucket: photos, Name: a.jpg}
+  facekit serve --s3-endpoint http://127.0.0.1:9000 --s3-force-path-style   # MinIO
 
   # on loopback without keys, any credentials work (authentication is off):
   AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \\

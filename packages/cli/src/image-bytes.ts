@@ -2,6 +2,7 @@ import type { CliIo } from './cli-io.js';
 import { ApiError } from './client/api-client.js';
 import type { OptionSpec } from './command.js';
 import { ImageFileError, readImage } from './images.js';
+import { UsageError } from './usage-error.js';
 
 /** Rekognition's limit for `Image.Bytes`: 5 MiB. */
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
@@ -17,6 +18,29 @@ export const noResizeOption: Record<string, OptionSpec> = {
     description: `refuse photos over 5 MiB or 36 MP instead of sending a JPEG copy of at most ${RESIZED_MAX_SIDE} px`,
   },
 };
+
+/** An image the service reads itself: `Image.S3Object`. */
+export interface S3ImageObject {
+  Bucket: string;
+  Name: string;
+  Version?: string;
+}
+
+/**
+ * `s3://bucket/key` (with `?versionId=v` for a version) as the `S3Object` the service reads
+ * (`--s3-*` on the server, `FACEKIT_S3_*` in-process), or `undefined` for a local path.
+ * @throws {UsageError} for an `s3://` argument without a key.
+ */
+export function s3ObjectOf(arg: string): S3ImageObject | undefined {
+  if (!arg.startsWith('s3://')) return undefined;
+  const match = /^s3:\/\/([^/]+)\/([^?]+)(?:\?versionId=(.+))?$/.exec(arg);
+  if (!match) throw new UsageError(`invalid ${arg}: expected s3://bucket/key[?versionId=v]`);
+  return {
+    Bucket: match[1],
+    Name: decodeURIComponent(match[2]),
+    ...(match[3] ? { Version: decodeURIComponent(match[3]) } : {}),
+  };
+}
 
 /** What the image of a command turned into. */
 export interface ImageToSend {

@@ -2,9 +2,11 @@ import {
   type FaceAnalyzer,
   FaceService,
   type FaceStore,
+  type ImageObjectSource,
   type SourceImageStore,
 } from '@facekit/core';
 import type { FaceModelVersion } from '@facekit/pipeline-node';
+import { openImageObjects } from './image-objects.js';
 import type { ServeConfig } from './serve-config.js';
 import { sourceImageOpener, sourceImagesDir } from './source-images.js';
 import { type StoreConfig, storeOpener } from './stores.js';
@@ -14,7 +16,7 @@ export type ClosableAnalyzer = FaceAnalyzer & { close(): Promise<void> };
 
 export type LocalServiceConfig = StoreConfig &
   Pick<ServeConfig, 'region' | 'faceModel' | 'runtime'> &
-  Partial<Pick<ServeConfig, 'keepSourceImages'>>;
+  Partial<Pick<ServeConfig, 'keepSourceImages' | 'imageObjects'>>;
 
 /**
  * Everything a {@link FaceService} of this process is made of, per account: the store of
@@ -40,6 +42,12 @@ export interface LocalServices {
    * @throws {UsageError} for an unknown face model.
    */
   loadAnalyzers(): Promise<readonly ClosableAnalyzer[]>;
+  /**
+   * Opens where `Image.S3Object` is read from (`--s3-*`), if configured; services made after
+   * read S3 objects through it. Later calls return the same promise.
+   * @throws {UsageError} for a bad bucket mapping.
+   */
+  openImageObjects(): Promise<ImageObjectSource | undefined>;
   /** The service of an account over its opened store, with the analyzers loaded so far. */
   service(store: FaceStore, accountId?: string): FaceService;
   /** Closes the analyzers (stores belong to whoever opened them). */
@@ -54,6 +62,8 @@ export function createLocalServices(config: LocalServiceConfig): LocalServices {
   });
   const analyzers: ClosableAnalyzer[] = [];
   let loading: Promise<readonly ClosableAnalyzer[]> | undefined;
+  let objects: Awaited<ReturnType<typeof openImageObjects>>;
+  let openingObjects: Promise<ImageObjectSource | undefined> | undefined;
   return {
     storeLocation: stores.location,
     sourceImagesLocation:
@@ -68,6 +78,13 @@ export function createLocalServices(config: LocalServiceConfig): LocalServices {
       });
       return loading;
     },
+    openImageObjects() {
+      openingObjects ??= openImageObjects(config.imageObjects, config.region).then((opened) => {
+        objects = opened;
+        return opened;
+      });
+      return openingObjects;
+    },
     service(store, accountId = config.accountId) {
       return new FaceService({
         store,
@@ -76,12 +93,15 @@ export function createLocalServices(config: LocalServiceConfig): LocalServices {
         region: config.region,
         accountId,
         analyzers: [...analyzers],
+        ...(objects ? { imageObjects: objects } : {}),
         ...(config.faceModel === 'none' ? {} : { faceModelVersion: config.faceModel }),
       });
     },
     async close() {
       await loading?.catch(() => undefined);
       await Promise.all(analyzers.map((a) => a.close()));
+      await openingObjects?.catch(() => undefined);
+      objects?.close();
     },
   };
 }

@@ -12,6 +12,7 @@ import {
 } from './command.js';
 import { commands } from './commands/index.js';
 import { groupHelp, mainHelp, serveHelp } from './help.js';
+import { imageObjectsParseOptions } from './image-objects.js';
 import { resolveServeConfig, type ServeFlags } from './serve-config.js';
 import type { RunningServer } from './start-server.js';
 import { UsageError } from './usage-error.js';
@@ -146,6 +147,7 @@ async function serve(argv: string[], io: CliIo): Promise<CliResult> {
       'image-queue-length': { type: 'string' },
       'keep-source-images': { type: 'boolean' },
       console: { type: 'boolean' },
+      ...imageObjectsParseOptions,
       help: { type: 'boolean', short: 'h' },
     },
     "run 'facekit serve --help'",

@@ -1,4 +1,9 @@
 import { resolve } from 'node:path';
+import {
+  type ImageObjectsConfig,
+  type ImageObjectsFlags,
+  resolveImageObjectsConfig,
+} from './image-objects.js';
 import { UsageError } from './usage-error.js';
 
 export type StoreKind = 'sqlite' | 'memory' | 'faiss' | 'postgres';
@@ -43,6 +48,8 @@ export interface ServeConfig {
   keepSourceImages: boolean;
   /** Serves the web console at `/console/`. */
   console: boolean;
+  /** Where `Image.S3Object` is read from (`--s3-*`, image-objects.ts). */
+  imageObjects: ImageObjectsConfig;
 }
 
 /** Raw string values of the `serve` flags, as parsed (absent when not given). */
@@ -128,7 +135,7 @@ const AUTH_MODES: readonly AuthMode[] = ['auto', 'sigv4', 'none'];
  * @throws {UsageError} naming the flag or variable that holds a bad value.
  */
 export function resolveServeConfig(
-  flags: ServeFlags,
+  flags: ServeFlags & ImageObjectsFlags,
   env: Readonly<Record<string, string | undefined>>,
   cwd: string = process.cwd(),
 ): ServeConfig {
@@ -224,5 +231,6 @@ export function resolveServeConfig(
     imageQueueLength: Number(imageQueueLength),
     keepSourceImages: keep === 'true' || keep === '1',
     console: consoleFlag === 'true' || consoleFlag === '1',
+    imageObjects: resolveImageObjectsConfig(flags, env, cwd),
   };
 }

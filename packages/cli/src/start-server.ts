@@ -4,6 +4,7 @@ import { isLoopbackHost, loadAccessKeys } from './access-keys.js';
 import type { CliIo } from './cli-io.js';
 import { loadConsoleFiles } from './console-files.js';
 import { createConsoleLogger } from './console-logger.js';
+import { describeImageObjects, hasImageObjects } from './image-objects.js';
 import { createLocalServices } from './local-service.js';
 import type { ServeConfig } from './serve-config.js';
 import { UsageError } from './usage-error.js';
@@ -36,7 +37,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
   });
   let server: ListeningServer;
   try {
-    await local.loadAnalyzers();
+    await Promise.all([local.loadAnalyzers(), local.openImageObjects()]);
     // The default account opens now, so a broken data dir fails the start, not the first request.
     // After the analyzers: a FaceService takes the analyzers it is given at construction.
     await services.resolve(config.accountId);
@@ -67,7 +68,7 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
         ? `SigV4, ${auth.accessKeys.length} access key${auth.accessKeys.length === 1 ? '' : 's'}`
         : 'OFF';
     io.stdout.write(
-      `facekit listening on ${server.url} (store: ${storeText}, region: ${config.region}, auth: ${authText}, face model: ${config.faceModel}${local.analyzers.length > 0 ? ` on onnxruntime-${config.runtime}` : ''}${config.keepSourceImages ? `, source images kept in ${local.sourceImagesLocation}` : ''})\n` +
+      `facekit listening on ${server.url} (store: ${storeText}, region: ${config.region}, auth: ${authText}, face model: ${config.faceModel}${local.analyzers.length > 0 ? ` on onnxruntime-${config.runtime}` : ''}${config.keepSourceImages ? `, source images kept in ${local.sourceImagesLocation}` : ''}${hasImageObjects(config.imageObjects) ? `, S3Object from ${describeImageObjects(config.imageObjects)}` : ''})\n` +
         (auth.mode === 'sigv4'
           ? `Try: AWS_ACCESS_KEY_ID=<key id> AWS_SECRET_ACCESS_KEY=<secret> aws rekognition list-collections --endpoint-url ${server.url} --region ${config.region}\n`
           : `Try: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws rekognition list-collections --endpoint-url ${server.url} --region ${config.region}\n`) +

@@ -23,6 +23,7 @@ describe('resolveServeConfig', () => {
       imageQueueLength: 16,
       keepSourceImages: false,
       console: false,
+      imageObjects: { forcePathStyle: false, bucketDirs: {} },
     });
   });
 
@@ -47,6 +48,12 @@ describe('resolveServeConfig', () => {
       FACEKIT_IMAGE_QUEUE_LENGTH: '0',
       FACEKIT_KEEP_SOURCE_IMAGES: 'true',
       FACEKIT_CONSOLE: '1',
+      FACEKIT_S3_ENDPOINT: 'http://127.0.0.1:9000',
+      FACEKIT_S3_REGION: 'eu-west-1',
+      FACEKIT_S3_FORCE_PATH_STYLE: 'true',
+      FACEKIT_S3_ACCESS_KEY_ID: 'id',
+      FACEKIT_S3_SECRET_ACCESS_KEY: 'secret',
+      FACEKIT_S3_BUCKET_DIRS: 'photos=pics,cams=/srv/cams',
     };
     expect(resolveServeConfig({}, env, '/srv')).toEqual({
       port: 9000,
@@ -68,7 +75,33 @@ describe('resolveServeConfig', () => {
       imageQueueLength: 0,
       keepSourceImages: true,
       console: true,
+      imageObjects: {
+        endpoint: 'http://127.0.0.1:9000',
+        region: 'eu-west-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'id', secretAccessKey: 'secret' },
+        bucketDirs: { photos: '/srv/pics', cams: '/srv/cams' },
+      },
     });
+  });
+
+  it('takes --s3-bucket-dir repeatedly and refuses half-given S3 settings', () => {
+    const config = resolveServeConfig(
+      { 's3-bucket-dir': ['a1a=x', 'b2b=/y'], 's3-force-path-style': true },
+      { FACEKIT_S3_BUCKET_DIRS: 'ignored=/z' },
+      '/srv',
+    );
+    expect(config.imageObjects).toEqual({
+      forcePathStyle: true,
+      bucketDirs: { a1a: '/srv/x', b2b: '/y' },
+    });
+    expect(() => resolveServeConfig({ 's3-bucket-dir': ['a1a=x', 'a1a=y'] }, {})).toThrow(
+      /bucket a1a mapped twice/,
+    );
+    expect(() => resolveServeConfig({ 's3-access-key-id': 'id' }, {})).toThrow(/go together/);
+    expect(() => resolveServeConfig({ 's3-endpoint': 'localhost:9000' }, {})).toThrow(
+      /invalid --s3-endpoint 'localhost:9000': expected an http\(s\) URL/,
+    );
   });
 
   it('lets flags win over variables, and ignores empty variables', () => {

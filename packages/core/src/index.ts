@@ -54,6 +54,13 @@ export {
   type FaceServiceLimits,
   type FaceServiceOptions,
 } from './service/face-service.js';
+export {
+  type ImageObjectFailure,
+  type ImageObjectLocation,
+  ImageObjectReadError,
+  type ImageObjectSource,
+  maxS3ImageBytes,
+} from './service/image-object-source.js';
 export { KeyedMutex } from './service/keyed-mutex.js';
 export type { RequestOptions } from './service/request-options.js';
 export type {

@@ -1,4 +1,4 @@
-import type { InferenceBackend } from '@facekit/core';
+import { type InferenceBackend, maxS3ImageBytes } from '@facekit/core';
 import {
   createPresetFaceAnalyzer,
   type OnnxFaceAnalyzer,
@@ -38,7 +38,8 @@ export async function createNodeFaceAnalyzer(
   return createPresetFaceAnalyzer({
     ...options,
     backend: await createBackend(options),
-    decoder: createNapiImageDecoder(),
+    // Up to the 15 MiB of an image read from S3; request `Bytes` stop at 5 MiB in validation.
+    decoder: createNapiImageDecoder({ maxBytes: maxS3ImageBytes }),
     loadModel: (id) => loadModel(id, options.modelsDir),
   });
 }

@@ -18,7 +18,7 @@ export async function createLocalClient(config: LocalClientConfig): Promise<ApiC
     if (!imageOperations.has(operation) || config.faceModel === 'none') {
       return withModels ?? Promise.resolve(service);
     }
-    withModels ??= local.loadAnalyzers().then(() => {
+    withModels ??= Promise.all([local.loadAnalyzers(), local.openImageObjects()]).then(() => {
       service = local.service(store);
       return service;
     });

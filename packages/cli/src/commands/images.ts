@@ -8,7 +8,7 @@ import {
   stringFlag,
 } from '../command.js';
 import { drawFaces, type FaceMark, markColors } from '../draw.js';
-import { imageReader, noResizeOption } from '../image-bytes.js';
+import { imageReader, noResizeOption, s3ObjectOf } from '../image-bytes.js';
 import { box, emit, percent, renderFields, renderTable } from '../output.js';
 import { UsageError } from '../usage-error.js';
 
@@ -76,21 +76,26 @@ export const imageCommands: Command[] = [
     },
     examples: [
       'facekit detect party.jpg',
+      'facekit detect s3://photos/party.jpg   # read by the service (serve --s3-*, FACEKIT_S3_*)',
       'facekit detect party.jpg --attributes ALL --output json',
       'facekit detect party.jpg --draw party-faces.jpg',
     ],
     async run({ io, output, positionals, values, client }) {
-      const image = await imageReader(io, { resize: !values['no-resize'] })(positionals[0]);
+      const object = s3ObjectOf(positionals[0]);
+      const drawTo = stringFlag(values, 'draw');
+      if (object && drawTo) throw new UsageError('--draw needs a local file, not an s3:// object');
+      const image = object
+        ? undefined
+        : await imageReader(io, { resize: !values['no-resize'] })(positionals[0]);
       const response = await (await client()).call(
         'DetectFaces',
         defined({
-          Image: { Bytes: image.bytes },
+          Image: image ? { Bytes: image.bytes } : { S3Object: object },
           Attributes: listFlag(values, 'attributes') as never,
         }),
       );
       const faces = response.FaceDetails ?? [];
-      const drawTo = stringFlag(values, 'draw');
-      if (drawTo) {
+      if (drawTo && image) {
         // On the file itself: boxes and landmarks are ratios, unchanged by a shrunk copy.
         await drawFaces(
           image.original,
@@ -208,16 +213,26 @@ export const imageCommands: Command[] = [
     examples: [
       'facekit compare id-photo.jpg party.jpg',
       'facekit compare a.jpg b.jpg --output json',
+      'facekit compare id-photo.jpg s3://photos/party.jpg',
     ],
     async run({ io, output, positionals, values, client }) {
       const read = imageReader(io, { resize: !values['no-resize'] });
-      const source = await read(positionals[0]);
-      const target = await read(positionals[1]);
+      // s3://bucket/key: read by the service; anything else: a local file sent as bytes.
+      const send = async (arg: string) => {
+        const object = s3ObjectOf(arg);
+        if (object) return { image: { S3Object: object } };
+        const file = await read(arg);
+        return { image: { Bytes: file.bytes }, original: file.original };
+      };
+      const source = await send(positionals[0]);
+      const target = await send(positionals[1]);
+      if (!target.original && values.draw)
+        throw new UsageError('--draw needs a local target file, not an s3:// object');
       const response = await (await client()).call(
         'CompareFaces',
         defined({
-          SourceImage: { Bytes: source.bytes },
-          TargetImage: { Bytes: target.bytes },
+          SourceImage: source.image,
+          TargetImage: target.image,
           SimilarityThreshold: numberFlag(values, 'threshold'),
           QualityFilter: stringFlag(values, 'quality-filter') as never,
         }),
@@ -226,7 +241,7 @@ export const imageCommands: Command[] = [
       const matches = response.FaceMatches ?? [];
       const unmatched = response.UnmatchedFaces ?? [];
       const drawTo = stringFlag(values, 'draw');
-      if (drawTo) {
+      if (drawTo && target.original) {
         const marks: FaceMark[] = [
           ...matches.map((m) => ({
             box: m.Face?.BoundingBox ?? {},

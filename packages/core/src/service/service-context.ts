@@ -10,6 +10,7 @@ import type { CollectionStats, FaceStore } from '../storage/face-store.js';
 import type { SourceImageStore } from '../storage/source-image-store.js';
 import type { ArnScope } from './collection-arn.js';
 import { IdempotencyCache } from './idempotency-cache.js';
+import type { ImageObjectSource } from './image-object-source.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { decodePaginationToken, encodePaginationToken } from './pagination-token.js';
 import { defaultFaceServiceLimits, type FaceServiceLimits } from './service-limits.js';
@@ -50,6 +51,11 @@ export interface FaceServiceOptions {
    */
   keepSourceImages?: boolean;
   /**
+   * Where `Image.S3Object` is read from (`@facekit/image-source-s3`). Absent: every `S3Object`
+   * is refused with `InvalidS3ObjectException`, saying how to configure one.
+   */
+  imageObjects?: ImageObjectSource;
+  /**
    * Per-collection locks to share with other writers of the same store in this process
    * (`reindexCollection`, `importCollection`...). Default: the service's own.
    */
@@ -68,6 +74,8 @@ export interface ServiceContext {
   readonly sourceImages: SourceImageStore | undefined;
   /** Whether IndexFaces keeps new images (a store can be given only to release old ones). */
   readonly keepSourceImages: boolean;
+  /** Where `Image.S3Object` is read from, if anywhere. */
+  readonly imageObjects: ImageObjectSource | undefined;
   /** `FaceModelVersion` of new collections. */
   readonly faceModelVersion: string;
   readonly limits: FaceServiceLimits;
@@ -92,6 +100,7 @@ export function createServiceContext(options: FaceServiceOptions): ServiceContex
     store: options.store,
     sourceImages: options.sourceImages,
     keepSourceImages: options.sourceImages !== undefined && options.keepSourceImages !== false,
+    imageObjects: options.imageObjects,
     faceModelVersion: options.faceModelVersion ?? analyzers[0]?.faceModelVersion ?? '7.0',
     limits,
     scope: {

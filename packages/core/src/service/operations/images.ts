@@ -24,7 +24,7 @@ export const imageOperations = defineOperations({
    */
   async detectFaces(context, input) {
     const analysis = await defaultAnalyzer(context, 'DetectFaces').analyze(
-      imageBytes(input.Image),
+      await imageBytes(context.imageObjects, input.Image),
       { attributes: input.Attributes ?? ['DEFAULT'], embedLargest: 0 },
     );
     return { FaceDetails: analysis.faces.map((f) => f.detail) };
@@ -45,8 +45,10 @@ export const imageOperations = defineOperations({
       analyzer.faceModelVersion,
       analyzer.similarity,
     );
-    const source = imageBytes(input.SourceImage, 'SourceImage');
-    const target = imageBytes(input.TargetImage, 'TargetImage');
+    const [source, target] = await Promise.all([
+      imageBytes(context.imageObjects, input.SourceImage, 'SourceImage'),
+      imageBytes(context.imageObjects, input.TargetImage, 'TargetImage'),
+    ]);
     const filter = input.QualityFilter ?? 'NONE';
     const [{ searched }, targetAnalysis] = await Promise.all([
       largestFace(context, analyzer, source, filter),
@@ -93,7 +95,7 @@ export const imageOperations = defineOperations({
     const { searched } = await largestFace(
       context,
       analyzer,
-      imageBytes(input.Image),
+      await imageBytes(context.imageObjects, input.Image),
       input.QualityFilter,
     );
     if (!searched) {
@@ -121,7 +123,7 @@ export const imageOperations = defineOperations({
     const { searched, unsearched } = await largestFace(
       context,
       analyzer,
-      imageBytes(input.Image),
+      await imageBytes(context.imageObjects, input.Image),
       input.QualityFilter,
     );
     // Unlike SearchFacesByImage, no usable face is not an error: just no matches.

@@ -22,7 +22,7 @@ const SAME_FACE_IOU = 0.5;
 
 export const indexFacesOperations = defineOperations({
   /**
-   * Detects the faces in `Image.Bytes` (base64) and stores the largest `MaxFaces` of them,
+   * Detects the faces in `Image` (base64 `Bytes` or an `S3Object`) and stores the largest `MaxFaces` of them,
    * with `ExternalImageId`; faces filtered out (`QualityFilter`, `MaxFaces`) are reported in
    * `UnindexedFaces`. Needs an analyzer for the collection's face model.
    *
@@ -38,7 +38,7 @@ export const indexFacesOperations = defineOperations({
   async indexFaces(context, input) {
     const { store, limits } = context;
     const { CollectionId, ExternalImageId } = input;
-    const bytes = imageBytes(input.Image);
+    const bytes = await imageBytes(context.imageObjects, input.Image);
     const collection = await store.describeCollection(CollectionId);
     const analyzer = analyzerFor(context, 'IndexFaces', collection);
     const [analysis, imageId] = await Promise.all([
