@@ -596,7 +596,11 @@ heading(
   const isDoubted = (d: { faceProbability?: number }) =>
     d.faceProbability !== undefined && d.faceProbability < doubtBelow;
   for (const [label, doubted, where] of [
-    ['detector', false, `packages/core/src/pipeline/detection-confidence.ts ('${ids.detector}')`],
+    [
+      'detector',
+      false,
+      `packages/core/src/pipeline/detect/detection-confidence.ts ('${ids.detector}')`,
+    ],
     [
       'doubted by the verifier',
       true,

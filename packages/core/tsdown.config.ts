@@ -9,5 +9,6 @@ export default packageConfig([
   'src/onnx-models.ts',
   'src/pipeline.ts',
   'src/reindex.ts',
+  'src/sql-store.ts',
   'src/vector.ts',
 ]);

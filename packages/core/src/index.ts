@@ -1,6 +1,7 @@
 // The spec surface: the Rekognition wire types and API model, errors and request validation, the
 // seams adapters implement, and the service. Everything else is behind a subpath (`/analyzer`,
-// `/pipeline`, `/image`, `/archive`, `/reindex`, `/onnx-models`, `/vector`) or internal.
+// `/pipeline`, `/image`, `/archive`, `/reindex`, `/onnx-models`, `/vector`, `/sql-store`) or
+// internal.
 
 export type {
   AnalyzedFace,
@@ -11,7 +12,15 @@ export type {
 export type { FalseAcceptPoint } from './analysis/false-accept-rate.js';
 export type { SimilarityScale } from './analysis/similarity-scale.js';
 export * from './errors/exceptions.js';
-export { collectionNotFound, userNotFound } from './errors/not-found.js';
+export {
+  collectionAlreadyExists,
+  collectionNotFound,
+  faceAlreadyExists,
+  tooManyTags,
+  userAlreadyExists,
+  userFaceLimitExceeded,
+  userNotFound,
+} from './errors/not-found.js';
 export type { RekognitionErrorName, RekognitionErrorOptions } from './errors/rekognition-error.js';
 export { RekognitionError } from './errors/rekognition-error.js';
 export type { DecodedImage, DecodeLimits, ImageDecoder } from './image/image-decoder.js';

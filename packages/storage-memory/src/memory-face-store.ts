@@ -1,22 +1,24 @@
 import {
   type CollectionRecord,
   type CollectionStats,
-  ConflictException,
+  collectionAlreadyExists,
   collectionNotFound,
   type DeleteFacesResult,
   type FaceFilter,
   type FaceMetadata,
   type FaceOwnershipResult,
   type FaceStore,
+  faceAlreadyExists,
   InvalidPaginationTokenException,
   type Page,
   type PageRequest,
-  ResourceAlreadyExistsException,
   type ScoredUser,
-  ServiceQuotaExceededException,
   type StoredFace,
+  tooManyTags,
   type UserRecord,
   type UserSearchOptions,
+  userAlreadyExists,
+  userFaceLimitExceeded,
   userNotFound,
   type VectorSearchOptions,
 } from '@facekit/core';
@@ -71,9 +73,7 @@ export function createMemoryFaceStore(): FaceStore {
 
     async createCollection(record, tags = {}) {
       if (collections.has(record.collectionId)) {
-        throw new ResourceAlreadyExistsException(
-          `The collection id: ${record.collectionId} already exists.`,
-        );
+        throw collectionAlreadyExists(record.collectionId);
       }
       collections.set(record.collectionId, {
         seq: nextSeq++,
@@ -106,9 +106,7 @@ export function createMemoryFaceStore(): FaceStore {
       const state = collection(collectionId);
       const merged = new Map([...state.tags, ...Object.entries(tags)]);
       if (merged.size > maxTags) {
-        throw new ServiceQuotaExceededException(
-          `Resource would have ${merged.size} tags; the limit is ${maxTags}.`,
-        );
+        throw tooManyTags(merged.size, maxTags);
       }
       state.tags = merged;
     },
@@ -123,7 +121,7 @@ export function createMemoryFaceStore(): FaceStore {
       const batch = new Set<string>();
       for (const face of faces) {
         if (state.faces.has(face.faceId) || batch.has(face.faceId)) {
-          throw new ConflictException(`Face ${face.faceId} already exists in ${collectionId}.`);
+          throw faceAlreadyExists(face.faceId, collectionId);
         }
         batch.add(face.faceId);
       }
@@ -202,7 +200,7 @@ export function createMemoryFaceStore(): FaceStore {
     async createUser(collectionId, { userId, createdAt }) {
       const state = collection(collectionId);
       if (state.users.has(userId)) {
-        throw new ConflictException(`User ${userId} already exists in collection ${collectionId}.`);
+        throw userAlreadyExists(collectionId, userId);
       }
       const entry: UserEntry = { seq: nextSeq++, userId, createdAt, faceIds: new Set() };
       state.users.set(userId, entry);
@@ -250,8 +248,11 @@ export function createMemoryFaceStore(): FaceStore {
         } else toAssociate.push(face);
       }
       if (entry.faceIds.size + toAssociate.length > maxFacesPerUser) {
-        throw new ServiceQuotaExceededException(
-          `User ${userId} has ${entry.faceIds.size} faces; associating ${toAssociate.length} more would exceed the limit of ${maxFacesPerUser}.`,
+        throw userFaceLimitExceeded(
+          userId,
+          entry.faceIds.size,
+          toAssociate.length,
+          maxFacesPerUser,
         );
       }
       for (const face of toAssociate) {

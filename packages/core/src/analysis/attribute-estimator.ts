@@ -25,10 +25,10 @@ import {
   smile,
   softmax,
   truncatedShare,
-} from '../pipeline/face-attributes.js';
-import type { BoxCorners } from '../pipeline/landmarks.js';
-import { type Region, resizeRegion } from '../pipeline/resize.js';
-import { inputSize, neutralFill, toTensor } from '../pipeline/to-tensor.js';
+} from '../pipeline/describe/face-attributes.js';
+import { type Region, resizeRegion } from '../pipeline/input/resize.js';
+import { inputSize, neutralFill, toTensor } from '../pipeline/input/to-tensor.js';
+import type { BoxCorners } from '../pipeline/landmarks/landmarks.js';
 import type { ModelSource } from './model-source.js';
 
 /** A model given now, or a function that reads it when it is first needed. */

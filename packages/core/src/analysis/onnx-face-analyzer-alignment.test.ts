@@ -9,10 +9,10 @@ import {
   fillRect,
   meanFace68,
 } from '../pipeline/__fixtures__/synthetic.js';
-import { alignFace } from '../pipeline/align.js';
-import { extractFaceChip } from '../pipeline/face-chip.js';
-import { decodeLandmarks, fivePoints, landmarkCrop } from '../pipeline/landmarks.js';
-import { toTensor } from '../pipeline/to-tensor.js';
+import { alignFace } from '../pipeline/embed/align.js';
+import { extractFaceChip } from '../pipeline/embed/face-chip.js';
+import { toTensor } from '../pipeline/input/to-tensor.js';
+import { decodeLandmarks, fivePoints, landmarkCrop } from '../pipeline/landmarks/landmarks.js';
 import { dot } from '../vector/vector-math.js';
 import type { AnalyzedFace } from './face-analyzer.js';
 import { createOnnxFaceAnalyzer, type EmbedderAlignment } from './onnx-face-analyzer.js';

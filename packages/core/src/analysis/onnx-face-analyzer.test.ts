@@ -9,7 +9,7 @@ import {
   fillRect,
   meanFace68,
 } from '../pipeline/__fixtures__/synthetic.js';
-import { piecewiseLinearDetectionConfidence } from '../pipeline/detection-confidence.js';
+import { piecewiseLinearDetectionConfidence } from '../pipeline/detect/detection-confidence.js';
 import { dot } from '../vector/vector-math.js';
 import { createOnnxFaceAnalyzer, type OnnxFaceAnalyzerOptions } from './onnx-face-analyzer.js';
 import { linearSimilarityScale } from './similarity-scale.js';

@@ -1,0 +1,234 @@
+import type { RgbImage } from '../../image/raster.js';
+import type {
+  InferenceBackend,
+  InferenceSession,
+  SessionOptions,
+  Tensor,
+} from '../../inference/inference-backend.js';
+import { type ModelManifestEntry, verifyModelBytes } from '../../onnx-models/model-manifest.js';
+import type { Region } from '../input/resize.js';
+import { resizeRegion } from '../input/resize.js';
+import { inputSize, neutralFill, toTensor } from '../input/to-tensor.js';
+import type { FaceBox } from './detection.js';
+import {
+  type DetectionConfidence,
+  piecewiseLinearDetectionConfidence,
+} from './detection-confidence.js';
+
+/**
+ * A second opinion on detected faces: a face/non-face classifier (MTCNN's O-Net, task
+ * `verification` in the model manifest) scores a square crop around each box. Boxes it finds
+ * very unlikely are dropped; boxes it doubts are kept (on WIDER FACE many of them are real faces:
+ * small, blurred, turned or covered) but take a Confidence calibrated on doubted detections
+ * alone, which is lower. The detector (UltraFace RFB-320) takes animal faces, hands and
+ * clothing for faces with high probability; O-Net was trained on hard negatives of its own
+ * cascade and costs about 1 ms per box.
+ */
+export interface DetectionVerifierOptions {
+  /** Faces shorter than this (pixels) are neither checked nor dropped; default 24. */
+  minHeight: number;
+  /** A face shorter than `largeFaceHeight` is dropped below this face probability; default 0.05. */
+  minFaceProbability: number;
+  /** From this height (pixels) on, `largeFaceMinProbability` applies; default 128. */
+  largeFaceHeight: number;
+  /**
+   * A face at least `largeFaceHeight` tall is dropped below this probability; default 0.3.
+   * Large faces show the classifier enough detail: on WIDER it gave none of them less.
+   */
+  largeFaceMinProbability: number;
+  /** A kept face below this probability is doubted (see `doubtedConfidence`); default 0.5. */
+  doubtBelow: number;
+  /**
+   * `[detector score, Confidence]` anchors (see `piecewiseLinearDetectionConfidence`) for doubted
+   * faces; absent: doubted faces keep the detector's Confidence.
+   */
+  doubtedConfidence?: readonly (readonly [score: number, percent: number])[];
+  /** Side of the square crop as a multiple of the box's longer side; default 1. */
+  cropScale: number;
+}
+
+export const defaultDetectionVerifierOptions: Readonly<DetectionVerifierOptions> = {
+  minHeight: 24,
+  minFaceProbability: 0.05,
+  largeFaceHeight: 128,
+  largeFaceMinProbability: 0.3,
+  doubtBelow: 0.5,
+  cropScale: 1,
+};
+
+/** A kept box with the classifier's face probability (absent: not checked). */
+export interface VerifiedFaceBox extends FaceBox {
+  readonly faceProbability?: number;
+}
+
+/** The square crop the classifier sees: `scale` times the box's longer side, same centre. */
+export function verificationCrop(box: FaceBox, scale = 1): Region {
+  const side = Math.max(box.x2 - box.x1, box.y2 - box.y1) * scale;
+  const cx = (box.x1 + box.x2) / 2;
+  const cy = (box.y1 + box.y2) / 2;
+  return { x: cx - side / 2, y: cy - side / 2, width: side, height: side };
+}
+
+/**
+ * The name of the classifier's probability output: the one with 2 values per crop
+ * (`[N, 2]`: non-face, face).
+ * @throws {Error} when the manifest lists no such output.
+ */
+export function verificationOutput(entry: ModelManifestEntry): string {
+  const found = entry.outputs.find((o) => o.dims.length === 2 && o.dims[1] === 2);
+  if (!found) {
+    throw new Error(
+      `Verifier ${entry.id}: its manifest must list a face probability output [N, 2].`,
+    );
+  }
+  return found.name;
+}
+
+/**
+ * Face probability (0–1) of each box, from one batched classifier run (crops outside the image
+ * are padded with the input's neutral value).
+ */
+export async function scoreFaceBoxes(
+  session: InferenceSession,
+  entry: ModelManifestEntry,
+  image: RgbImage,
+  boxes: readonly FaceBox[],
+  cropScale = defaultDetectionVerifierOptions.cropScale,
+): Promise<number[]> {
+  if (boxes.length === 0) return [];
+  const { width, height, channels } = inputSize(entry.input);
+  const per = width * height * channels;
+  const data = new Float32Array(per * boxes.length);
+  const fill = neutralFill(entry.input);
+  boxes.forEach((box, i) => {
+    const crop = resizeRegion(image, verificationCrop(box, cropScale), width, height, {
+      fill,
+      filter: 'area',
+    });
+    toTensor(crop, entry.input, data.subarray(i * per, (i + 1) * per));
+  });
+  const dims =
+    entry.input.layout === 'NCHW'
+      ? [boxes.length, channels, height, width]
+      : [boxes.length, height, width, channels];
+  const outputs = await session.run({ [entry.input.name]: { data, dims } satisfies Tensor });
+  const name = verificationOutput(entry);
+  const probabilities = outputs[name];
+  if (!probabilities) throw new Error(`Verifier ${entry.id}: output ${name} is missing.`);
+  return boxes.map((_, i) => probabilities.data[i * 2 + 1]);
+}
+
+/** Whether a box of this height with this face probability is kept. */
+export function keepsFace(
+  height: number,
+  faceProbability: number,
+  options: DetectionVerifierOptions,
+): boolean {
+  if (height < options.minHeight) return true;
+  const min =
+    height >= options.largeFaceHeight
+      ? options.largeFaceMinProbability
+      : options.minFaceProbability;
+  return faceProbability >= min;
+}
+
+/**
+ * The boxes the classifier keeps, in their order, each with its face probability (boxes under
+ * `minHeight` are kept unchecked, without one).
+ */
+export async function verifyFaceBoxes(
+  session: InferenceSession,
+  entry: ModelManifestEntry,
+  image: RgbImage,
+  boxes: readonly FaceBox[],
+  options: Partial<DetectionVerifierOptions> = {},
+): Promise<VerifiedFaceBox[]> {
+  const o = { ...defaultDetectionVerifierOptions, ...options };
+  const checked = boxes.filter((b) => b.y2 - b.y1 >= o.minHeight);
+  const scores = await scoreFaceBoxes(session, entry, image, checked, o.cropScale);
+  const probability = new Map(checked.map((b, i) => [b, scores[i]]));
+  const out: VerifiedFaceBox[] = [];
+  for (const box of boxes) {
+    const p = probability.get(box);
+    if (p === undefined) out.push(box);
+    else if (keepsFace(box.y2 - box.y1, p, o)) out.push({ ...box, faceProbability: p });
+  }
+  return out;
+}
+
+/** A verifier with its own inference session, created on first use. */
+export interface DetectionVerifier {
+  /** The boxes of `image` the classifier keeps (see {@link verifyFaceBoxes}). */
+  verify(image: RgbImage, boxes: readonly FaceBox[]): Promise<VerifiedFaceBox[]>;
+  /**
+   * The Confidence scale for `box`: the doubted faces' own calibration when the classifier
+   * doubted it and one is configured, else `fallback`.
+   */
+  confidenceFor(box: FaceBox, fallback: DetectionConfidence): DetectionConfidence;
+  /** Creates the session now (after the model's sha256 check). */
+  load(): Promise<void>;
+  /** Releases the session; a later `verify` creates it again. */
+  close(): Promise<void>;
+}
+
+export interface DetectionVerifierModel {
+  readonly entry: ModelManifestEntry;
+  readonly bytes: Uint8Array;
+  readonly sessionOptions?: SessionOptions;
+}
+
+/**
+ * A {@link DetectionVerifier} on `backend` for a `verification` model (a face/non-face classifier
+ * with an `[N, 2]` probability output).
+ * @throws {Error} when the model is not a verification model or has no such output.
+ */
+export function createDetectionVerifier(options: {
+  backend: InferenceBackend;
+  model: DetectionVerifierModel;
+  options?: Partial<DetectionVerifierOptions>;
+  sessionOptions?: SessionOptions;
+}): DetectionVerifier {
+  const { backend, model } = options;
+  if (model.entry.task !== 'verification') {
+    throw new Error(
+      `Model ${model.entry.id} is a ${model.entry.task} model; a detection verifier needs a verification model.`,
+    );
+  }
+  verificationOutput(model.entry);
+  inputSize(model.entry.input);
+  const settings = { ...defaultDetectionVerifierOptions, ...options.options };
+  const doubted = settings.doubtedConfidence
+    ? piecewiseLinearDetectionConfidence(settings.doubtedConfidence)
+    : undefined;
+  let session: Promise<InferenceSession> | undefined;
+  const getSession = () => {
+    session ??= verifyModelBytes(model.entry, model.bytes)
+      .then(() =>
+        backend.loadModel(model.bytes, { ...options.sessionOptions, ...model.sessionOptions }),
+      )
+      .catch((error: unknown) => {
+        session = undefined;
+        throw error;
+      });
+    return session;
+  };
+  return {
+    async verify(image, boxes) {
+      if (!boxes.some((b) => b.y2 - b.y1 >= settings.minHeight)) return [...boxes];
+      return verifyFaceBoxes(await getSession(), model.entry, image, boxes, settings);
+    },
+    confidenceFor(box, fallback) {
+      const p = (box as VerifiedFaceBox).faceProbability;
+      return doubted && p !== undefined && p < settings.doubtBelow ? doubted : fallback;
+    },
+    async load() {
+      await getSession();
+    },
+    async close() {
+      const pending = session;
+      session = undefined;
+      const s = await pending?.catch(() => undefined);
+      await s?.release();
+    },
+  };
+}
