@@ -7,7 +7,8 @@
  * `face-like-vectors.ts` and `pnpm bench:face-cosines`) or uniformly `random` (the worst case for
  * approximate indexes; queries drawn the same way): time to add
  * them (`putFaces` in batches, vectors/s), the store's resident memory, its size on disk, top-10
- * `searchFaces` latency (p50/p99) and recall@10 against exact search, and the time to reopen the
+ * `searchFaces` latency (p50/p99) and recall@10 against exact search ("matches found": the share of
+ * the true top-10 at or above Similarity 80, cosine 0.408, that came back), and the time to reopen the
  * persisted collection and answer its first search (and the resident memory then). Each (store, size, dimension) runs in a child
  * process of its own, so memory is measured alone. For the `--http-size` collection of 512-d
  * vectors, one more row per store goes through `facekit serve` with `@aws-sdk/client-rekognition`
@@ -17,27 +18,16 @@
  * subjects can use a real server instead of embedded PGlite).
  */
 import { spawn } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdtempSync,
-  openSync,
-  readSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RekognitionClient, SearchFacesCommand } from '@aws-sdk/client-rekognition';
 import { seededRandom } from '@facekit/conformance/storage';
 import type { FaceStore, StoredFace } from '@facekit/core';
-import { loadUsearch } from '@facekit/vector-index-usearch';
 import { startCliServer } from './cli-server.js';
-import { FaceLikeVectors, faceLikeQueries } from './face-like-vectors.js';
 import { formatTable, num } from './report-format.js';
+import { type DataKind, dataOf, faceIdOf, K, MATCH_COSINE, rowOf } from './search-data.js';
 import { SEARCH_SUBJECTS, type SearchBenchSubject } from './search-subjects/index.js';
 
 const { values: args } = parseArgs({
@@ -61,15 +51,14 @@ const { values: args } = parseArgs({
 });
 
 const COLLECTION = 'bench';
-const K = 10;
 
 interface SearchStats {
   p50: number;
   p99: number;
   recall: number;
+  /** Recall of the true top-10 that clear {@link MATCH_COSINE}: the matches a search returns. */
+  matchRecall: number;
 }
-
-type DataKind = 'face' | 'random';
 
 interface Result {
   subject: string;
@@ -82,6 +71,7 @@ interface Result {
   p50: number;
   p99: number;
   recall: number;
+  matchRecall: number;
   reopenSeconds: number;
   /** Resident memory after reopening and answering the queries again (a mapped index pages in). */
   reopenRssBytes: number;
@@ -94,108 +84,6 @@ function parseSize(text: string): number {
   if (!match) throw new Error(`bad size ${text} (e.g. 10k, 100k, 1m)`);
   const scale = { '': 1, k: 1e3, m: 1e6 }[match[2].toLowerCase() as '' | 'k' | 'm'];
   return Math.round(Number(match[1]) * scale);
-}
-
-/** `count` seeded unit vectors of `dim` in one row-major array (Gaussian, normalised). */
-function unitVectors(count: number, dim: number, seed: number): Float32Array {
-  const random = seededRandom(seed);
-  const out = new Float32Array(count * dim);
-  for (let row = 0; row < count; row++) {
-    let sum = 0;
-    for (let j = 0; j < dim; j++) {
-      const u = 1 - random();
-      const x = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-      out[row * dim + j] = x;
-      sum += x * x;
-    }
-    const scale = 1 / Math.sqrt(sum);
-    for (let j = 0; j < dim; j++) out[row * dim + j] *= scale;
-  }
-  return out;
-}
-
-/** A valid Rekognition FaceId that encodes the row number. */
-const faceIdOf = (row: number) =>
-  `${row.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
-const rowOf = (faceId: string) => Number.parseInt(faceId.slice(0, 8), 16);
-
-/** Exact top-k rows by inner product of every query (SIMD brute force), for recall. */
-function exactTopK(data: Float32Array, dim: number, queries: Float32Array, k: number): number[][] {
-  const { exactSearch } = loadUsearch();
-  const truths: number[][] = [];
-  // One query per call: usearch 2.25's batch exact search returns the queries' rows out of order.
-  // A copy, not a subarray: its exactSearch reads a typed array's buffer from byte 0.
-  for (let q = 0; q < queries.length / dim; q++) {
-    const { keys } = exactSearch(data, queries.slice(q * dim, (q + 1) * dim), dim, k, 'ip', 1);
-    truths.push(Array.from(keys, Number));
-  }
-  return truths;
-}
-
-function generate(kind: DataKind, size: number, dim: number) {
-  const queries = Number(args.queries);
-  if (kind === 'random') {
-    return { data: unitVectors(size, dim, 1), queryData: unitVectors(queries, dim, 2) };
-  }
-  const data = new FaceLikeVectors(dim, 1).take(size);
-  return { data, queryData: faceLikeQueries(data, dim, queries, 2) };
-}
-
-/**
- * The seeded data, queries and their exact top-k, generated once per (kind, size, dim, queries)
- * and kept in the temporary directory: a million face-like vectors take minutes to draw, and
- * every subject measures the same ones.
- */
-function dataOf(kind: DataKind, size: number, dim: number) {
-  const queries = Number(args.queries);
-  const path = join(tmpdir(), `facekit-bench-search-${kind}-${size}x${dim}-q${queries}.bin`);
-  const dataBytes = size * dim * 4;
-  const queryBytes = queries * dim * 4;
-  const truthBytes = queries * K * 4;
-  if (existsSync(path) && statSync(path).size === dataBytes + queryBytes + truthBytes) {
-    const data = new Float32Array(size * dim);
-    const queryData = new Float32Array(queries * dim);
-    const truthRows = new Uint32Array(queries * K);
-    const fd = openSync(path, 'r');
-    try {
-      readInto(fd, new Uint8Array(data.buffer), 0);
-      readInto(fd, new Uint8Array(queryData.buffer), dataBytes);
-      readInto(fd, new Uint8Array(truthRows.buffer), dataBytes + queryBytes);
-    } finally {
-      closeSync(fd);
-    }
-    const truths = Array.from({ length: queries }, (_, q) =>
-      Array.from(truthRows.subarray(q * K, (q + 1) * K)),
-    );
-    return { data, queryData, truths };
-  }
-  const { data, queryData } = generate(kind, size, dim);
-  const truths = exactTopK(data, dim, queryData, K);
-  const fd = openSync(`${path}.${process.pid}`, 'w');
-  try {
-    writeAll(fd, new Uint8Array(data.buffer));
-    writeAll(fd, new Uint8Array(queryData.buffer));
-    writeAll(fd, new Uint8Array(Uint32Array.from(truths.flat()).buffer));
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(`${path}.${process.pid}`, path);
-  return { data, queryData, truths };
-}
-
-/** Reads `target.length` bytes at `position` (in 1 GiB steps: one read is capped at 2 GiB). */
-function readInto(fd: number, target: Uint8Array, position: number): void {
-  for (let done = 0; done < target.length; ) {
-    const n = readSync(fd, target, done, Math.min(2 ** 30, target.length - done), position + done);
-    if (n === 0) throw new Error('cached bench data ended early');
-    done += n;
-  }
-}
-
-function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let done = 0; done < bytes.length; ) {
-    done += writeSync(fd, bytes, done, Math.min(2 ** 30, bytes.length - done));
-  }
 }
 
 const log = (text: string) =>
@@ -213,7 +101,7 @@ async function measure(
 ): Promise<Result> {
   const queries = Number(args.queries);
   const batch = Number(args.batch);
-  const { data, queryData, truths } = dataOf(kind, size, dim);
+  const { data, queryData, truths } = dataOf(kind, size, dim, queries);
   log(`${subject.name} ${kind} ${size}×${dim}: data ready, adding`);
   const baseline = process.memoryUsage().rss;
   const dir = mkdtempSync(join(tmpdir(), `facekit-bench-search-${subject.name}-`));
@@ -247,20 +135,31 @@ async function measure(
     const searchStats = async (s: FaceStore): Promise<SearchStats> => {
       const times: number[] = [];
       let found = 0;
+      let matches = 0;
+      let matchesFound = 0;
       for (let i = -5; i < queries; i++) {
         const q = queryData.subarray(Math.max(0, i) * dim, (Math.max(0, i) + 1) * dim);
         const start = performance.now();
-        const matches = await s.searchFaces(COLLECTION, q, { limit: K });
+        const hits = await s.searchFaces(COLLECTION, q, { limit: K });
         if (i < 0) continue; // warm-up
         times.push(performance.now() - start);
         const truth = new Set(truths[i]);
-        found += matches.filter((m) => truth.has(rowOf(m.face.faceId))).length;
+        const returned = new Set(hits.map((m) => rowOf(m.face.faceId)));
+        found += truths[i].filter((row) => returned.has(row)).length;
+        for (const row of truth) {
+          let cosine = 0;
+          for (let j = 0; j < dim; j++) cosine += q[j] * data[row * dim + j];
+          if (cosine < MATCH_COSINE) continue;
+          matches++;
+          if (returned.has(row)) matchesFound++;
+        }
       }
       times.sort((a, b) => a - b);
       return {
         p50: percentile(times, 0.5),
         p99: percentile(times, 0.99),
         recall: found / (queries * K),
+        matchRecall: matches > 0 ? matchesFound / matches : Number.NaN,
       };
     };
     const stats = await searchStats(store);
@@ -399,7 +298,7 @@ const ms = (x: number) => num(x, x < 10 ? 2 : 1);
 async function main(): Promise<void> {
   if (args.child === 'prepare') {
     // Internal: fills the data cache of one (kind, size, dim) ahead of the subjects.
-    dataOf(args.kind as DataKind, Number(args.size), Number(args.dim));
+    dataOf(args.kind as DataKind, Number(args.size), Number(args.dim), Number(args.queries));
     return;
   }
   if (args.child) {
@@ -445,6 +344,7 @@ async function main(): Promise<void> {
     'p50 ms',
     'p99 ms',
     'recall@10',
+    'matches found',
     'reopen s',
     'reopen RSS MB',
   ];
@@ -473,6 +373,7 @@ async function main(): Promise<void> {
               ms(r.p50),
               ms(r.p99),
               num(r.recall, 3),
+              num(r.matchRecall, 3),
               num(r.reopenSeconds, 2),
               mb(r.reopenRssBytes),
             ];
@@ -490,6 +391,7 @@ async function main(): Promise<void> {
                 ms(v.p50),
                 ms(v.p99),
                 num(v.recall, 3),
+                num(v.matchRecall, 3),
                 '',
                 '',
               ];

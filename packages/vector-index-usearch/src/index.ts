@@ -14,6 +14,7 @@ export {
   type UsearchModule,
   usearchUnavailableReason,
 } from './load-usearch.js';
+export { quantizeInto } from './vectors.js';
 export {
   createUsearchFaceStore,
   createVectorIndexProvider,
