@@ -18,7 +18,7 @@
  * subjects can use a real server instead of embedded PGlite).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -55,6 +55,11 @@ const COLLECTION = 'bench';
 interface SearchStats {
   p50: number;
   p99: number;
+  /**
+   * CPU time of one search (all the process's threads, `process.cpuUsage`), p50: what it costs
+   * whatever the machine's load, where wall times count the waits for a core.
+   */
+  cpuP50: number;
   recall: number;
   /** Recall of the true top-10 that clear {@link MATCH_COSINE}: the matches a search returns. */
   matchRecall: number;
@@ -66,16 +71,20 @@ interface Result {
   size: number;
   dim: number;
   addPerSecond: number;
+  /** Faces added per second of the process's CPU time (all threads). */
+  addPerCpuSecond: number;
   rssBytes: number;
   diskBytes: number;
   p50: number;
   p99: number;
+  cpuP50: number;
   recall: number;
   matchRecall: number;
   reopenSeconds: number;
   /** Resident memory after reopening and answering the queries again (a mapped index pages in). */
   reopenRssBytes: number;
-  http?: { p50: number; p99: number };
+  /** Through `facekit serve`: latency, and CPU time per request of the server and of the client. */
+  http?: { p50: number; p99: number; serverCpuMs: number; clientCpuMs: number };
   variants?: (SearchStats & { label: string })[];
 }
 
@@ -115,6 +124,7 @@ async function measure(
     // Opens the (empty) search index, so adds below are measured as incremental inserts.
     await store.searchFaces(COLLECTION, queryData.subarray(0, dim), { limit: 1 });
     const addStart = performance.now();
+    const addCpu = process.cpuUsage();
     for (let start = 0; start < size; start += batch) {
       const faces: StoredFace[] = [];
       for (let row = start; row < Math.min(size, start + batch); row++) {
@@ -131,18 +141,24 @@ async function measure(
       await store.putFaces(COLLECTION, faces);
     }
     const addSeconds = (performance.now() - addStart) / 1000;
+    const addCpuUsed = process.cpuUsage(addCpu);
+    const addCpuSeconds = (addCpuUsed.user + addCpuUsed.system) / 1e6;
     log(`${subject.name}: added in ${addSeconds.toFixed(1)} s, searching`);
     const searchStats = async (s: FaceStore): Promise<SearchStats> => {
       const times: number[] = [];
+      const cpuTimes: number[] = [];
       let found = 0;
       let matches = 0;
       let matchesFound = 0;
       for (let i = -5; i < queries; i++) {
         const q = queryData.subarray(Math.max(0, i) * dim, (Math.max(0, i) + 1) * dim);
         const start = performance.now();
+        const cpu = process.cpuUsage();
         const hits = await s.searchFaces(COLLECTION, q, { limit: K });
+        const used = process.cpuUsage(cpu);
         if (i < 0) continue; // warm-up
         times.push(performance.now() - start);
+        cpuTimes.push((used.user + used.system) / 1000);
         const truth = new Set(truths[i]);
         const returned = new Set(hits.map((m) => rowOf(m.face.faceId)));
         found += truths[i].filter((row) => returned.has(row)).length;
@@ -155,9 +171,11 @@ async function measure(
         }
       }
       times.sort((a, b) => a - b);
+      cpuTimes.sort((a, b) => a - b);
       return {
         p50: percentile(times, 0.5),
         p99: percentile(times, 0.99),
+        cpuP50: percentile(cpuTimes, 0.5),
         recall: found / (queries * K),
         matchRecall: matches > 0 ? matchesFound / matches : Number.NaN,
       };
@@ -194,6 +212,7 @@ async function measure(
       size,
       dim,
       addPerSecond: size / addSeconds,
+      addPerCpuSecond: size / addCpuSeconds,
       rssBytes,
       diskBytes,
       ...stats,
@@ -228,7 +247,13 @@ async function measureHttp(serveArgs: string[], size: number, queries: number) {
     });
     const random = seededRandom(3);
     const times: number[] = [];
+    let serverCpu = 0;
+    let clientCpu = process.cpuUsage();
     for (let i = -5; i < queries; i++) {
+      if (i === 0) {
+        serverCpu = cpuSecondsOf(server.child.pid);
+        clientCpu = process.cpuUsage();
+      }
       const command = new SearchFacesCommand({
         CollectionId: COLLECTION,
         FaceId: faceIdOf(Math.floor(random() * size)),
@@ -239,11 +264,28 @@ async function measureHttp(serveArgs: string[], size: number, queries: number) {
       await client.send(command);
       if (i >= 0) times.push(performance.now() - start);
     }
+    const clientUsed = process.cpuUsage(clientCpu);
+    const serverCpuMs = ((cpuSecondsOf(server.child.pid) - serverCpu) * 1000) / queries;
     client.destroy();
     times.sort((a, b) => a - b);
-    return { p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
+    return {
+      p50: percentile(times, 0.5),
+      p99: percentile(times, 0.99),
+      serverCpuMs,
+      clientCpuMs: (clientUsed.user + clientUsed.system) / 1000 / queries,
+    };
   } finally {
     await server.stop();
+  }
+}
+
+/** CPU seconds a process has used (Linux `/proc`, 10 ms ticks), NaN elsewhere. */
+function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
   }
 }
 
@@ -339,17 +381,30 @@ async function main(): Promise<void> {
     'faces',
     'dim',
     'add/s',
+    'add/CPU-s',
     'RSS MB',
     'disk MB',
     'p50 ms',
     'p99 ms',
+    'CPU p50 ms',
     'recall@10',
     'matches found',
     'reopen s',
     'reopen RSS MB',
   ];
   const rows: string[][] = [header];
-  const httpRows: string[][] = [['store', 'data', 'faces', 'dim', 'SearchFaces p50 ms', 'p99 ms']];
+  const httpRows: string[][] = [
+    [
+      'store',
+      'data',
+      'faces',
+      'dim',
+      'SearchFaces p50 ms',
+      'p99 ms',
+      'server CPU ms/request',
+      'client CPU ms/request',
+    ],
+  ];
   console.log(
     `bench:search: ${args.queries} queries, top-${K}, batches of ${args.batch}; node ${process.version}; ${cpus().length} CPUs, load average ${loadavg()
       .map((x) => x.toFixed(2))
@@ -368,10 +423,12 @@ async function main(): Promise<void> {
               String(r.size),
               String(r.dim),
               num(r.addPerSecond, 0),
+              num(r.addPerCpuSecond, 0),
               mb(r.rssBytes),
               mb(r.diskBytes),
               ms(r.p50),
               ms(r.p99),
+              ms(r.cpuP50),
               num(r.recall, 3),
               num(r.matchRecall, 3),
               num(r.reopenSeconds, 2),
@@ -388,8 +445,10 @@ async function main(): Promise<void> {
                 '',
                 '',
                 '',
+                '',
                 ms(v.p50),
                 ms(v.p99),
+                ms(v.cpuP50),
                 num(v.recall, 3),
                 num(v.matchRecall, 3),
                 '',
@@ -406,9 +465,11 @@ async function main(): Promise<void> {
                 String(dim),
                 ms(r.http.p50),
                 ms(r.http.p99),
+                ms(r.http.serverCpuMs),
+                ms(r.http.clientCpuMs),
               ]);
               console.log(
-                `  through facekit serve: p50 ${ms(r.http.p50)} ms, p99 ${ms(r.http.p99)} ms`,
+                `  through facekit serve: p50 ${ms(r.http.p50)} ms, p99 ${ms(r.http.p99)} ms; CPU per request: server ${ms(r.http.serverCpuMs)} ms, client ${ms(r.http.clientCpuMs)} ms`,
               );
             }
           } catch (error) {

@@ -36,7 +36,7 @@ function hnswSubject(quantization: UsearchQuantization): SearchBenchSubject {
       '--data-dir',
       dir,
     ],
-    variants: [32, 64, 256].map((expansionSearch) => ({
+    variants: [64, 256, 512].map((expansionSearch) => ({
       label: `ef=${expansionSearch}`,
       open: (dir: string) =>
         createUsearchFaceStore({ dir, index: 'hnsw', quantization, expansionSearch }),
@@ -46,7 +46,7 @@ function hnswSubject(quantization: UsearchQuantization): SearchBenchSubject {
 
 /**
  * The SQLite store with a usearch HNSW index per collection (M 32, efConstruction 128, efSearch
- * 128, plus 32, 64 and 256 on the same graph), vectors kept as f32, f16 or i8.
+ * 128, plus 64, 256 and 512 on the same graph), vectors kept as f32, f16 or i8.
  */
 export const usearchHnswI8Subject = hnswSubject('i8');
 export const usearchHnswF16Subject = hnswSubject('f16');
