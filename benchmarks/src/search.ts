@@ -91,6 +91,8 @@ interface Result {
   reopenRssBytes: number;
   /** Through `facekit serve`: latency, and CPU time per request of the server and of the client. */
   http?: { p50: number; p99: number; serverCpuMs: number; clientCpuMs: number };
+  /** The other read paths of a large collection, on the reopened store (p50 ms). */
+  operations?: OperationTimes;
   variants?: (SearchStats & { label: string })[];
 }
 
@@ -218,6 +220,7 @@ async function measure(
       variants.push({ label: variant.label, ...(await searchStats(s)) });
       await s.close();
     }
+    const operations = await timeOperations(await subject.open(dir), size);
     const result: Result = {
       subject: subject.name,
       data: kind,
@@ -231,6 +234,7 @@ async function measure(
       reopenSeconds,
       reopenRssBytes,
       variants,
+      operations,
     };
     if (args.http && subject.serveArgs && store.capabilities.persistent) {
       result.http = await measureHttp(subject.serveArgs(dir), size, queries).catch(
@@ -244,6 +248,70 @@ async function measure(
   } finally {
     await subject.destroy?.(dir);
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface OperationTimes {
+  /** DescribeCollection (face and user counts). */
+  describe: number;
+  /** One ListFaces page of 1 000, following the cursor through the first ten pages. */
+  listPage: number;
+  /** The first SearchUsers over 1 000 users of 3 faces each (builds the centroids). */
+  searchUsersFirst: number;
+  /** SearchUsers right after an AssociateFaces or DisassociateFaces. */
+  searchUsersAfterChange: number;
+}
+
+/**
+ * DescribeCollection, ListFaces paging and SearchUsers on the collection just measured: none of
+ * them should scan the whole collection on the hot path.
+ */
+async function timeOperations(store: FaceStore, size: number): Promise<OperationTimes> {
+  const p50 = async (runs: number, fn: () => Promise<unknown>) => {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const start = performance.now();
+      await fn();
+      times.push(performance.now() - start);
+    }
+    return percentile(
+      times.sort((a, b) => a - b),
+      0.5,
+    );
+  };
+  try {
+    const describe = await p50(20, () => store.describeCollection(COLLECTION));
+    let after: string | undefined;
+    const listPage = await p50(10, async () => {
+      after = (await store.listFaces(COLLECTION, { limit: 1000, after })).next;
+    });
+    const users = Math.min(1000, Math.floor(size / 4));
+    for (let u = 0; u < users; u++) {
+      await store.createUser(COLLECTION, { userId: `user-${u}`, createdAt: Date.now() });
+      const faceIds = [0, 1, 2].map((j) => faceIdOf(u * 4 + j));
+      await store.associateFaces(COLLECTION, `user-${u}`, faceIds, 100);
+    }
+    const probe = (await store.getFaces(COLLECTION, [faceIdOf(0)]))[0].vector;
+    const start = performance.now();
+    await store.searchUsers(COLLECTION, probe, { limit: 10 });
+    const searchUsersFirst = performance.now() - start;
+    const afterChange: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const user = `user-${i % 2}`;
+      const spare = [faceIdOf((i % 2) * 4 + 3)];
+      if (i % 4 < 2) await store.associateFaces(COLLECTION, user, spare, 100);
+      else await store.disassociateFaces(COLLECTION, user, spare);
+      const t = performance.now();
+      await store.searchUsers(COLLECTION, probe, { limit: 10 });
+      afterChange.push(performance.now() - t);
+    }
+    const searchUsersAfterChange = percentile(
+      afterChange.sort((a, b) => a - b),
+      0.5,
+    );
+    return { describe, listPage, searchUsersFirst, searchUsersAfterChange };
+  } finally {
+    await store.close();
   }
 }
 
@@ -480,6 +548,12 @@ async function main(): Promise<void> {
               ];
               rows.push(variantRow);
               console.log(formatTable([header, variantRow]).split('\n')[1]);
+            }
+            if (r.operations) {
+              const o = r.operations;
+              console.log(
+                `  DescribeCollection ${ms(o.describe)} ms, ListFaces page of 1000 ${ms(o.listPage)} ms, SearchUsers first ${ms(o.searchUsersFirst)} ms, after an association change ${ms(o.searchUsersAfterChange)} ms (p50)`,
+              );
             }
             if (r.http) {
               httpRows.push([
