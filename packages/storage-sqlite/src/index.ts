@@ -15,3 +15,4 @@ export {
 } from './persisted-face-index.js';
 export { createSqliteFaceStore, type SqliteFaceStoreOptions } from './sqlite-face-store.js';
 export { decodeVectorInto } from './vector-blob.js';
+export { RowMatrix } from './vector-matrix.js';
