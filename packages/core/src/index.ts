@@ -72,6 +72,7 @@ export type {
   FaceFilter,
   FaceMetadata,
   FaceOwnershipResult,
+  FaceSeparation,
   FaceStore,
   FaceStoreCapabilities,
   Page,
