@@ -56,6 +56,8 @@ class AutoIndex implements FaceVectorIndex {
       options.approximate.hasSavedIndex(source.collectionSeq) ||
       source.state().count >= options.threshold;
     this.inner = (this.large ? options.approximate : options.exact).open(source);
+    // Saved exact copies of a collection that has grown (e.g. written while closed): of no use.
+    if (this.large) options.exact.drop(source.collectionSeq);
   }
 
   get count(): number {

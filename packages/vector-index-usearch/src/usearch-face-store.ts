@@ -26,7 +26,8 @@ export const DEFAULT_AUTO_THRESHOLD = 50_000;
 export interface UsearchFaceStoreOptions extends Omit<UsearchIndexProviderOptions, 'dir'> {
   /**
    * Directory of the store: `facekit.sqlite` (the `@facekit/storage-sqlite` database, source of
-   * truth) and `usearch/` (one HNSW index per collection). Created if missing.
+   * truth), `usearch/` (one HNSW index per collection) and `exact/` (the exact scan's int8 copies
+   * per collection). Created if missing.
    */
   dir: string;
   /** Default `auto`. */
@@ -43,11 +44,16 @@ export function createVectorIndexProvider(
 ): FaceVectorIndexProvider {
   const { index = 'auto', autoThreshold = DEFAULT_AUTO_THRESHOLD, synchronous, ...rest } = options;
   void synchronous;
-  if (index === 'exact') return createExactScanIndexProvider();
+  const exact = () =>
+    createExactScanIndexProvider({
+      dir: join(options.dir, 'exact'),
+      persistAfterMs: rest.persistAfterMs,
+    });
+  if (index === 'exact') return exact();
   const hnsw = createUsearchIndexProvider({ ...rest, dir: join(options.dir, 'usearch') });
   if (index === 'hnsw') return hnsw;
   return createAutoIndexProvider({
-    exact: createExactScanIndexProvider(),
+    exact: exact(),
     approximate: hnsw,
     threshold: autoThreshold,
   });
