@@ -18,6 +18,13 @@ export const sqliteExactScanSubject: SearchBenchSubject = {
   open: (dir) => createUsearchFaceStore({ dir, index: 'exact' }),
   diskBytes: directoryBytes,
   serveArgs: (dir) => ['--store', 'sqlite', '--vector-index', 'exact', '--data-dir', dir],
+  // One thread: the search's CPU and its wait for a core are then all on the measured thread.
+  variants: [
+    {
+      label: '1 thread',
+      open: (dir: string) => createUsearchFaceStore({ dir, index: 'exact', scanThreads: 1 }),
+    },
+  ],
 };
 
 function hnswSubject(quantization: UsearchQuantization): SearchBenchSubject {

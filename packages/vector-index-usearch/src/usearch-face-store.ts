@@ -34,6 +34,8 @@ export interface UsearchFaceStoreOptions extends Omit<UsearchIndexProviderOption
   index?: VectorIndexKind;
   /** See {@link DEFAULT_AUTO_THRESHOLD}. */
   autoThreshold?: number;
+  /** Threads of one exact scan of 65 536 rows or more. Default 2. */
+  scanThreads?: number;
   /** SQLite `synchronous` level, as in `@facekit/storage-sqlite`. Default `'normal'`. */
   synchronous?: 'normal' | 'full';
 }
@@ -42,12 +44,19 @@ export interface UsearchFaceStoreOptions extends Omit<UsearchIndexProviderOption
 export function createVectorIndexProvider(
   options: UsearchFaceStoreOptions,
 ): FaceVectorIndexProvider {
-  const { index = 'auto', autoThreshold = DEFAULT_AUTO_THRESHOLD, synchronous, ...rest } = options;
+  const {
+    index = 'auto',
+    autoThreshold = DEFAULT_AUTO_THRESHOLD,
+    scanThreads,
+    synchronous,
+    ...rest
+  } = options;
   void synchronous;
   const exact = () =>
     createExactScanIndexProvider({
       dir: join(options.dir, 'exact'),
       persistAfterMs: rest.persistAfterMs,
+      threads: scanThreads,
     });
   if (index === 'exact') return exact();
   const hnsw = createUsearchIndexProvider({ ...rest, dir: join(options.dir, 'usearch') });
