@@ -30,7 +30,7 @@ export interface ModelManifestEntry {
     /** Path inside that package. */
     readonly file: string;
     /** `copied` (ONNX as shipped) or `converted` (written by our converter from TF.js weights). */
-    readonly method: 'copied' | 'converted';
+    readonly method: 'copied' | 'converted' | 'quantised';
   };
   readonly license: string;
   /** Plain words on origin and training data, including what is unverified. */
