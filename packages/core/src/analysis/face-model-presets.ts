@@ -46,7 +46,9 @@ export type Int8Stage = 'detector' | 'embedder';
 /**
  * int8 variants of face models, by float model id: produced by `@facekit/models`' quantiser
  * (static QDQ, calibrated on photos; `pnpm calibrate:int8`). They approximate the float model,
- * so the float model's similarity and Confidence calibrations are used with them.
+ * so the float model's similarity and Confidence calibrations are used with them. Measured and
+ * rejected (models/README.md, "int8 variants"): the detector loses 0.3–2 points of WIDER recall
+ * and is no faster; the embedder is 2.2× faster but loses 0.36 point on the pivot pairs.
  */
 export const int8Models: Readonly<Record<string, string>> = {
   'faceplugin-detect-rfb320': 'faceplugin-detect-rfb320-int8',
@@ -201,8 +203,9 @@ export interface PresetFaceAnalyzerOptions {
   /** Intra-op threads per model; default 1. */
   threads?: number;
   /**
-   * Models to run as their int8 variant ({@link int8Models}); default none. A stage whose model
-   * has no int8 variant is an error.
+   * Models to run as their int8 variant ({@link int8Models}); default none. For measuring them
+   * (`pnpm bench:accuracy --int8`): they are less accurate than the float models. A stage whose
+   * model has no int8 variant is an error.
    */
   int8?: readonly Int8Stage[];
   detection?: Partial<FaceDetectionOptions>;

@@ -29,7 +29,10 @@ export interface ModelManifestEntry {
     readonly package: string;
     /** Path inside that package. */
     readonly file: string;
-    /** `copied` (ONNX as shipped) or `converted` (written by our converter from TF.js weights). */
+    /**
+     * `copied` (ONNX as shipped), `converted` (written by our converter from TF.js or TFLite
+     * weights) or `quantised` (an int8 version of another manifest model, by our quantiser).
+     */
     readonly method: 'copied' | 'converted' | 'quantised';
   };
   readonly license: string;
