@@ -1,6 +1,6 @@
 import { dlibResnetRecipe } from './convert/dlib-resnet.js';
 import { faceApiAgeGenderRecipe, faceApiExpressionRecipe } from './convert/face-api-attributes.js';
-import { mtcnnOnetRecipe } from './convert/mtcnn-onet.js';
+import { mtcnnOnetRecipe, mtcnnRnetRecipe } from './convert/mtcnn-onet.js';
 import { copiedRecipe, type ModelRecipe } from './model-recipe.js';
 import type { PinnedPackage } from './sources/pinned-package.js';
 
@@ -238,4 +238,5 @@ export const recipes: readonly ModelRecipe[] = [
   faceApiAgeGenderRecipe,
   faceApiExpressionRecipe,
   mtcnnOnetRecipe,
+  mtcnnRnetRecipe,
 ];
