@@ -86,7 +86,7 @@ export interface DetectionVerifierPreset {
  * for 2.0 / 0.6; checking faces under 24 px too costs 1.1 points under 32 px (35.3%) for nothing.
  * R-Net's bar (0.05, far under MTCNN's own 0.7) was the highest whose cost on the even-numbered
  * WIDER images stayed within the 0.5-point budget (1 face; none on the odd ones); of the doubted
- * WIDER detections under it, 11 of 12 are not faces. The baboon's box has R-Net 0.044: a thin
+ * WIDER detections under it, 10 of 11 are not faces. The baboon's box has R-Net 0.044: a thin
  * margin. Hard faces (crowds, blur, profiles) get low O-Net scores, large ones rarely. BlazeFace,
  * other crops, landmark agreement and logistic combinations did worse (README, "False faces").
  * Confidence by O-Net band, each curve fitted on that band's WIDER detections only (even-numbered
