@@ -2,7 +2,7 @@
  * Sections 2–5a of `pnpm bench:accuracy` (all that `--detection` runs): WIDER recall, detection
  * Confidence, group photos, portraits, face-less photos and false faces.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { FaceAnalyzer } from '@facekit/core';
 import { defaultDetectionVerifier, qualityBars } from '@facekit/core/analyzer';
@@ -12,6 +12,7 @@ import {
   rawDetectionConfidence,
 } from '@facekit/core/pipeline';
 import { faceModels } from '@facekit/pipeline-node';
+import { Orientation, Transformer } from '@napi-rs/image';
 import {
   brierScore,
   confidenceAnchors,
@@ -409,5 +410,78 @@ export async function detectionSections(
       value: String(inGroups.length),
     });
   }
+  // ---- 5b. perturbed face-less photos -------------------------------------------------------
+
+  heading(
+    'Perturbed face-less photos: each re-encoded, rescaled or mirrored (how firm the face-less result is)',
+  );
+  {
+    const perturbed = await evaluatePerturbed(context);
+    const rows = [['faces counted', 'false faces', 'per perturbed photo']];
+    for (const [label, min] of [
+      ['every detection', 0],
+      ...Object.entries(qualityBars).map(([level, bar]): [string, number] => [
+        `Confidence ≥ ${bar.minConfidence} (QualityFilter ${level})`,
+        bar.minConfidence,
+      ]),
+    ] as [string, number][]) {
+      const n = perturbed.found.filter((f) => f.confidence >= min).length;
+      rows.push([label, String(n), num(n / perturbed.photos, 3)]);
+    }
+    console.log(
+      `  ${perturbed.photos} photos: the ${faceless.length} face-less photos × ${perturbationNames.join(', ')} (no threshold was chosen on these)`,
+    );
+    console.log(formatTable(rows));
+    console.log(
+      `  found: ${perturbed.found.map((f) => `${f.photo} ${num(f.confidence, 1)}% (${Math.round(f.height)} px)`).join('; ') || 'none'}`,
+    );
+  }
   return { widerRun, facelessRun };
+}
+
+const perturbationNames = [
+  'JPEG quality 75',
+  'JPEG quality 90',
+  'scaled 80%',
+  'scaled 90%',
+  'scaled 110%',
+  'scaled 125%',
+  'mirrored',
+];
+
+/** `bytes` changed by perturbation `k` (of {@link perturbationNames}). */
+async function perturb(bytes: Uint8Array, k: number): Promise<Uint8Array> {
+  if (k < 2) return new Uint8Array(await new Transformer(bytes).jpeg(k === 0 ? 75 : 90));
+  if (k === 6) {
+    return new Uint8Array(await new Transformer(bytes).rotate(Orientation.MirrorHorizontal).png());
+  }
+  const { width } = await new Transformer(bytes).metadata();
+  const scale = [0.8, 0.9, 1.1, 1.25][k - 2];
+  return new Uint8Array(await new Transformer(bytes).resize(Math.round(width * scale)).png());
+}
+
+/** Every face the default analyzer finds in the perturbed face-less photos. */
+async function evaluatePerturbed(context: AccuracyContext) {
+  const { faceless, analyzer, photos } = context;
+  const found: { photo: string; confidence: number; height: number }[] = [];
+  let count = 0;
+  for (const path of faceless) {
+    const bytes = new Uint8Array(readFileSync(path));
+    for (let k = 0; k < perturbationNames.length; k++) {
+      const result = await analyzer.analyze(await perturb(bytes, k), {
+        attributes: ['DEFAULT'],
+        embedLargest: 0,
+      });
+      count++;
+      progress('perturbed', count, faceless.length * perturbationNames.length);
+      for (const face of result.faces) {
+        found.push({
+          photo: `${basename(photos.rel(path))} ${perturbationNames[k]}`,
+          confidence: face.detail.Confidence ?? 0,
+          height: face.heightPx,
+        });
+      }
+    }
+  }
+  return { photos: count, found };
 }
