@@ -1,6 +1,6 @@
 /**
- * Sections 2–5a of `pnpm bench:accuracy` (all that `--detection` runs): WIDER recall, detection
- * Confidence, group photos, portraits, face-less photos and false faces.
+ * Sections 2–5b of `pnpm bench:accuracy` (all that `--detection` runs): WIDER recall, detection
+ * Confidence, group photos, portraits, face-less photos, false faces and perturbed face-less photos.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -104,7 +104,7 @@ export async function evaluateFaceless(
 export type WiderRun = Awaited<ReturnType<typeof evaluateWider>>;
 export type FacelessRun = Awaited<ReturnType<typeof evaluateFaceless>>;
 
-/** Runs sections 2–5a; returns the default analyzer's runs, the baseline of the variants. */
+/** Runs sections 2–5b; returns the default analyzer's runs, the baseline of the variants. */
 export async function detectionSections(
   context: AccuracyContext,
 ): Promise<{ widerRun: WiderRun; facelessRun: FacelessRun }> {
