@@ -1,6 +1,6 @@
 import { dlibResnetRecipe } from './convert/dlib-resnet.js';
 import { faceApiAgeGenderRecipe, faceApiExpressionRecipe } from './convert/face-api-attributes.js';
-import { mtcnnOnetRecipe } from './convert/mtcnn-onet.js';
+import { mtcnnOnetRecipe, mtcnnRnetRecipe } from './convert/mtcnn-onet.js';
 import { copiedRecipe, type ModelRecipe } from './model-recipe.js';
 import { quantisedRecipe } from './quantise/quantised-recipe.js';
 import detectorRanges from './quantise/ranges/faceplugin-detect-rfb320.json' with { type: 'json' };
@@ -247,6 +247,7 @@ export const recipes: readonly ModelRecipe[] = [
   faceApiAgeGenderRecipe,
   faceApiExpressionRecipe,
   mtcnnOnetRecipe,
+  mtcnnRnetRecipe,
   quantisedRecipe(facepluginDetector, detectorRanges),
   // Its first four and last two convolutions stay float: leaving each out alone showed the early
   // ones lose the most (on calibration faces), and the last two are cheap (7×7 and 1×1 inputs).

