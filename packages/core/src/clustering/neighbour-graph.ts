@@ -243,7 +243,7 @@ function fromTops(tops: readonly TopK[]): NeighbourGraph {
   for (let i = 0; i < tops.length; i++) offsets[i + 1] = offsets[i] + tops[i].size;
   const neighbours = new Int32Array(offsets[tops.length]);
   const scores = new Float32Array(offsets[tops.length]);
-  tops.forEach((top, i) => top.writeSorted(neighbours, scores, offsets[i]));
+  for (let i = 0; i < tops.length; i++) tops[i].writeSorted(neighbours, scores, offsets[i]);
   return { offsets, neighbours, scores };
 }
 
