@@ -109,12 +109,16 @@ function approximateGraph(
   }
   const tops = Array.from({ length: n }, () => new TopK(k));
   const candidates = new TopK(2 * k);
+  // The row a candidate was last scored for: a row filed in two probed lists is scored once.
+  const scoredFor = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     candidates.clear();
+    scoredFor[i] = i;
     for (let p = 0; p < probes; p++) {
       for (const j of members[nearest[i * probes + p]]) {
-        // A row filed twice is scored twice; TopK keeps it once.
-        if (j !== i) candidates.push(j, dotRows(reduced, i * r, reduced, j * r, r));
+        if (scoredFor[j] === i) continue;
+        scoredFor[j] = i;
+        candidates.push(j, dotRows(reduced, i * r, reduced, j * r, r));
       }
     }
     for (const j of candidates.sortedIds()) {
