@@ -132,7 +132,7 @@ async function photos(): Promise<void> {
   await analyzer.close?.();
   const dim = embedded[0]?.vector.length ?? 0;
   const vectors = new Float32Array(embedded.length * dim);
-  embedded.forEach((e, i) => vectors.set(e.vector, i * dim));
+  for (const [i, e] of embedded.entries()) vectors.set(e.vector, i * dim);
   qualityTable(
     { vectors, dim, truth: Int32Array.from(embedded, (e) => e.identity) },
     scale,
