@@ -83,7 +83,9 @@ describe('FacekitService.ClusterFaces and SeparateFaces', () => {
       SimilarityThreshold: 50,
     });
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = (await response.json()) as {
+      Clusters: { FaceIds: string[]; Similarity: number }[];
+    };
     expect(body).toMatchObject({
       SimilarityThreshold: 50,
       ClusterCount: 4,
@@ -91,7 +93,7 @@ describe('FacekitService.ClusterFaces and SeparateFaces', () => {
       UnclusteredFaceCount: 0,
     });
     expect(peopleOf(body.Clusters, personOf).map((p) => p.length)).toEqual([1, 1, 1, 1]);
-    expect(body.Clusters.map((c: { FaceIds: string[] }) => c.FaceIds.length)).toEqual([3, 3, 3, 3]);
+    expect(body.Clusters.map((c) => c.FaceIds.length)).toEqual([3, 3, 3, 3]);
     expect(body.Clusters[0].Similarity).toBeGreaterThan(50);
   });
 
