@@ -220,9 +220,11 @@ function timing(count: number, scale: SimilarityScale): void {
 
 const embedderScale = similarityScaleFor('faceplugin-embed-mobilefacenet512');
 if (!args['skip-photos']) await photos();
-qualityTable(
-  faceLike(Number(args['quality-faces']), 7),
-  embedderScale,
-  `Face-like vectors with known identities (Similarity through model 1.0's calibration, which the generator was fitted to)`,
-);
+if (Number(args['quality-faces']) > 0) {
+  qualityTable(
+    faceLike(Number(args['quality-faces']), 7),
+    embedderScale,
+    `Face-like vectors with known identities (Similarity through model 1.0's calibration, which the generator was fitted to)`,
+  );
+}
 timing(Number(args.faces), embedderScale);
