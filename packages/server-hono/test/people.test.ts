@@ -97,6 +97,17 @@ describe('FacekitService.ClusterFaces and SeparateFaces', () => {
     expect(body.Clusters[0].Similarity).toBeGreaterThan(50);
   });
 
+  it('answers an empty collection with no clusters', async () => {
+    const { service } = await setup();
+    expect(await service.clusterFaces({ CollectionId: 'c' })).toEqual({
+      SimilarityThreshold: 80,
+      Clusters: [],
+      ClusterCount: 0,
+      FaceCount: 0,
+      UnclusteredFaceCount: 0,
+    });
+  });
+
   it('never puts two faces of one image in a cluster', async () => {
     const { store, service } = await setup();
     const [a, b] = faces(1, 2, 2).map((s) => s.face);
