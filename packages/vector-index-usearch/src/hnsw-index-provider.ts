@@ -38,8 +38,10 @@ export interface UsearchIndexProviderOptions extends PersistedIndexProviderOptio
   candidates?: number;
   /**
    * Threads for adding large batches (building, bulk `putFaces`). Default 1: usearch 2.25's
-   * parallel add leaves some nodes unreachable (measured: 80 of 30 000 vectors never found, not
-   * even themselves, in 300-node graphs built on 2 threads; none on 1 thread).
+   * parallel add can leave a node no search reaches (unum-cloud/USearch#735, open; the fix,
+   * #772, is not released). Measured: 80 of 30 000 vectors never found, not even by themselves,
+   * in 300-node graphs built on 2 threads (none on 1 thread); in a 100 000-face graph built in
+   * batches of 1 000, 5 of 20 000 on 2 threads against 4 on 1 (`pnpm bench:hnsw-study`).
    */
   threads?: number;
   /**
