@@ -12,7 +12,11 @@ import { sourceImageOpener, sourceImagesDir } from './source-images.js';
 import { type StoreConfig, storeOpener } from './stores.js';
 import { UsageError } from './usage-error.js';
 
-export type ClosableAnalyzer = FaceAnalyzer & { close(): Promise<void> };
+export type ClosableAnalyzer = FaceAnalyzer & {
+  close(): Promise<void>;
+  /** Starts the analyzer's workers and sessions now rather than with the first image. */
+  load?(): Promise<void>;
+};
 
 export type LocalServiceConfig = StoreConfig &
   Pick<ServeConfig, 'region' | 'faceModel' | 'runtime'> &

@@ -12,3 +12,4 @@ export {
   createNodeFaceAnalyzerPool,
   type NodeFaceAnalyzerPoolOptions,
 } from './node-face-analyzer-pool.js';
+export { createScaledImageDecoder } from './scaled-image-decoder.js';
