@@ -12,4 +12,8 @@ export {
   createNodeFaceAnalyzerPool,
   type NodeFaceAnalyzerPoolOptions,
 } from './node-face-analyzer-pool.js';
-export { createScaledImageDecoder } from './scaled-image-decoder.js';
+export {
+  createScaledImageDecoder,
+  defaultJpegScales,
+  type ScaledImageDecoderOptions,
+} from './scaled-image-decoder.js';
