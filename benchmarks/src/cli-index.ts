@@ -2,10 +2,10 @@
  * `pnpm bench:index [--sets one,1mp,12mp,group] [--mode local,server] [--concurrency 4]
  *   [--count 60] [--workers auto]`
  *
- * `facekit index` over folders of real photos, timed end to end as a user runs it: in-process on
- * a fresh SQLite data directory (the analyzer workers start and load their models with the first
- * images, included in the time) and with `--endpoint` (the AWS SDK) against `facekit serve` in its
- * own process (started and warmed up first). The photo sets are made from ../shared/datasets
+ * `facekit index` (the built CLI when there is one) over folders of real photos, timed end to end
+ * as a user runs it: in-process on a fresh SQLite data directory (the analyzer workers start and
+ * load their models with the first images, included in the time) and with `--endpoint` (the AWS
+ * SDK) against `facekit serve` in its own process (started and warmed up first). The photo sets are made from ../shared/datasets
  * with sharp into a temporary folder:
  *
  * - `one`: deepface's one-face photos, their longer side made 1024 px;
@@ -25,7 +25,6 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runCli } from '@facekit/cli';
 import { maxS3ImageBytes } from '@facekit/core';
 import { createPresetFaceAnalyzer } from '@facekit/core/analyzer';
 import { loadModel } from '@facekit/models';
@@ -176,40 +175,65 @@ const ownCpuMs = () => {
   return (c.user + c.system) / 1000;
 };
 
-/** `facekit index <collection> <folder> --output jsonl` in-process; counts from its output. */
-async function indexOnce(set: SetName, folder: string, server?: Server): Promise<Run> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'facekit-bench-index-'));
+/** The CLI as users run it: the built `dist/bin.js` when there is one, else the sources. */
+function cliCommand(): string[] {
+  const dist = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
+  if (existsSync(dist)) return [dist];
+  const bin = fileURLToPath(new URL('../../packages/cli/src/bin.ts', import.meta.url));
+  return ['--import', 'tsx', '--conditions=@facekit/source', bin];
+}
+
+/** Runs `facekit <argv>` to its end; its output, and its CPU ms (polled from /proc). */
+async function runFacekit(argv: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, [...cliCommand(), ...argv], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const out: string[] = [];
   const err: string[] = [];
-  const io = {
-    stdout: { write: (t: string) => out.push(t) },
-    stderr: { write: (t: string) => err.push(t) },
-    env: {
-      FACEKIT_DATA_DIR: dataDir,
-      FACEKIT_FACE_MODEL: faceModel,
-      FACEKIT_ANALYZER_WORKERS: args.workers,
-    },
-    cwd: process.cwd(),
+  child.stdout.on('data', (chunk) => out.push(String(chunk)));
+  child.stderr.on('data', (chunk) => err.push(String(chunk)));
+  let cpu = 0;
+  const poll = setInterval(() => {
+    try {
+      cpu = processCpuMs(child.pid ?? 0);
+    } catch {
+      // exited between polls
+    }
+  }, 50);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(poll);
+  return { code, stdout: out.join(''), stderr: err.join(''), cpu };
+}
+
+/** `facekit index <collection> <folder> --output jsonl`; counts from its output. */
+async function indexOnce(set: SetName, folder: string, server?: Server): Promise<Run> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'facekit-bench-index-'));
+  const env = {
+    FACEKIT_DATA_DIR: dataDir,
+    FACEKIT_FACE_MODEL: faceModel,
+    FACEKIT_ANALYZER_WORKERS: args.workers,
   };
   const where = server ? ['--endpoint', server.url] : [];
   const collection = `bench-${set}-${Date.now()}`;
-  const created = await runCli(['collections', 'create', collection, ...where, '-o', 'json'], io);
-  if (created.kind !== 'exit' || created.exitCode !== 0) throw new Error(err.join(''));
-  out.length = 0;
+  const created = await runFacekit(
+    ['collections', 'create', collection, ...where, '-o', 'json'],
+    env,
+  );
+  if (created.code !== 0) throw new Error(created.stderr);
   const load = loadText();
-  const cpu0 = server ? processCpuMs(server.child.pid ?? 0) : ownCpuMs();
+  const serverCpu0 = server ? processCpuMs(server.child.pid ?? 0) : 0;
   const started = performance.now();
   const argv = ['index', collection, folder, '--concurrency', String(concurrency)];
-  await runCli([...argv, '--output', 'jsonl', '--quiet', ...where], io);
+  const indexed = await runFacekit([...argv, '--output', 'jsonl', '--quiet', ...where], env);
   const seconds = (performance.now() - started) / 1000;
-  const cpu = (server ? processCpuMs(server.child.pid ?? 0) : ownCpuMs()) - cpu0;
-  const responses = out
-    .join('')
+  const cpu = server ? processCpuMs(server.child.pid ?? 0) - serverCpu0 : indexed.cpu;
+  const responses = indexed.stdout
     .trim()
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as { FaceRecords?: unknown[] });
-  const failed = Number(/failed +(\d+)/.exec(err.join(''))?.[1] ?? Number.NaN);
+  const failed = Number(/failed +(\d+)/.exec(indexed.stderr)?.[1] ?? Number.NaN);
   await rm(dataDir, { recursive: true, force: true });
   return {
     set,
@@ -232,21 +256,16 @@ interface Server {
 /** `facekit serve` as its own process, from source, on a free port; its workers started. */
 async function startServer(): Promise<Server> {
   const dataDir = await mkdtemp(join(tmpdir(), 'facekit-bench-serve-'));
-  const bin = fileURLToPath(new URL('../../packages/cli/src/bin.ts', import.meta.url));
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=@facekit/source', bin, 'serve', '--port', '0'],
-    {
-      env: {
-        ...process.env,
-        FACEKIT_DATA_DIR: dataDir,
-        FACEKIT_FACE_MODEL: faceModel,
-        FACEKIT_ANALYZER_WORKERS: args.workers,
-        FACEKIT_LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+  const child = spawn(process.execPath, [...cliCommand(), 'serve', '--port', '0'], {
+    env: {
+      ...process.env,
+      FACEKIT_DATA_DIR: dataDir,
+      FACEKIT_FACE_MODEL: faceModel,
+      FACEKIT_ANALYZER_WORKERS: args.workers,
+      FACEKIT_LOG_LEVEL: 'info',
     },
-  );
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let text: string | undefined = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk) => {
@@ -368,7 +387,7 @@ try {
     )}`,
   );
   console.log(
-    '  in-process: the CLI, its analyzer worker threads and SQLite in one process, models loaded by the first images (in the time); serve: the server process only (the client is this process), started and warmed up first.',
+    `  ${cliCommand()[0].endsWith('.js') ? 'packages/cli/dist/bin.js' : 'the CLI from source (no build)'}, as its own process. in-process: facekit index with its analyzer worker threads and SQLite, loading the models with the first images (in the time; CPU: that process); serve: facekit serve started and warmed up first (CPU: the server process; the client is another).`,
   );
 
   const stages: [SetName, Awaited<ReturnType<typeof stageTimes>>][] = [];
