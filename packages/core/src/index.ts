@@ -43,6 +43,7 @@ export type {
   SessionOptions,
   Tensor,
 } from './inference/inference-backend.js';
+export * from './model/extension-model.js';
 export type {
   BlobShapeSpec,
   BooleanShapeSpec,
@@ -83,6 +84,7 @@ export type {
   FaceFilter,
   FaceMetadata,
   FaceOwnershipResult,
+  FaceSeparation,
   FaceStore,
   FaceStoreCapabilities,
   Page,
@@ -100,4 +102,8 @@ export {
   type SourceImageStore,
 } from './storage/source-image-store.js';
 export type { ShapeViolation, ShapeViolationRule } from './validation/validate-shape.js';
-export { validateRequest, validateShape } from './validation/validate-shape.js';
+export {
+  validateExtensionRequest,
+  validateRequest,
+  validateShape,
+} from './validation/validate-shape.js';
