@@ -23,8 +23,20 @@ export {
 } from './errors/not-found.js';
 export type { RekognitionErrorName, RekognitionErrorOptions } from './errors/rekognition-error.js';
 export { RekognitionError } from './errors/rekognition-error.js';
-export type { DecodedImage, DecodeLimits, ImageDecoder } from './image/image-decoder.js';
-export type { RgbImage } from './image/raster.js';
+export type {
+  DecodedImage,
+  DecodeLimits,
+  ImageDecoder,
+  ScalableImage,
+} from './image/image-decoder.js';
+export {
+  fullFrame,
+  pointsToRaster,
+  type RasterFrame,
+  type RgbImage,
+  scaledFrame,
+  toRaster,
+} from './image/raster.js';
 export type {
   InferenceBackend,
   InferenceSession,

@@ -1,4 +1,4 @@
-import type { RgbImage } from '../../image/raster.js';
+import { asFrame, type RasterFrame, type RgbImage, toRaster } from '../../image/raster.js';
 import type {
   InferenceBackend,
   InferenceSession,
@@ -105,12 +105,13 @@ export function verificationOutput(entry: ModelManifestEntry): string {
 
 /**
  * Face probability (0–1) of each box, from one batched classifier run (crops outside the image
- * are padded with the input's neutral value).
+ * are padded with the input's neutral value). Boxes are in the frame's coordinates; crops come
+ * from its raster.
  */
 export async function scoreFaceBoxes(
   session: InferenceSession,
   entry: ModelManifestEntry,
-  image: RgbImage,
+  image: RgbImage | RasterFrame,
   boxes: readonly FaceBox[],
   cropScale = defaultDetectionVerifierOptions.cropScale,
 ): Promise<number[]> {
@@ -119,8 +120,10 @@ export async function scoreFaceBoxes(
   const per = width * height * channels;
   const data = new Float32Array(per * boxes.length);
   const fill = neutralFill(entry.input);
+  const frame = asFrame(image);
   boxes.forEach((box, i) => {
-    const crop = resizeRegion(image, verificationCrop(box, cropScale), width, height, {
+    const region = toRaster(frame, verificationCrop(box, cropScale));
+    const crop = resizeRegion(frame.raster, region, width, height, {
       fill,
       filter: 'area',
     });
@@ -165,7 +168,7 @@ export interface ClassifierSession {
 export async function verifyFaceBoxes(
   session: InferenceSession,
   entry: ModelManifestEntry,
-  image: RgbImage,
+  image: RgbImage | RasterFrame,
   boxes: readonly FaceBox[],
   options: Partial<DetectionVerifierOptions> = {},
   confirm?: ClassifierSession,
@@ -199,7 +202,7 @@ export async function verifyFaceBoxes(
 /** A verifier with its own inference session, created on first use. */
 export interface DetectionVerifier {
   /** The boxes of `image` the classifier keeps (see {@link verifyFaceBoxes}). */
-  verify(image: RgbImage, boxes: readonly FaceBox[]): Promise<VerifiedFaceBox[]>;
+  verify(image: RgbImage | RasterFrame, boxes: readonly FaceBox[]): Promise<VerifiedFaceBox[]>;
   /**
    * The Confidence scale for `box`: the curve of the first `confidenceBands` band its face
    * probability is under, else `fallback`.
