@@ -89,3 +89,18 @@ export {
 } from './storage/source-image-store.js';
 export type { ShapeViolation, ShapeViolationRule } from './validation/validate-shape.js';
 export { validateRequest, validateShape } from './validation/validate-shape.js';
+export {
+  type OpenedVideo,
+  VideoDecodeError,
+  type VideoDecodeFailure,
+  type VideoDecoder,
+  type VideoFrame,
+  type VideoInfo,
+} from './video/video-decoder.js';
+export type { VideoJobLimits } from './video/video-job-runner.js';
+export {
+  createMemoryVideoJobStore,
+  type VideoJob,
+  type VideoJobKind,
+  type VideoJobStore,
+} from './video/video-job-store.js';

@@ -212,13 +212,13 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
    * Detect, and turn: the faces upright, or, when nothing upright looked like a face, in the
    * quarter turn whose most likely face is most likely; the `maxFaces` largest, largest first.
    */
-  async function detectTurning(s: Sessions, original: RgbImage) {
+  async function detectTurning(s: Sessions, original: RgbImage, tryTurned: boolean) {
     let image: RgbImage = original;
     let turns: QuarterTurns = 0;
     let { found, detected } = await findFaces(s, original, 0);
     // Upright boxes the detection verifier rejected (an animal, say) mean the photo is upright,
     // not that it is turned.
-    if (detected === 0 && detection.turnedScoreThreshold < 1) {
+    if (tryTurned && detected === 0 && detection.turnedScoreThreshold < 1) {
       // One turn shows the faces upright, and the others at most texture that resembles a face.
       let best = 0;
       for (const t of [1, 3, 2] as const) {
@@ -280,39 +280,50 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
     };
   }
 
+  /** Detect → landmarks → embed → describe on decoded pixels (a decoded image, a video frame). */
+  async function analyzePixels(
+    original: RgbImage,
+    analyzeOptions: AnalyzeOptions & { tryTurned?: boolean },
+  ): Promise<ImageAnalysis> {
+    const s = await getSessions();
+    // `image` is the frame faces were found in: the original, or the original turned.
+    const { image, turns, boxes } = await detectTurning(
+      s,
+      original,
+      analyzeOptions.tryTurned ?? true,
+    );
+    const points = await Promise.all(boxes.map((b) => locateLandmarks(s.landmarks, image, b)));
+    const embedCount = Math.max(0, Math.min(boxes.length, analyzeOptions.embedLargest));
+    const embeddings = await Promise.all(
+      points.slice(0, embedCount).map((p) => embed(s.embedder, image, p)),
+    );
+    // Attribute models run only for the attributes asked for (none for DEFAULT), in the frame
+    // the faces were found in: every attribute is the same whichever way the photo is turned.
+    const request = resolveAttributes(analyzeOptions.attributes);
+    const attributes: FaceAttributes[] =
+      request.attributes.size === 0
+        ? []
+        : await Promise.all(boxes.map((b, i) => estimator.describe(image, b, points[i], request)));
+    const landmarkSet = analyzeOptions.attributes.includes('ALL') ? 'all' : 'default';
+    const frame = { original, image, turns, landmarkSet } as const;
+    const faces = boxes.map((box, i): AnalyzedFace => {
+      const face = describe(frame, box, points[i], attributes[i]);
+      if (i < embedCount) face.embedding = embeddings[i];
+      return face;
+    });
+    return { width: original.width, height: original.height, faces };
+  }
+
   return {
     specificationVersion: 'v1',
     faceModelVersion: options.faceModelVersion,
     similarity: options.similarity,
 
     async analyze(bytes: Uint8Array, analyzeOptions: AnalyzeOptions): Promise<ImageAnalysis> {
-      const original = await decoder.decode(bytes, options.decodeLimits);
-      const s = await getSessions();
-      // `image` is the frame faces were found in: the original, or the original turned.
-      const { image, turns, boxes } = await detectTurning(s, original);
-      const points = await Promise.all(boxes.map((b) => locateLandmarks(s.landmarks, image, b)));
-      const embedCount = Math.max(0, Math.min(boxes.length, analyzeOptions.embedLargest));
-      const embeddings = await Promise.all(
-        points.slice(0, embedCount).map((p) => embed(s.embedder, image, p)),
-      );
-      // Attribute models run only for the attributes asked for (none for DEFAULT), in the frame
-      // the faces were found in: every attribute is the same whichever way the photo is turned.
-      const request = resolveAttributes(analyzeOptions.attributes);
-      const attributes: FaceAttributes[] =
-        request.attributes.size === 0
-          ? []
-          : await Promise.all(
-              boxes.map((b, i) => estimator.describe(image, b, points[i], request)),
-            );
-      const landmarkSet = analyzeOptions.attributes.includes('ALL') ? 'all' : 'default';
-      const frame = { original, image, turns, landmarkSet } as const;
-      const faces = boxes.map((box, i): AnalyzedFace => {
-        const face = describe(frame, box, points[i], attributes[i]);
-        if (i < embedCount) face.embedding = embeddings[i];
-        return face;
-      });
-      return { width: original.width, height: original.height, faces };
+      return analyzePixels(await decoder.decode(bytes, options.decodeLimits), analyzeOptions);
     },
+
+    analyzePixels,
 
     async load(): Promise<void> {
       await Promise.all([
