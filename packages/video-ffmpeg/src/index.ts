@@ -1,0 +1,6 @@
+export {
+  createFfmpegVideoDecoder,
+  type FfmpegVideoDecoderOptions,
+  outputSize,
+} from './ffmpeg-video-decoder.js';
+export { createFileVideoJobStore, restartedMessage } from './file-video-job-store.js';
