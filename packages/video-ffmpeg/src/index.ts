@@ -4,3 +4,4 @@ export {
   outputSize,
 } from './ffmpeg-video-decoder.js';
 export { createFileVideoJobStore, restartedMessage } from './file-video-job-store.js';
+export { renderSlideshow, type SlideshowOptions, type SlideshowScene } from './slideshow.js';
