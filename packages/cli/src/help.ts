@@ -22,6 +22,12 @@ Images:
   search-face <collection> <face-id> search a collection by face (SearchFaces)
   compare <source> <target> compare faces (CompareFaces)
 
+Video:
+  video detect <video>      the faces of a video file or s3://bucket/key, by time
+                            (StartFaceDetection); a progress bar, then a summary
+  video search <video> -c <collection>  who of a collection appears, from when to when
+                            (StartFaceSearch)
+
 Every command works on the local data directory that serve uses (./data, SQLite), in-process,
 or against a running server with --endpoint URL (FACEKIT_ENDPOINT), with the same output:
 a table on a terminal, --output json (the Rekognition response, as aws rekognition prints it)

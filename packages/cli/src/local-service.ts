@@ -12,8 +12,8 @@ import { openImageObjects } from './image-objects.js';
 import type { ServeConfig } from './serve-config.js';
 import { sourceImageOpener, sourceImagesDir } from './source-images.js';
 import { type StoreConfig, storeOpener } from './stores.js';
-import { videoJobsDir } from './video-jobs.js';
 import { UsageError } from './usage-error.js';
+import { videoJobsDir } from './video-jobs.js';
 
 export type ClosableAnalyzer = FaceAnalyzer & { close(): Promise<void> };
 

@@ -49,4 +49,6 @@ export const imageOperations: ReadonlySet<OperationName> = new Set<OperationName
   'SearchFacesByImage',
   'CompareFaces',
   'SearchUsersByImage',
+  'StartFaceDetection',
+  'StartFaceSearch',
 ]);

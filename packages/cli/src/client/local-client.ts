@@ -18,7 +18,13 @@ export async function createLocalClient(config: LocalClientConfig): Promise<ApiC
     if (!imageOperations.has(operation) || config.faceModel === 'none') {
       return withModels ?? Promise.resolve(service);
     }
-    withModels ??= Promise.all([local.loadAnalyzers(), local.openImageObjects()]).then(() => {
+    withModels ??= Promise.all([
+      local.loadAnalyzers(),
+      local.openImageObjects(),
+      // The video operations are image operations too (api-client.ts); ffmpeg is looked for
+      // only when a video is asked for.
+      operation.startsWith('Start') ? local.openVideoDecoder() : undefined,
+    ]).then(() => {
       service = local.service(store);
       return service;
     });
@@ -37,6 +43,7 @@ export async function createLocalClient(config: LocalClientConfig): Promise<ApiC
       }
     },
     async close() {
+      await service.closeVideoJobs();
       await local.close();
       await store.close();
     },

@@ -8,6 +8,7 @@ import { reindexCommand } from './reindex.js';
 import { searchCommand } from './search-images.js';
 import { tagCommands } from './tags.js';
 import { userCommands } from './users.js';
+import { videoCommands } from './video.js';
 
 /** Every API command, in the order `facekit --help` lists them. */
 export const commands: readonly Command[] = [
@@ -21,4 +22,5 @@ export const commands: readonly Command[] = [
   ...faceCommands,
   ...userCommands,
   ...tagCommands,
+  ...videoCommands,
 ];

@@ -64,7 +64,26 @@ export interface VideoJobRequest {
 
 interface Running {
   progress: { framesDone: number; framesTotal?: number };
+  phase: 'waiting' | 'reading' | 'analysing' | 'searching';
   stop: boolean;
+}
+
+/**
+ * The StatusMessage of a job IN_PROGRESS (Rekognition leaves it empty until a job fails):
+ * `Analysing: 12 of 24 sampled frames`, for clients that show progress (`facekit video`).
+ */
+function progressMessage(running: Running): string {
+  const { framesDone, framesTotal } = running.progress;
+  switch (running.phase) {
+    case 'waiting':
+      return 'Waiting: other video jobs are running.';
+    case 'reading':
+      return 'Reading the video.';
+    case 'searching':
+      return `Searching the collection for the persons of ${framesDone} of ${framesTotal} sampled frames.`;
+    default:
+      return `Analysing: ${framesDone} of ${framesTotal ?? '?'} sampled frames.`;
+  }
 }
 
 /**
@@ -134,6 +153,7 @@ export class VideoJobRunner {
       job.framesDone = running.progress.framesDone;
       if (running.progress.framesTotal !== undefined)
         job.framesTotal = running.progress.framesTotal;
+      job.statusMessage = progressMessage(running);
     }
     return job;
   }
@@ -187,7 +207,7 @@ export class VideoJobRunner {
     // The copy starts now, while the job may still wait for its turn.
     const opening = decoder.open(bytes, { maxBytes: limits.maxVideoBytes });
     opening.catch(() => undefined);
-    const running: Running = { progress: { framesDone: 0 }, stop: false };
+    const running: Running = { progress: { framesDone: 0 }, phase: 'waiting', stop: false };
     this.#running.set(job.jobId, running);
     try {
       await store.save(job);
@@ -259,6 +279,7 @@ export class VideoJobRunner {
     };
     try {
       await this.#turn();
+      running.phase = 'reading';
       try {
         video = await opening;
         if (running.stop) throw stopped();
@@ -288,6 +309,7 @@ export class VideoJobRunner {
           intervalMs: limits.videoSampleIntervalMs,
           maxSide: limits.maxVideoFrameSide,
         });
+        running.phase = 'analysing';
         const onFrame = (done: number) => {
           running.progress.framesDone = done;
           return !running.stop;
@@ -305,7 +327,10 @@ export class VideoJobRunner {
             ...analysis,
             attributes: 'DEFAULT',
             maxFaces: 100,
-            search: request.search ?? (async () => []),
+            search: (embedding) => {
+              running.phase = 'searching';
+              return request.search ? request.search(embedding) : Promise.resolve([]);
+            },
           });
           if (running.stop) throw stopped();
           await finish({ status: 'SUCCEEDED', persons });

@@ -275,7 +275,16 @@ describe('stored-video jobs', () => {
 
     const s = service({ videoSampleIntervalMs: 1 });
     const started = await s.startFaceDetection({ Video: video });
+    const queued = await s.startFaceDetection({ Video: video });
+    // One job runs at a time: the second waits, and says so.
+    expect(await s.getFaceDetection({ JobId: queued.JobId as string })).toMatchObject({
+      JobStatus: 'IN_PROGRESS',
+      StatusMessage: expect.stringMatching(/^Waiting/),
+    });
     await s.closeVideoJobs();
+    expect(await s.getFaceDetection({ JobId: queued.JobId as string })).toMatchObject({
+      JobStatus: 'FAILED',
+    });
     const stopped = await s.getFaceDetection({ JobId: started.JobId as string });
     expect(stopped).toMatchObject({
       JobStatus: 'FAILED',
