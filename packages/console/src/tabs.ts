@@ -6,8 +6,9 @@ import { renderFaces } from './views/faces.js';
 import { renderIndex } from './views/index-photos.js';
 import { renderSearch } from './views/search.js';
 import { renderUsers } from './views/users.js';
+import { renderVideo } from './views/video.js';
 
-const TABS = ['detect', 'index', 'search', 'faces', 'users', 'compare'] as const;
+const TABS = ['detect', 'index', 'search', 'faces', 'users', 'compare', 'video'] as const;
 type Tab = (typeof TABS)[number];
 
 let current: Tab = 'detect';
@@ -19,6 +20,7 @@ const renderers: Record<Tab, (panel: HTMLElement, collection: string) => void> =
   faces: (panel, collection) => void renderFaces(panel, collection),
   users: (panel, collection) => void renderUsers(panel, collection),
   compare: renderCompare,
+  video: renderVideo,
 };
 
 export function mountTabs() {
@@ -39,8 +41,9 @@ export function renderTab() {
       ?.setAttribute('aria-selected', String(tab === current));
   }
   const panel = byId(`tab-${current}`);
-  // Detect and Compare keep their results while the user switches around.
-  if (current === 'detect' || current === 'compare') {
+  // Detect, Compare and Video keep their results while the user switches around (Video reads
+  // the selected collection when a search starts).
+  if (current === 'detect' || current === 'compare' || current === 'video') {
     if (panel.childElementCount === 0) renderers[current](panel, '');
     return;
   }
