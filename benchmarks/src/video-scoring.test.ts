@@ -34,6 +34,23 @@ describe('scoreFaceSearch', () => {
     });
   });
 
+  it('tells two people of one shot apart by the half of the frame they are in', () => {
+    const pair: Shot[] = [
+      { identity: 'ann', known: true, side: 'left', startMs: 0, endMs: 1000 },
+      { identity: 'bob', known: false, side: 'right', startMs: 0, endMs: 1000 },
+    ];
+    const at = (index: number, left: number, match?: string): PersonMatch[] =>
+      [0, 500].map((t) => ({
+        Timestamp: t,
+        Person: { Index: index, BoundingBox: { Left: left, Width: 0.1 } },
+        ...(match ? { FaceMatches: [{ Similarity: 99, Face: { ExternalImageId: match } }] } : {}),
+      }));
+    expect(scoreFaceSearch(pair, [...at(0, 0.2, 'ann'), ...at(1, 0.7)], 500)).toMatchObject({
+      appearancesFound: 2,
+      falsePersons: 0,
+    });
+  });
+
   it('counts a late start, a split person and a wrong match', () => {
     const persons = [
       ...seen(0, [1000, 1500], 'ann'), // starts 1000 ms late: missed

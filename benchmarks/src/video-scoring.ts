@@ -3,6 +3,8 @@ import type { PersonMatch } from '@facekit/core';
 /** One shot of a test video: who is on screen (an identity, or nobody) from `startMs` to `endMs`. */
 export interface Shot {
   identity?: string;
+  /** In a shot of two people side by side: which half of the frame this one is in. */
+  side?: 'left' | 'right';
   /** Whether the identity is in the collection (its indexed ExternalImageId is `identity`). */
   known?: boolean;
   startMs: number;
@@ -35,13 +37,24 @@ export function scoreFaceSearch(
   persons: readonly PersonMatch[],
   intervalMs: number,
 ): VideoScore {
-  const shotAt = (t: number) => shots.find((s) => t >= s.startMs && t < s.endMs);
+  const shotAt = (t: number, centre: number) =>
+    shots.find(
+      (s) =>
+        t >= s.startMs &&
+        t < s.endMs &&
+        (s.side === undefined || (s.side === 'left') === centre < 0.5),
+    );
   const sightings = new Map<number, { t: number; identity?: string }[]>();
   const bestMatch = new Map<number, string | undefined>();
   for (const p of persons) {
     const index = p.Person?.Index ?? -1;
     const t = p.Timestamp ?? -1;
-    sightings.set(index, [...(sightings.get(index) ?? []), { t, identity: shotAt(t)?.identity }]);
+    const box = p.Person?.BoundingBox;
+    const centre = (box?.Left ?? 0) + (box?.Width ?? 0) / 2;
+    sightings.set(index, [
+      ...(sightings.get(index) ?? []),
+      { t, identity: shotAt(t, centre)?.identity },
+    ]);
     bestMatch.set(index, p.FaceMatches?.[0]?.Face?.ExternalImageId);
   }
   // Main person of each identity: most sightings of it.

@@ -4,7 +4,8 @@
  * photos (../shared/datasets; 13 identities, several photos each):
  *
  * 1. frames/s analysed (StartFaceSearch: detect, landmarks, embed, track) at 720p and 1080p;
- * 2. a one-minute 720p video with 9 people (6 indexed, 3 unknown), cuts and black gaps, at
+ * 2. a one-minute 720p video with 9 people (6 indexed, 3 unknown), cuts, shots of two people,
+ *    short appearances and black gaps, at
  *    sampling intervals of 250, 500 and 1000 ms: end-to-end job time, per-appearance and
  *    per-identity recall (right Person.Index, right match, start and end within one interval),
  *    false person rate (persons that are no identity's main person) and wrong matches.
@@ -48,31 +49,49 @@ const people = clusters.map((photos, i) => ({
 }));
 
 /**
- * A slideshow of `seconds` seconds: shots of 3.5 s cycling through the people (each time another
- * photo of them, camera panning, zooming or still), a 1 s black gap after every fourth shot.
+ * A slideshow of `seconds` seconds: shots cycling through the people, each time another photo
+ * of them, the camera panning, zooming or still. Most shots last 3 s; every fifth shows two
+ * people side by side, every seventh lasts only 0.8 s (shorter than two 500 ms samples), and a
+ * 1 s black gap follows every fourth.
  */
 function minuteOfShots(seconds: number): { scenes: SlideshowScene[]; shots: Shot[] } {
   const scenes: SlideshowScene[] = [];
   const shots: Shot[] = [];
   const motions = ['pan', 'zoom', 'still'] as const;
+  const end = seconds * 1000;
   let t = 0;
-  for (let i = 0; t < seconds * 1000; i++) {
+  let next = 0;
+  const photoOf = (person: (typeof people)[number]) =>
+    person.shown[Math.floor(next / people.length) % person.shown.length];
+  for (let i = 0; t < end; i++) {
     if (i > 0 && i % 4 === 0) {
-      const gap = Math.min(1000, seconds * 1000 - t);
+      const gap = Math.min(1000, end - t);
       scenes.push({ seconds: gap / 1000 });
       shots.push({ startMs: t, endMs: t + gap });
       t += gap;
-      if (t >= seconds * 1000) break;
+      if (t >= end) break;
     }
-    const person = people[i % people.length];
-    const round = Math.floor(i / people.length);
-    const length = Math.min(3500, seconds * 1000 - t);
+    const length = Math.min(i % 7 === 6 ? 800 : 3000, end - t);
+    const onScreen =
+      i % 5 === 4
+        ? [people[next++ % people.length], people[next++ % people.length]]
+        : [people[next++ % people.length]];
     scenes.push({
-      photo: person.shown[round % person.shown.length],
+      photo: onScreen.length === 1 ? photoOf(onScreen[0]) : onScreen.map(photoOf),
       seconds: length / 1000,
       motion: motions[i % 3],
     });
-    shots.push({ identity: person.id, known: person.known, startMs: t, endMs: t + length });
+    onScreen.forEach((person, side) => {
+      shots.push({
+        identity: person.id,
+        known: person.known,
+        ...(onScreen.length === 2
+          ? { side: side === 0 ? ('left' as const) : ('right' as const) }
+          : {}),
+        startMs: t,
+        endMs: t + length,
+      });
+    });
     t += length;
   }
   return { scenes, shots };
@@ -155,7 +174,7 @@ try {
   await renderSlideshow(scenes, join(work, 'minute.mp4'), { width: 1280, height: 720 });
   const appearances = shots.filter((s) => s.identity).length;
   console.log(
-    `\n2. A ${seconds} s 720p video: ${appearances} shots of ${people.length} people (${people.filter((p) => p.known).length} indexed, ${people.filter((p) => !p.known).length} unknown), ${shots.length - appearances} black gaps`,
+    `\n2. A ${seconds} s 720p video: ${appearances} appearances of ${people.length} people (${people.filter((p) => p.known).length} indexed, ${people.filter((p) => !p.known).length} unknown; ${shots.filter((s) => s.side === 'left').length} shots of two people, ${shots.filter((s) => s.identity && s.endMs - s.startMs < 1000).length} appearances of 0.8 s), ${shots.length - appearances} black gaps`,
   );
   const rows = [
     ['interval', 'job s', 'appearances', 'identities', 'false persons', 'wrong matches', 'load'],

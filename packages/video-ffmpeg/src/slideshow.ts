@@ -5,8 +5,8 @@ const run = promisify(execFile);
 
 /** One shot of a {@link renderSlideshow} video: a photo moving, or nothing (black). */
 export interface SlideshowScene {
-  /** The photo shown, or none for a black shot (no faces). */
-  photo?: string;
+  /** The photo shown, photos side by side, or none for a black shot (no faces). */
+  photo?: string | readonly string[];
   /** How long the shot lasts, in seconds. */
   seconds: number;
   /**
@@ -40,18 +40,30 @@ export async function renderSlideshow(
   const fps = options.fps ?? 25;
   const inputs: string[] = [];
   const filters: string[] = [];
+  let input = 0;
   scenes.forEach((scene, i) => {
     const d = scene.seconds;
-    if (!scene.photo) {
+    const photos = scene.photo === undefined ? [] : [scene.photo].flat();
+    if (photos.length === 0) {
       inputs.push('-f', 'lavfi', '-t', String(d), '-i', `color=c=black:s=${w}x${h}:r=${fps}`);
-      filters.push(`[${i}:v]format=yuv420p,setsar=1[s${i}]`);
+      filters.push(`[${input++}:v]format=yuv420p,setsar=1[s${i}]`);
       return;
     }
-    inputs.push('-loop', '1', '-framerate', String(fps), '-t', String(d), '-i', scene.photo);
-    // Fit the whole photo (every face stays in view) into a canvas 20% larger than the frame,
-    // so the camera has room to move.
+    // Fit each whole photo (every face stays in view) into its share of a canvas 20% larger
+    // than the frame, side by side, so the camera has room to move.
     const [cw, ch] = [2 * Math.round(w * 0.6), 2 * Math.round(h * 0.6)];
-    const cover = `scale=${cw}:${ch}:force_original_aspect_ratio=decrease,pad=${cw}:${ch}:(ow-iw)/2:(oh-ih)/2`;
+    const pw = 2 * Math.floor(cw / photos.length / 2);
+    const parts = photos.map((photo, j) => {
+      inputs.push('-loop', '1', '-framerate', String(fps), '-t', String(d), '-i', photo);
+      filters.push(
+        `[${input++}:v]scale=${pw}:${ch}:force_original_aspect_ratio=decrease,pad=${pw}:${ch}:(ow-iw)/2:(oh-ih)/2,setsar=1[p${i}_${j}]`,
+      );
+      return `[p${i}_${j}]`;
+    });
+    const canvas =
+      parts.length === 1
+        ? `${parts[0]}pad=${cw}:${ch}:(ow-iw)/2:0`
+        : `${parts.join('')}hstack=inputs=${parts.length},pad=${cw}:${ch}:(ow-iw)/2:0`;
     const motion = scene.motion ?? 'pan';
     const move =
       motion === 'pan'
@@ -59,7 +71,7 @@ export async function renderSlideshow(
         : motion === 'zoom'
           ? `zoompan=z='1+0.3*on/${d * fps}':x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2':d=1:s=${w}x${h}:fps=${fps}`
           : `crop=${w}:${h}`;
-    filters.push(`[${i}:v]${cover},${move},format=yuv420p,setsar=1,fps=${fps}[s${i}]`);
+    filters.push(`${canvas},${move},format=yuv420p,setsar=1,fps=${fps}[s${i}]`);
   });
   const concat = `${scenes.map((_, i) => `[s${i}]`).join('')}concat=n=${scenes.length}:v=1:a=0[out]`;
   await run(
