@@ -31,6 +31,7 @@ describe('scoreFaceSearch', () => {
       falsePersons: 0,
       persons: 2,
       wrongMatches: 0,
+      missed: [],
     });
   });
 

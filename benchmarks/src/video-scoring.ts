@@ -23,6 +23,8 @@ export interface VideoScore {
   persons: number;
   /** Known identities whose person matched another identity of the collection. */
   wrongMatches: number;
+  /** One line per appearance not found, saying what was seen instead. */
+  missed: string[];
 }
 
 /**
@@ -74,6 +76,7 @@ export function scoreFaceSearch(
   const mainIndexes = new Set(main.values());
   let appearancesFound = 0;
   const missed = new Set<string>();
+  const missedLines: string[] = [];
   const identities = new Set<string>();
   let wrongMatches = 0;
   for (const shot of shots) {
@@ -91,7 +94,12 @@ export function scoreFaceSearch(
       Math.min(...times) <= shot.startMs + intervalMs &&
       Math.max(...times) >= shot.endMs - intervalMs;
     if (identityOk && timeOk) appearancesFound++;
-    else missed.add(shot.identity);
+    else {
+      missed.add(shot.identity);
+      missedLines.push(
+        `${shot.identity}${shot.side ? ` (${shot.side})` : ''} ${shot.startMs}–${shot.endMs} ms: person ${index ?? 'none'}, seen ${times.join(',') || 'never'}, matched ${index === undefined ? '-' : (bestMatch.get(index) ?? 'nobody')}`,
+      );
+    }
   }
   for (const [identity, index] of main) {
     const match = bestMatch.get(index);
@@ -105,5 +113,6 @@ export function scoreFaceSearch(
     falsePersons: [...sightings.keys()].filter((i) => !mainIndexes.has(i)).length,
     persons: sightings.size,
     wrongMatches,
+    missed: missedLines,
   };
 }

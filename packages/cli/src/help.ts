@@ -131,5 +131,9 @@ Examples:
     aws rekognition create-collection --collection-id demo \\
     --endpoint-url http://127.0.0.1:8080 --region us-east-1
 
+Stored video (StartFaceDetection, StartFaceSearch on Video.S3Object) needs ffmpeg and ffprobe on
+the PATH; jobs and their results are kept in <data-dir>/video-jobs/ (in memory with --store
+memory), and a job a restart interrupted is FAILED.
+
 Stop with Ctrl-C (SIGINT) or SIGTERM: in-flight requests finish, then the store is closed.
 `;

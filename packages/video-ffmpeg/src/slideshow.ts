@@ -43,10 +43,15 @@ export async function renderSlideshow(
   let input = 0;
   scenes.forEach((scene, i) => {
     const d = scene.seconds;
+    // Whole frames, cut by count: `-t` alone drops a frame now and then (0.8 s at 25 fps gave
+    // 19), and the shots would drift from their schedule.
+    const frames = Math.round(d * fps);
+    const inputSeconds = String((frames + 0.5) / fps);
+    const exact = `trim=end_frame=${frames},setpts=PTS-STARTPTS`;
     const photos = scene.photo === undefined ? [] : [scene.photo].flat();
     if (photos.length === 0) {
-      inputs.push('-f', 'lavfi', '-t', String(d), '-i', `color=c=black:s=${w}x${h}:r=${fps}`);
-      filters.push(`[${input++}:v]format=yuv420p,setsar=1[s${i}]`);
+      inputs.push('-f', 'lavfi', '-t', inputSeconds, '-i', `color=c=black:s=${w}x${h}:r=${fps}`);
+      filters.push(`[${input++}:v]${exact},format=yuv420p,setsar=1[s${i}]`);
       return;
     }
     // Fit each whole photo (every face stays in view) into its share of a canvas 20% larger
@@ -54,9 +59,9 @@ export async function renderSlideshow(
     const [cw, ch] = [2 * Math.round(w * 0.6), 2 * Math.round(h * 0.6)];
     const pw = 2 * Math.floor(cw / photos.length / 2);
     const parts = photos.map((photo, j) => {
-      inputs.push('-loop', '1', '-framerate', String(fps), '-t', String(d), '-i', photo);
+      inputs.push('-loop', '1', '-framerate', String(fps), '-t', inputSeconds, '-i', photo);
       filters.push(
-        `[${input++}:v]scale=${pw}:${ch}:force_original_aspect_ratio=decrease,pad=${pw}:${ch}:(ow-iw)/2:(oh-ih)/2,setsar=1[p${i}_${j}]`,
+        `[${input++}:v]${exact},scale=${pw}:${ch}:force_original_aspect_ratio=decrease,pad=${pw}:${ch}:(ow-iw)/2:(oh-ih)/2,setsar=1[p${i}_${j}]`,
       );
       return `[p${i}_${j}]`;
     });
@@ -71,7 +76,7 @@ export async function renderSlideshow(
         : motion === 'zoom'
           ? `zoompan=z='1+0.3*on/${d * fps}':x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2':d=1:s=${w}x${h}:fps=${fps}`
           : `crop=${w}:${h}`;
-    filters.push(`${canvas},${move},format=yuv420p,setsar=1,fps=${fps}[s${i}]`);
+    filters.push(`${canvas},${move},format=yuv420p,setsar=1,${exact}[s${i}]`);
   });
   const concat = `${scenes.map((_, i) => `[s${i}]`).join('')}concat=n=${scenes.length}:v=1:a=0[out]`;
   await run(

@@ -3,7 +3,6 @@ import type { OperationName, OperationShapes } from '../model/wire-types.generat
 import type { FaceStore } from '../storage/face-store.js';
 import type { SourceImageStore } from '../storage/source-image-store.js';
 import { validateRequest } from '../validation/validate-shape.js';
-import type { VideoJob } from '../video/video-job-store.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import { type OperationMethods, operationHandlers } from './operations/index.js';
 import { methodName, type OperationHandler } from './operations/operation.js';
@@ -59,11 +58,6 @@ export class FaceService {
    */
   closeVideoJobs(): Promise<void> {
     return this.#context.videoJobs.close();
-  }
-
-  /** The stored-video jobs, oldest first, with their status and progress but not results. */
-  listVideoJobs(): Promise<VideoJob[]> {
-    return this.#context.videoJobs.list();
   }
 
   /**

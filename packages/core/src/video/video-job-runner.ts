@@ -158,11 +158,6 @@ export class VideoJobRunner {
     return job;
   }
 
-  /** Every job, oldest first, without results. */
-  list(): Promise<VideoJob[]> {
-    return this.#services.store.list();
-  }
-
   /** Stops every job (they end FAILED, saying the server stopped) and waits for them. */
   async close(): Promise<void> {
     this.#closed = true;
