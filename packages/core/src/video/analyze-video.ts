@@ -6,6 +6,7 @@ import type {
   PersonMatch,
 } from '../model/wire-types.generated.js';
 import { FaceTracker } from './face-tracker.js';
+import { colourHistogram, isCut } from './shot-cuts.js';
 import type { VideoFrame } from './video-decoder.js';
 
 /** What analysing a video's frames needs besides the frames. */
@@ -49,8 +50,8 @@ export interface PersonSighting {
 
 /**
  * StartFaceSearch's work before the search: every face of every sampled frame, embedded and given
- * a person index by a {@link FaceTracker}; then each person is searched once, with the mean of
- * their embeddings, by `search`.
+ * a person index by a {@link FaceTracker} (told where shots cut, by colour histograms); then each
+ * person is searched once, with the mean of their embeddings, by `search`.
  */
 export async function searchVideoPersons(
   frames: AsyncIterable<VideoFrame>,
@@ -62,7 +63,11 @@ export async function searchVideoPersons(
   const tracker = new FaceTracker({ similarity: options.analyzer.similarity });
   const sightings: PersonSighting[] = [];
   let done = 0;
+  let previous: Float32Array | undefined;
   for await (const frame of frames) {
+    const histogram = colourHistogram(frame);
+    const afterCut = previous !== undefined && isCut(previous, histogram);
+    previous = histogram;
     const analysis = await analyzePixels(options.analyzer, frame, {
       attributes: ['DEFAULT'],
       embedLargest: options.maxFaces,
@@ -79,6 +84,7 @@ export async function searchVideoPersons(
         },
         embedding: f.embedding as Float32Array,
       })),
+      { afterCut },
     );
     faces.forEach((f, i) => {
       sightings.push({ timestampMs: frame.timestampMs, index: indexes[i], detail: f.detail });

@@ -45,6 +45,15 @@ describe('FaceTracker', () => {
     expect(tracker.assign(1500, [{ box: box(0.12), embedding: face(3) }])[0]).toBe(2);
   });
 
+  it('after a cut, overlap no longer counts: only clear likeness continues a person', () => {
+    const tracker = new FaceTracker({ similarity: linearSimilarityScale });
+    tracker.assign(0, [{ box: box(0.1), embedding: face(0) }]);
+    const weak = { box: box(0.12), embedding: face(0, 0.8) }; // 60%: enough with overlap only
+    expect(tracker.assign(500, [weak], { afterCut: true })).toEqual([1]);
+    const clear = { box: box(0.7), embedding: face(0, 0.3) }; // 95%
+    expect(tracker.assign(1000, [clear], { afterCut: true })).toEqual([0]);
+  });
+
   it('gives each person at most one face per frame', () => {
     const tracker = new FaceTracker({ similarity: linearSimilarityScale });
     tracker.assign(0, [{ box: box(0.1), embedding: face(0) }]);

@@ -81,15 +81,23 @@ export class FaceTracker {
     this.#maxGapMs = options.maxGapMs ?? 2000;
   }
 
-  /** Assigns the faces of the frame at `timestampMs` (later than any before); person per face. */
-  assign(timestampMs: number, faces: readonly FrameFace[]): number[] {
+  /**
+   * Assigns the faces of the frame at `timestampMs` (later than any before); person per face.
+   * `afterCut`: the frame starts a new shot, so where a face was in the previous one says
+   * nothing (in shot/reverse-shot, two people fill the same place in turn): only likeness counts.
+   */
+  assign(
+    timestampMs: number,
+    faces: readonly FrameFace[],
+    options: { afterCut?: boolean } = {},
+  ): number[] {
     const pairs: { face: number; track: Track; score: number }[] = [];
     faces.forEach((face, i) => {
       for (const track of this.#tracks) {
         const similarity = this.#scale.toPercent(
           Math.max(dot(face.embedding, track.mean), dot(face.embedding, track.last)),
         );
-        const recent = timestampMs - track.lastMs <= this.#maxGapMs;
+        const recent = !options.afterCut && timestampMs - track.lastMs <= this.#maxGapMs;
         const overlap = recent ? iou(face.box, track.lastBox) : 0;
         const continues = overlap >= this.#minIou && similarity >= this.#nearby;
         if (continues || similarity >= this.#same) {
