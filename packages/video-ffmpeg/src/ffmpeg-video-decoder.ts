@@ -116,11 +116,13 @@ function openedVideo(copy: Copy): OpenedVideo {
     async *frames({ intervalMs, maxSide }) {
       const { frameWidth, frameHeight } = await getInfo();
       const [width, height] = outputSize(frameWidth, frameHeight, maxSide);
+      // round=up: the sample at t is the last frame shown at or before t (the default, near,
+      // takes frames up to half an interval later, so a face seemed to stay after a cut).
       const child = spawn(
         copy.ffmpeg,
         [
           ...['-nostdin', '-v', 'error', '-i', copy.path, '-an', '-sn', '-dn'],
-          ...['-vf', `fps=fps=${1000 / intervalMs}:start_time=0,scale=${width}:${height}`],
+          ...['-vf', `fps=fps=${1000 / intervalMs}:start_time=0:round=up,scale=${width}:${height}`],
           ...['-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
         ],
         { stdio: ['ignore', 'pipe', 'pipe'] },
