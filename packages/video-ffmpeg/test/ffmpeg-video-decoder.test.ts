@@ -56,6 +56,35 @@ describe.skipIf(reason !== '')(`ffmpeg video decoder${reason}`, () => {
     await opened.close();
   });
 
+  it('samples the frame shown at each timestamp, also between frames and across a cut', async () => {
+    // 1 s red, then 1 s blue, at 25 fps.
+    const file = join(dir, 'cut.mp4');
+    execFileSync('ffmpeg', [
+      ...['-v', 'error', '-f', 'lavfi', '-i', 'color=c=red:s=64x64:r=25:d=1'],
+      ...['-f', 'lavfi', '-i', 'color=c=blue:s=64x64:r=25:d=1'],
+      ...['-filter_complex', '[0:v][1:v]concat=n=2:v=1[v]', '-map', '[v]'],
+      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', file],
+    ]);
+    const decoder = await createFfmpegVideoDecoder({ tempDir: dir });
+    const opened = await decoder.open(chunks(new Uint8Array(readFileSync(file))), {
+      maxBytes: 10_000_000,
+    });
+    const seen: string[] = [];
+    for await (const frame of opened.frames({ intervalMs: 330 })) {
+      seen.push(`${frame.timestampMs}:${frame.data[0] > frame.data[2] ? 'red' : 'blue'}`);
+    }
+    await opened.close();
+    expect(seen).toEqual([
+      '0:red',
+      '330:red',
+      '660:red',
+      '990:red',
+      '1320:blue',
+      '1650:blue',
+      '1980:blue',
+    ]);
+  });
+
   it('refuses a video over maxBytes while copying, and fails probing a non-video', async () => {
     const decoder = await createFfmpegVideoDecoder({ tempDir: dir });
     await expect(decoder.open(chunks(video), { maxBytes: 1000 })).rejects.toMatchObject({
