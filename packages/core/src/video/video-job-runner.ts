@@ -1,5 +1,6 @@
 import type { FaceAnalyzer } from '../analysis/face-analyzer.js';
 import {
+  AccessDeniedException,
   IdempotentParameterMismatchException,
   InternalServerError,
   InvalidParameterException,
@@ -97,6 +98,8 @@ export class VideoJobRunner {
   readonly #running = new Map<string, Running>();
   readonly #waiting: (() => void)[] = [];
   #active = 0;
+  /** Start… calls past the limit check, still reading their object: they count as in progress. */
+  #starting = 0;
   #closed = false;
   readonly #settled = new Set<Promise<void>>();
 
@@ -169,18 +172,25 @@ export class VideoJobRunner {
   async #startNew(request: VideoJobRequest, requestKey: string): Promise<string> {
     const { limits, store, now } = this.#services;
     if (this.#closed) throw new InternalServerError('The server is shutting down.');
-    if (this.#running.size >= limits.maxVideoJobsInProgress) {
+    if (this.#running.size + this.#starting >= limits.maxVideoJobsInProgress) {
       throw new LimitExceededException(
-        `Too many video jobs in progress: ${this.#running.size}; at most ${limits.maxVideoJobsInProgress} run or wait at once. Start this one when one of them has finished.`,
+        `Too many video jobs in progress: ${this.#running.size + this.#starting}; at most ${limits.maxVideoJobsInProgress} run or wait at once. Start this one when one of them has finished.`,
       );
     }
     const decoder = this.#services.decoder;
     if (!decoder) {
-      throw new InvalidParameterException(
+      // As for a server without face models (see defaultAnalyzer): a configuration it lacks.
+      throw new AccessDeniedException(
         'This server cannot decode video: start it with a video decoder (facekit serve needs ffmpeg and ffprobe installed).',
       );
     }
-    const bytes = await this.#videoBytes(request.video);
+    this.#starting++;
+    let bytes: AsyncIterable<Uint8Array>;
+    try {
+      bytes = await this.#videoBytes(request.video);
+    } finally {
+      this.#starting--;
+    }
     const job: VideoJob = {
       jobId: crypto.randomUUID().replace(/-/g, ''),
       kind: request.kind,
