@@ -31,6 +31,7 @@ export type {
   SessionOptions,
   Tensor,
 } from './inference/inference-backend.js';
+export * from './model/extension-model.js';
 export type {
   BlobShapeSpec,
   BooleanShapeSpec,
@@ -71,6 +72,7 @@ export type {
   FaceFilter,
   FaceMetadata,
   FaceOwnershipResult,
+  FaceSeparation,
   FaceStore,
   FaceStoreCapabilities,
   Page,
@@ -88,7 +90,11 @@ export {
   type SourceImageStore,
 } from './storage/source-image-store.js';
 export type { ShapeViolation, ShapeViolationRule } from './validation/validate-shape.js';
-export { validateRequest, validateShape } from './validation/validate-shape.js';
+export {
+  validateExtensionRequest,
+  validateRequest,
+  validateShape,
+} from './validation/validate-shape.js';
 export {
   type OpenedVideo,
   VideoDecodeError,

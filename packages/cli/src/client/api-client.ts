@@ -1,9 +1,23 @@
-import type { OperationName, OperationShapes, RequestOptions } from '@facekit/core';
+import {
+  type ExtensionOperationName,
+  type ExtensionOperationShapes,
+  extensionOperations,
+  type OperationName,
+  type OperationShapes,
+  type RequestOptions,
+} from '@facekit/core';
 
 /** Wire-shaped input with image bytes as raw bytes (each client encodes them as its transport needs). */
 export type ClientInput<Op extends OperationName> = WithBytes<OperationShapes[Op]['input']>;
 /** Wire-shaped output: exactly what the Rekognition API returns (timestamps in epoch seconds). */
 export type ClientOutput<Op extends OperationName> = OperationShapes[Op]['output'];
+/** {@link ClientInput} of a facekit extension operation. */
+export type ExtensionClientInput<Op extends ExtensionOperationName> = WithBytes<
+  ExtensionOperationShapes[Op]['input']
+>;
+/** Wire-shaped output of a facekit extension operation. */
+export type ExtensionClientOutput<Op extends ExtensionOperationName> =
+  ExtensionOperationShapes[Op]['output'];
 
 type WithBytes<T> = T extends { Bytes?: unknown }
   ? Omit<T, 'Bytes'> & { Bytes?: Uint8Array }
@@ -29,6 +43,15 @@ export interface ApiClient {
     input: ClientInput<Op>,
     options?: RequestOptions,
   ): Promise<ClientOutput<Op>>;
+  /**
+   * One facekit extension operation (`FacekitService.<Operation>`): `FaceService.executeExtension`
+   * locally, a SigV4-signed AWS JSON request to a server (the SDK has no command for it).
+   */
+  callExtension<Op extends ExtensionOperationName>(
+    operation: Op,
+    input: ExtensionClientInput<Op>,
+    options?: RequestOptions,
+  ): Promise<ExtensionClientOutput<Op>>;
   close(): Promise<void>;
 }
 
@@ -52,3 +75,20 @@ export const imageOperations: ReadonlySet<OperationName> = new Set<OperationName
   'StartFaceDetection',
   'StartFaceSearch',
 ]);
+
+/** Extension operations that take an image (their model declares ImageTooLargeException). */
+export const imageExtensions: ReadonlySet<ExtensionOperationName> = new Set(
+  (Object.keys(extensionOperations) as ExtensionOperationName[]).filter((name) =>
+    (extensionOperations[name].errors as readonly string[]).includes('ImageTooLargeException'),
+  ),
+);
+
+/** Wire JSON carries blobs as base64; clients take raw bytes. */
+export function encodeBytes(value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (Array.isArray(value)) return value.map(encodeBytes);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeBytes(v)]));
+  }
+  return value;
+}

@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { calibrationCommand } from './calibration.js';
 import { archiveCommands } from './collection-archive.js';
 import { collectionCommands } from './collections.js';
 import { faceCommands } from './faces.js';
@@ -22,5 +23,6 @@ export const commands: readonly Command[] = [
   ...faceCommands,
   ...userCommands,
   ...tagCommands,
+  calibrationCommand,
   ...videoCommands,
 ];
