@@ -107,3 +107,18 @@ export {
   validateRequest,
   validateShape,
 } from './validation/validate-shape.js';
+export {
+  type OpenedVideo,
+  VideoDecodeError,
+  type VideoDecodeFailure,
+  type VideoDecoder,
+  type VideoFrame,
+  type VideoInfo,
+} from './video/video-decoder.js';
+export type { VideoJobLimits } from './video/video-job-runner.js';
+export {
+  createMemoryVideoJobStore,
+  type VideoJob,
+  type VideoJobKind,
+  type VideoJobStore,
+} from './video/video-job-store.js';
