@@ -65,18 +65,19 @@ describe.skipIf(why !== '')(`createNodeFaceAnalyzerPool${why}`, () => {
   });
 
   it('leaves the calling thread free while the workers compute', async () => {
-    // Timer ticks measure how long the event loop is held: with inference on this thread each
-    // image holds it for tens of ms.
-    let worst = 0;
+    // Timer ticks measure how long the event loop is held: with inference on this thread most
+    // gaps between ticks are whole model runs (tens of ms); with workers most are the 2 ms asked.
+    const gaps: number[] = [];
     let last = performance.now();
     const timer = setInterval(() => {
       const now = performance.now();
-      worst = Math.max(worst, now - last);
+      gaps.push(now - last);
       last = now;
     }, 2);
     await Promise.all([...images, ...images].map((b) => pool.analyze(b, options)));
     clearInterval(timer);
-    // In-thread inference holds it for about 190 ms here; the margin is for a loaded machine.
-    expect(worst).toBeLessThan(60);
+    gaps.sort((a, b) => a - b);
+    // In-thread: p75 about 150 ms (13 ticks); the margin is for a machine shared with other jobs.
+    expect(gaps[Math.floor(gaps.length * 0.75)]).toBeLessThan(15);
   }, 120_000);
 });
