@@ -21,7 +21,7 @@ export interface NodeFaceAnalyzerPoolOptions extends NodeFaceAnalyzerOptions {
   /**
    * Worker threads, each with its own decoder and ONNX sessions (one intra-op thread each);
    * default `os.availableParallelism()`, at most 8. Each costs the models' memory once more
-   * (about 60 MB for face model 1.0).
+   * (about 70 MB of resident memory each for face model 1.0).
    */
   workers?: number;
 }
