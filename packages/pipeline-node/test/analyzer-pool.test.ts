@@ -40,7 +40,7 @@ describe.skipIf(why !== '')(`createNodeFaceAnalyzerPool${why}`, () => {
     await inThread?.close();
   });
 
-  it('answers as the in-thread analyzer does, images spread over the workers', async () => {
+  it('answers as the in-thread analyzer does, with several images in flight', async () => {
     const [pooled, direct] = await Promise.all([
       Promise.all(images.map((b) => pool.analyze(b, options))),
       Promise.all(images.map((b) => inThread.analyze(b, options))),
