@@ -22,6 +22,12 @@ Images:
   search-face <collection> <face-id> search a collection by face (SearchFaces)
   compare <source> <target> compare faces (CompareFaces)
 
+Video:
+  video detect <video>      the faces of a video file or s3://bucket/key, by time
+                            (StartFaceDetection); a progress bar, then a summary
+  video search <video> -c <collection>  who of a collection appears, from when to when
+                            (StartFaceSearch)
+
 Every command works on the local data directory that serve uses (./data, SQLite), in-process,
 or against a running server with --endpoint URL (FACEKIT_ENDPOINT), with the same output:
 a table on a terminal, --output json (the Rekognition response, as aws rekognition prints it)
@@ -126,6 +132,10 @@ Examples:
   AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \\
     aws rekognition create-collection --collection-id demo \\
     --endpoint-url http://127.0.0.1:8080 --region us-east-1
+
+Stored video (StartFaceDetection, StartFaceSearch on Video.S3Object) needs ffmpeg and ffprobe on
+the PATH; jobs and their results are kept in <data-dir>/video-jobs/ (in memory with --store
+memory), and a job a restart interrupted is FAILED.
 
 Stop with Ctrl-C (SIGINT) or SIGTERM: in-flight requests finish, then the store is closed.
 `;

@@ -1,7 +1,7 @@
 // The spec surface: the Rekognition wire types and API model, errors and request validation, the
 // seams adapters implement, and the service. Everything else is behind a subpath (`/analyzer`,
-// `/pipeline`, `/image`, `/archive`, `/reindex`, `/onnx-models`, `/vector`, `/sql-store`) or
-// internal.
+// `/pipeline`, `/image`, `/archive`, `/reindex`, `/onnx-models`, `/vector`, `/sql-store`,
+// `/clustering`) or internal.
 
 export type {
   AnalyzedFace,
@@ -107,3 +107,18 @@ export {
   validateRequest,
   validateShape,
 } from './validation/validate-shape.js';
+export {
+  type OpenedVideo,
+  VideoDecodeError,
+  type VideoDecodeFailure,
+  type VideoDecoder,
+  type VideoFrame,
+  type VideoInfo,
+} from './video/video-decoder.js';
+export type { VideoJobLimits } from './video/video-job-runner.js';
+export {
+  createMemoryVideoJobStore,
+  type VideoJob,
+  type VideoJobKind,
+  type VideoJobStore,
+} from './video/video-job-store.js';

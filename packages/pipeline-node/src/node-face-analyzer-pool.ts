@@ -7,6 +7,7 @@ import {
   type ImageAnalysis,
   InternalServerError,
   type RekognitionErrorName,
+  type RgbImage,
 } from '@facekit/core';
 import {
   type FaceModelVersion,
@@ -135,6 +136,22 @@ export async function createNodeFaceAnalyzerPool(
         id: nextId++,
         kind: 'analyze',
         bytes,
+        options: analyzeOptions,
+      });
+      if (!response.ok) throw rebuildError(response.error);
+      return response.analysis as ImageAnalysis;
+    },
+
+    // Video frames: the pixels are copied to the worker (a 1080p frame is ~6 MB, well under the
+    // cost of analysing it).
+    async analyzePixels(
+      image: RgbImage,
+      analyzeOptions: AnalyzeOptions & { tryTurned?: boolean },
+    ): Promise<ImageAnalysis> {
+      const response = await send(pick(), {
+        id: nextId++,
+        kind: 'analyzePixels',
+        image,
         options: analyzeOptions,
       });
       if (!response.ok) throw rebuildError(response.error);

@@ -5,10 +5,12 @@ import { collectionCommands } from './collections.js';
 import { faceCommands } from './faces.js';
 import { imageCommands } from './images.js';
 import { indexCommand } from './index-images.js';
+import { peopleCommands } from './people.js';
 import { reindexCommand } from './reindex.js';
 import { searchCommand } from './search-images.js';
 import { tagCommands } from './tags.js';
 import { userCommands } from './users.js';
+import { videoCommands } from './video.js';
 
 /** Every API command, in the order `facekit --help` lists them. */
 export const commands: readonly Command[] = [
@@ -22,5 +24,7 @@ export const commands: readonly Command[] = [
   ...faceCommands,
   ...userCommands,
   ...tagCommands,
+  ...peopleCommands,
   calibrationCommand,
+  ...videoCommands,
 ];

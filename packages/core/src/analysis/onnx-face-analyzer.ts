@@ -1,5 +1,5 @@
 import type { DecodeLimits, ImageDecoder } from '../image/image-decoder.js';
-import { fullFrame, type RasterFrame, scaledFrame } from '../image/raster.js';
+import { fullFrame, type RasterFrame, type RgbImage, scaledFrame } from '../image/raster.js';
 import type {
   InferenceBackend,
   InferenceSession,
@@ -218,12 +218,17 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
    * quarter turn whose most likely face is most likely; the `maxFaces` largest, largest first.
    * `fullSize`: the per-face frame at full resolution (for the attribute models).
    */
-  async function detectTurning(s: Sessions, original: FrameSource, fullSize: boolean) {
+  async function detectTurning(
+    s: Sessions,
+    original: FrameSource,
+    fullSize: boolean,
+    tryTurned: boolean,
+  ) {
     let turns: QuarterTurns = 0;
     let { found, detected, frame } = await findFaces(s, original, 0, fullSize);
     // Upright boxes the detection verifier rejected (an animal, say) mean the photo is upright,
     // not that it is turned.
-    if (detected === 0 && detection.turnedScoreThreshold < 1) {
+    if (tryTurned && detected === 0 && detection.turnedScoreThreshold < 1) {
       // One turn shows the faces upright, and the others at most texture that resembles a face.
       let best = 0;
       for (const t of [1, 3, 2] as const) {
@@ -300,9 +305,51 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
    */
   async function openImage(bytes: Uint8Array): Promise<FrameSource> {
     if (decoder.open && detection.scaledDecoding) return decoder.open(bytes, options.decodeLimits);
-    const decoded = await decoder.decode(bytes, options.decodeLimits);
-    const frame = fullFrame(decoded);
-    return { width: decoded.width, height: decoded.height, frame: async () => frame };
+    return wholeImage(await decoder.decode(bytes, options.decodeLimits));
+  }
+
+  /** Detect → landmarks → embed → describe on an opened image (a photo, a video frame). */
+  async function analyzeSource(
+    original: FrameSource,
+    analyzeOptions: AnalyzeOptions & { tryTurned?: boolean },
+  ): Promise<ImageAnalysis> {
+    const s = await getSessions();
+    // Attribute models run only for the attributes asked for (none for DEFAULT), in the frame
+    // the faces were found in: every attribute is the same whichever way the photo is turned.
+    const request = resolveAttributes(analyzeOptions.attributes);
+    const withAttributeModels = request.attributes.size > 0;
+    // `image` is the frame faces were found in: the original, or the original turned.
+    const {
+      frame: image,
+      turns,
+      boxes,
+    } = await detectTurning(s, original, withAttributeModels, analyzeOptions.tryTurned ?? true);
+    const points = await Promise.all(boxes.map((b) => locateLandmarks(s.landmarks, image, b)));
+    const embedCount = Math.max(0, Math.min(boxes.length, analyzeOptions.embedLargest));
+    const embeddings = await Promise.all(
+      points.slice(0, embedCount).map((p) => embed(s.embedder, image, p)),
+    );
+    const attributes: FaceAttributes[] = withAttributeModels
+      ? await Promise.all(
+          boxes.map((b, i) => estimator.describe(image.raster, b, points[i], request)),
+        )
+      : [];
+    const landmarkSet = analyzeOptions.attributes.includes('ALL') ? 'all' : 'default';
+    const frame = { original, image, turns, landmarkSet } as const;
+    const faces = boxes.map((box, i): AnalyzedFace => {
+      const face = describe(frame, box, points[i], attributes[i]);
+      if (i < embedCount) face.embedding = embeddings[i];
+      return face;
+    });
+    return { width: original.width, height: original.height, faces };
+  }
+
+  /** The same on decoded pixels (a video frame). */
+  async function analyzePixels(
+    pixels: RgbImage,
+    analyzeOptions: AnalyzeOptions & { tryTurned?: boolean },
+  ): Promise<ImageAnalysis> {
+    return analyzeSource(wholeImage(pixels), analyzeOptions);
   }
 
   return {
@@ -311,33 +358,10 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
     similarity: options.similarity,
 
     async analyze(bytes: Uint8Array, analyzeOptions: AnalyzeOptions): Promise<ImageAnalysis> {
-      const original = await openImage(bytes);
-      const s = await getSessions();
-      // Attribute models run only for the attributes asked for (none for DEFAULT), in the frame
-      // the faces were found in: every attribute is the same whichever way the photo is turned.
-      const request = resolveAttributes(analyzeOptions.attributes);
-      const withAttributeModels = request.attributes.size > 0;
-      // `image` is the frame faces were found in: the original, or the original turned.
-      const { frame: image, turns, boxes } = await detectTurning(s, original, withAttributeModels);
-      const points = await Promise.all(boxes.map((b) => locateLandmarks(s.landmarks, image, b)));
-      const embedCount = Math.max(0, Math.min(boxes.length, analyzeOptions.embedLargest));
-      const embeddings = await Promise.all(
-        points.slice(0, embedCount).map((p) => embed(s.embedder, image, p)),
-      );
-      const attributes: FaceAttributes[] = withAttributeModels
-        ? await Promise.all(
-            boxes.map((b, i) => estimator.describe(image.raster, b, points[i], request)),
-          )
-        : [];
-      const landmarkSet = analyzeOptions.attributes.includes('ALL') ? 'all' : 'default';
-      const frame = { original, image, turns, landmarkSet } as const;
-      const faces = boxes.map((box, i): AnalyzedFace => {
-        const face = describe(frame, box, points[i], attributes[i]);
-        if (i < embedCount) face.embedding = embeddings[i];
-        return face;
-      });
-      return { width: original.width, height: original.height, faces };
+      return analyzeSource(await openImage(bytes), analyzeOptions);
     },
+
+    analyzePixels,
 
     async load(): Promise<void> {
       await Promise.all([
@@ -416,6 +440,12 @@ function turnedSource(source: FrameSource, turns: QuarterTurns): FrameSource {
       return frame;
     },
   };
+}
+
+/** Pixels decoded whole, as a source whose every frame is the full-size one. */
+function wholeImage(image: RgbImage): FrameSource {
+  const frame = fullFrame(image);
+  return { width: image.width, height: image.height, frame: async () => frame };
 }
 
 /** A box of frame coordinates in raster coordinates. */
