@@ -7,8 +7,9 @@ import { renderIndex } from './views/index-photos.js';
 import { renderPeople } from './views/people.js';
 import { renderSearch } from './views/search.js';
 import { renderUsers } from './views/users.js';
+import { renderVideo } from './views/video.js';
 
-const TABS = ['detect', 'index', 'search', 'faces', 'users', 'people', 'compare'] as const;
+const TABS = ['detect', 'index', 'search', 'faces', 'users', 'people', 'compare', 'video'] as const;
 type Tab = (typeof TABS)[number];
 
 let current: Tab = 'detect';
@@ -21,6 +22,7 @@ const renderers: Record<Tab, (panel: HTMLElement, collection: string) => void> =
   users: (panel, collection) => void renderUsers(panel, collection),
   people: (panel, collection) => void renderPeople(panel, collection),
   compare: renderCompare,
+  video: renderVideo,
 };
 
 export function mountTabs() {
@@ -41,8 +43,9 @@ export function renderTab() {
       ?.setAttribute('aria-selected', String(tab === current));
   }
   const panel = byId(`tab-${current}`);
-  // Detect and Compare keep their results while the user switches around.
-  if (current === 'detect' || current === 'compare') {
+  // Detect, Compare and Video keep their results while the user switches around (Video reads
+  // the selected collection when a search starts).
+  if (current === 'detect' || current === 'compare' || current === 'video') {
     if (panel.childElementCount === 0) renderers[current](panel, '');
     return;
   }

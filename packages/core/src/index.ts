@@ -23,8 +23,20 @@ export {
 } from './errors/not-found.js';
 export type { RekognitionErrorName, RekognitionErrorOptions } from './errors/rekognition-error.js';
 export { RekognitionError } from './errors/rekognition-error.js';
-export type { DecodedImage, DecodeLimits, ImageDecoder } from './image/image-decoder.js';
-export type { RgbImage } from './image/raster.js';
+export type {
+  DecodedImage,
+  DecodeLimits,
+  ImageDecoder,
+  ScalableImage,
+} from './image/image-decoder.js';
+export {
+  fullFrame,
+  pointsToRaster,
+  type RasterFrame,
+  type RgbImage,
+  scaledFrame,
+  toRaster,
+} from './image/raster.js';
 export type {
   InferenceBackend,
   InferenceSession,
@@ -95,3 +107,18 @@ export {
   validateRequest,
   validateShape,
 } from './validation/validate-shape.js';
+export {
+  type OpenedVideo,
+  VideoDecodeError,
+  type VideoDecodeFailure,
+  type VideoDecoder,
+  type VideoFrame,
+  type VideoInfo,
+} from './video/video-decoder.js';
+export type { VideoJobLimits } from './video/video-job-runner.js';
+export {
+  createMemoryVideoJobStore,
+  type VideoJob,
+  type VideoJobKind,
+  type VideoJobStore,
+} from './video/video-job-store.js';

@@ -72,6 +72,8 @@ export const imageOperations: ReadonlySet<OperationName> = new Set<OperationName
   'SearchFacesByImage',
   'CompareFaces',
   'SearchUsersByImage',
+  'StartFaceDetection',
+  'StartFaceSearch',
 ]);
 
 /**

@@ -10,6 +10,7 @@ import { reindexCommand } from './reindex.js';
 import { searchCommand } from './search-images.js';
 import { tagCommands } from './tags.js';
 import { userCommands } from './users.js';
+import { videoCommands } from './video.js';
 
 /** Every API command, in the order `facekit --help` lists them. */
 export const commands: readonly Command[] = [
@@ -25,4 +26,5 @@ export const commands: readonly Command[] = [
   ...tagCommands,
   ...peopleCommands,
   calibrationCommand,
+  ...videoCommands,
 ];
