@@ -93,6 +93,8 @@ Options (each also read from an environment variable; flags win):
   --log-level <level>     info, debug or silent                       FACEKIT_LOG_LEVEL  [info]
   --face-model <version>  face model of new collections, or none      FACEKIT_FACE_MODEL [1.0]
   --runtime <name>        node (onnxruntime-node) or web (wasm)       FACEKIT_RUNTIME    [node]
+  --analyzer-workers <n>  threads decoding and running the models:   FACEKIT_ANALYZER_WORKERS [auto]
+                          auto (one per core, at most 8), or n; 0 runs them on the main thread
   --auth <mode>           sigv4, none, or auto: sigv4 when keys are   FACEKIT_AUTH       [auto]
                           configured, else none on loopback only
   --credentials-file <f>  access keys, JSON or INI (see README)        FACEKIT_CREDENTIALS_FILE

@@ -15,10 +15,15 @@ import { type StoreConfig, storeOpener } from './stores.js';
 import { UsageError } from './usage-error.js';
 import { videoJobsDir } from './video-jobs.js';
 
-export type ClosableAnalyzer = FaceAnalyzer & { close(): Promise<void> };
+export type ClosableAnalyzer = FaceAnalyzer & {
+  close(): Promise<void>;
+  /** Starts the analyzer's workers and sessions now rather than with the first image. */
+  load?(): Promise<void>;
+};
 
 export type LocalServiceConfig = StoreConfig &
   Pick<ServeConfig, 'region' | 'faceModel' | 'runtime'> &
+  Partial<Pick<ServeConfig, 'analyzerWorkers'>> &
   Partial<Pick<ServeConfig, 'keepSourceImages' | 'imageObjects'>>;
 
 /**
@@ -152,14 +157,25 @@ export async function loadAnalyzer(
 
 /** Every face model's analyzer, or none for `none`; lazily imported so `none` loads no runtime. */
 async function loadAnalyzers(
-  config: Pick<ServeConfig, 'faceModel' | 'runtime'>,
+  config: Pick<ServeConfig, 'faceModel' | 'runtime'> &
+    Partial<Pick<ServeConfig, 'analyzerWorkers'>>,
 ): Promise<ClosableAnalyzer[]> {
   if (config.faceModel === 'none') return [];
   const versions = await checkFaceModel(config.faceModel, ', none');
-  const { createNodeFaceAnalyzer } = await import('@facekit/pipeline-node');
+  const { createNodeFaceAnalyzer, createNodeFaceAnalyzerPool } = await import(
+    '@facekit/pipeline-node'
+  );
+  const workers = config.analyzerWorkers ?? 'auto';
   const loaded = await Promise.allSettled(
     versions.map((faceModelVersion) =>
-      createNodeFaceAnalyzer({ faceModelVersion, runtime: config.runtime }),
+      // Worker threads start with the first image of each model, so unused models cost nothing.
+      workers === 0
+        ? createNodeFaceAnalyzer({ faceModelVersion, runtime: config.runtime })
+        : createNodeFaceAnalyzerPool({
+            faceModelVersion,
+            runtime: config.runtime,
+            ...(workers === 'auto' ? {} : { workers }),
+          }),
     ),
   );
   const analyzers = loaded.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));

@@ -54,6 +54,11 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
     if (typeof video === 'string' && config.logLevel !== 'silent') {
       io.stderr.write(`facekit: warning: stored video is off: ${video}\n`);
     }
+    // The default face model's workers and sessions start before the first request, which would
+    // otherwise wait for them (older face models still start with their first image).
+    await Promise.all(
+      local.analyzers.filter((a) => a.faceModelVersion === config.faceModel).map((a) => a.load?.()),
+    );
     // The default account opens now, so a broken data dir fails the start, not the first request.
     // After the analyzers: a FaceService takes the analyzers it is given at construction.
     await services.resolve(config.accountId);

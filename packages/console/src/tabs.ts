@@ -4,11 +4,12 @@ import { renderCompare } from './views/compare.js';
 import { renderDetect } from './views/detect.js';
 import { renderFaces } from './views/faces.js';
 import { renderIndex } from './views/index-photos.js';
+import { renderPeople } from './views/people.js';
 import { renderSearch } from './views/search.js';
 import { renderUsers } from './views/users.js';
 import { renderVideo } from './views/video.js';
 
-const TABS = ['detect', 'index', 'search', 'faces', 'users', 'compare', 'video'] as const;
+const TABS = ['detect', 'index', 'search', 'faces', 'users', 'people', 'compare', 'video'] as const;
 type Tab = (typeof TABS)[number];
 
 let current: Tab = 'detect';
@@ -19,6 +20,7 @@ const renderers: Record<Tab, (panel: HTMLElement, collection: string) => void> =
   search: renderSearch,
   faces: (panel, collection) => void renderFaces(panel, collection),
   users: (panel, collection) => void renderUsers(panel, collection),
+  people: (panel, collection) => void renderPeople(panel, collection),
   compare: renderCompare,
   video: renderVideo,
 };

@@ -1,7 +1,7 @@
 // The spec surface: the Rekognition wire types and API model, errors and request validation, the
 // seams adapters implement, and the service. Everything else is behind a subpath (`/analyzer`,
-// `/pipeline`, `/image`, `/archive`, `/reindex`, `/onnx-models`, `/vector`, `/sql-store`) or
-// internal.
+// `/pipeline`, `/image`, `/archive`, `/reindex`, `/onnx-models`, `/vector`, `/sql-store`,
+// `/clustering`) or internal.
 
 export type {
   AnalyzedFace,
@@ -23,8 +23,20 @@ export {
 } from './errors/not-found.js';
 export type { RekognitionErrorName, RekognitionErrorOptions } from './errors/rekognition-error.js';
 export { RekognitionError } from './errors/rekognition-error.js';
-export type { DecodedImage, DecodeLimits, ImageDecoder } from './image/image-decoder.js';
-export type { RgbImage } from './image/raster.js';
+export type {
+  DecodedImage,
+  DecodeLimits,
+  ImageDecoder,
+  ScalableImage,
+} from './image/image-decoder.js';
+export {
+  fullFrame,
+  pointsToRaster,
+  type RasterFrame,
+  type RgbImage,
+  scaledFrame,
+  toRaster,
+} from './image/raster.js';
 export type {
   InferenceBackend,
   InferenceSession,

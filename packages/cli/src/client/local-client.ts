@@ -4,8 +4,8 @@ import {
   type ApiClient,
   ApiError,
   encodeBytes,
-  imageExtensions,
   imageOperations,
+  modelExtensions,
 } from './api-client.js';
 
 export type LocalClientConfig = LocalServiceConfig;
@@ -55,7 +55,7 @@ export async function createLocalClient(config: LocalClientConfig): Promise<ApiC
       }
     },
     async callExtension(operation, input, options) {
-      const target = await serviceFor(imageExtensions.has(operation));
+      const target = await serviceFor(modelExtensions.has(operation));
       try {
         return await target.executeExtension(operation, encodeBytes(input), options);
       } catch (error) {

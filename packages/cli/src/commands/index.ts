@@ -5,6 +5,7 @@ import { collectionCommands } from './collections.js';
 import { faceCommands } from './faces.js';
 import { imageCommands } from './images.js';
 import { indexCommand } from './index-images.js';
+import { peopleCommands } from './people.js';
 import { reindexCommand } from './reindex.js';
 import { searchCommand } from './search-images.js';
 import { tagCommands } from './tags.js';
@@ -23,6 +24,7 @@ export const commands: readonly Command[] = [
   ...faceCommands,
   ...userCommands,
   ...tagCommands,
+  ...peopleCommands,
   calibrationCommand,
   ...videoCommands,
 ];

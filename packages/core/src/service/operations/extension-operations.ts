@@ -5,6 +5,7 @@ import type {
 import type { RequestOptions } from '../request-options.js';
 import { calibrationOperations } from './calibration.js';
 import type { ExtensionOperationHandlers, ExtensionOperationOf } from './operation.js';
+import { peopleOperations } from './people.js';
 
 /**
  * Every facekit extension operation (`X-Amz-Target: FacekitService.<Operation>`), beside the
@@ -15,6 +16,7 @@ import type { ExtensionOperationHandlers, ExtensionOperationOf } from './operati
  */
 export const extensionHandlers = {
   ...calibrationOperations,
+  ...peopleOperations,
 } satisfies ExtensionOperationHandlers;
 
 type Input<M extends keyof typeof extensionHandlers> =
