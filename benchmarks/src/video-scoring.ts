@@ -23,7 +23,7 @@ export interface VideoScore {
   persons: number;
   /** Known identities whose person matched another identity of the collection. */
   wrongMatches: number;
-  /** One line per appearance not found, saying what was seen instead. */
+  /** One line per appearance not found (what was seen instead), and per false person. */
   missed: string[];
 }
 
@@ -104,6 +104,12 @@ export function scoreFaceSearch(
   for (const [identity, index] of main) {
     const match = bestMatch.get(index);
     if (match !== undefined && match !== identity) wrongMatches++;
+  }
+  for (const [index, seen] of sightings) {
+    if (mainIndexes.has(index)) continue;
+    missedLines.push(
+      `false person ${index}: seen ${seen.map((x) => `${x.t}${x.identity ? `(${x.identity})` : ''}`).join(',')}, matched ${bestMatch.get(index) ?? 'nobody'}`,
+    );
   }
   return {
     appearancesFound,

@@ -10,7 +10,7 @@
  *    per-identity recall (right Person.Index, right match, start and end within one interval),
  *    false person rate (persons that are no identity's main person) and wrong matches.
  *
- *   pnpm bench:video [--quick] [--details] [--intervals=250,500] [--no-speed]
+ *   pnpm bench:video [--quick] [--details] [--intervals=250,500] [--no-speed | --speed-only]
  *   (--quick: 20 s video, 500 ms only; --details: every appearance missed, and why)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -39,6 +39,7 @@ const intervals = intervalsArg
     ? [500]
     : [250, 500, 1000];
 const skipSpeed = process.argv.includes('--no-speed');
+const speedOnly = process.argv.includes('--speed-only');
 const root = requireDatasets();
 const load = () => loadavg()[0].toFixed(1);
 
@@ -185,32 +186,34 @@ try {
   console.log('\n1. Frames analysed per second (StartFaceSearch end to end, 200 ms sampling)');
   console.log(formatTable(speedRows));
 
-  // 2. The minute: recall and false persons per sampling interval.
-  const seconds = quick ? 20 : 60;
-  const { scenes, shots } = minuteOfShots(seconds);
-  await renderSlideshow(scenes, join(work, 'minute.mp4'), { width: 1280, height: 720 });
-  const appearances = shots.filter((s) => s.identity).length;
-  console.log(
-    `\n2. A ${seconds} s 720p video: ${appearances} appearances of ${people.length} people (${people.filter((p) => p.known).length} indexed, ${people.filter((p) => !p.known).length} unknown; ${shots.filter((s) => s.side === 'left').length} shots of two people, ${shots.filter((s) => s.identity && s.endMs - s.startMs < 1000).length} appearances of 0.8 s), ${shots.length - appearances} black gaps`,
-  );
-  const rows = [
-    ['interval', 'job s', 'appearances', 'identities', 'false persons', 'wrong matches', 'load'],
-  ];
-  for (const interval of intervals) {
-    const { seconds: jobSeconds, persons } = await searchJob(serviceWith(interval), 'minute.mp4');
-    const s = scoreFaceSearch(shots, persons, interval);
-    rows.push([
-      `${interval} ms`,
-      num(jobSeconds),
-      `${s.appearancesFound}/${s.appearances} (${pct(s.appearancesFound / s.appearances)})`,
-      `${s.identitiesFound}/${s.identities}`,
-      `${s.falsePersons}/${s.persons} (${pct(s.persons ? s.falsePersons / s.persons : 0)})`,
-      String(s.wrongMatches),
-      load(),
-    ]);
-    if (details) for (const line of s.missed) console.log(`  missed at ${interval} ms: ${line}`);
+  if (!speedOnly) {
+    // 2. The minute: recall and false persons per sampling interval.
+    const seconds = quick ? 20 : 60;
+    const { scenes, shots } = minuteOfShots(seconds);
+    await renderSlideshow(scenes, join(work, 'minute.mp4'), { width: 1280, height: 720 });
+    const appearances = shots.filter((s) => s.identity).length;
+    console.log(
+      `\n2. A ${seconds} s 720p video: ${appearances} appearances of ${people.length} people (${people.filter((p) => p.known).length} indexed, ${people.filter((p) => !p.known).length} unknown; ${shots.filter((s) => s.side === 'left').length} shots of two people, ${shots.filter((s) => s.identity && s.endMs - s.startMs < 1000).length} appearances of 0.8 s), ${shots.length - appearances} black gaps`,
+    );
+    const rows = [
+      ['interval', 'job s', 'appearances', 'identities', 'false persons', 'wrong matches', 'load'],
+    ];
+    for (const interval of intervals) {
+      const { seconds: jobSeconds, persons } = await searchJob(serviceWith(interval), 'minute.mp4');
+      const s = scoreFaceSearch(shots, persons, interval);
+      rows.push([
+        `${interval} ms`,
+        num(jobSeconds),
+        `${s.appearancesFound}/${s.appearances} (${pct(s.appearancesFound / s.appearances)})`,
+        `${s.identitiesFound}/${s.identities}`,
+        `${s.falsePersons}/${s.persons} (${pct(s.persons ? s.falsePersons / s.persons : 0)})`,
+        String(s.wrongMatches),
+        load(),
+      ]);
+      if (details) for (const line of s.missed) console.log(`  missed at ${interval} ms: ${line}`);
+    }
+    console.log(formatTable(rows));
   }
-  console.log(formatTable(rows));
 } finally {
   await analyzer.close();
   rmSync(work, { recursive: true, force: true });

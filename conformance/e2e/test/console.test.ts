@@ -473,7 +473,16 @@ describe.skipIf(reason !== '')(
     it('works at 768 px wide: every tab reachable and whole, the panel within the window', async () => {
       await page.setViewportSize({ width: 768, height: 1024 });
       try {
-        for (const name of ['Detect', 'Index', 'Search', 'Faces', 'Users', 'People', 'Compare']) {
+        for (const name of [
+          'Detect',
+          'Index',
+          'Search',
+          'Faces',
+          'Users',
+          'People',
+          'Compare',
+          'Video',
+        ]) {
           const tab = page.getByRole('tab', { name });
           const box = await tab.boundingBox();
           expect(box, name).not.toBeNull();
