@@ -9,7 +9,10 @@ export type {
   FaceAnalyzer,
   ImageAnalysis,
 } from './analysis/face-analyzer.js';
-export type { FalseAcceptPoint } from './analysis/false-accept-rate.js';
+export type {
+  FalseAcceptPoint,
+  FalseAcceptRateEstimate,
+} from './analysis/false-accept-rate.js';
 export type { SimilarityScale } from './analysis/similarity-scale.js';
 export * from './errors/exceptions.js';
 export {
@@ -31,6 +34,8 @@ export type {
   SessionOptions,
   Tensor,
 } from './inference/inference-backend.js';
+export { facekitShapes } from './model/facekit-shapes.js';
+export type * from './model/facekit-wire-types.js';
 export type {
   BlobShapeSpec,
   BooleanShapeSpec,
@@ -62,6 +67,11 @@ export {
   maxS3ImageBytes,
 } from './service/image-object-source.js';
 export { KeyedMutex } from './service/keyed-mutex.js';
+export {
+  type FacekitOperationName,
+  type FacekitOperationShapes,
+  facekitOperationNames,
+} from './service/operations/facekit-operations.js';
 export type { RequestOptions } from './service/request-options.js';
 export type {
   BoxRatios,

@@ -1,7 +1,17 @@
-import type { OperationName, OperationShapes, RequestOptions } from '@facekit/core';
+import type {
+  FacekitOperationName,
+  FacekitOperationShapes,
+  OperationName,
+  OperationShapes,
+  RequestOptions,
+} from '@facekit/core';
 
 /** Wire-shaped input with image bytes as raw bytes (each client encodes them as its transport needs). */
 export type ClientInput<Op extends OperationName> = WithBytes<OperationShapes[Op]['input']>;
+/** Input of a facekit extension operation, image bytes raw as in {@link ClientInput}. */
+export type FacekitClientInput<Op extends FacekitOperationName> = WithBytes<
+  FacekitOperationShapes[Op]['input']
+>;
 /** Wire-shaped output: exactly what the Rekognition API returns (timestamps in epoch seconds). */
 export type ClientOutput<Op extends OperationName> = OperationShapes[Op]['output'];
 
@@ -29,6 +39,15 @@ export interface ApiClient {
     input: ClientInput<Op>,
     options?: RequestOptions,
   ): Promise<ClientOutput<Op>>;
+  /**
+   * One of facekit's extension operations (`FacekitService.<Operation>`: WhoIsInImage,
+   * ExplainMatch), in-process or as a signed AWS JSON request to the server.
+   */
+  callFacekit<Op extends FacekitOperationName>(
+    operation: Op,
+    input: FacekitClientInput<Op>,
+    options?: RequestOptions,
+  ): Promise<FacekitOperationShapes[Op]['output']>;
   close(): Promise<void>;
 }
 

@@ -14,8 +14,12 @@ export async function createLocalClient(config: LocalClientConfig): Promise<ApiC
   let service = local.service(store);
   let withModels: Promise<FaceService> | undefined;
 
-  const serviceFor = (operation: OperationName): Promise<FaceService> => {
-    if (!imageOperations.has(operation) || config.faceModel === 'none') {
+  // The extension operations analyse images (ExplainMatch: the kept source images too).
+  const serviceFor = (operation: OperationName | 'facekit'): Promise<FaceService> => {
+    if (
+      (operation !== 'facekit' && !imageOperations.has(operation)) ||
+      config.faceModel === 'none'
+    ) {
       return withModels ?? Promise.resolve(service);
     }
     withModels ??= Promise.all([local.loadAnalyzers(), local.openImageObjects()]).then(() => {
@@ -31,6 +35,15 @@ export async function createLocalClient(config: LocalClientConfig): Promise<ApiC
       const target = await serviceFor(operation);
       try {
         return await target.execute(operation, encodeBytes(input), options);
+      } catch (error) {
+        if (!RekognitionError.isInstance(error)) throw error;
+        throw new ApiError(error.name, error.message, { cause: error });
+      }
+    },
+    async callFacekit(operation, input, options) {
+      const target = await serviceFor('facekit');
+      try {
+        return await target.executeFacekit(operation, encodeBytes(input), options);
       } catch (error) {
         if (!RekognitionError.isInstance(error)) throw error;
         throw new ApiError(error.name, error.message, { cause: error });

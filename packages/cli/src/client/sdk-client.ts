@@ -71,6 +71,12 @@ export function createSdkClient(options: SdkClientOptions): ApiClient {
         throw error;
       }
     },
+    async callFacekit(operation) {
+      throw new ApiError(
+        'UnknownOperationException',
+        `FacekitService.${operation} is not available with --endpoint yet; run it in-process (without --endpoint)`,
+      );
+    },
     async close() {
       client.destroy();
     },

@@ -9,6 +9,7 @@ import { collectImages, type ImageFile, ImageFileError } from '../images.js';
 import { renderTable } from '../output.js';
 import { formatDuration, Progress } from '../progress.js';
 import { UsageError } from '../usage-error.js';
+import { falseAcceptRateOption } from './images.js';
 import { listPages } from './paginate.js';
 import { indexUsersFromFolders } from './users-from-folders.js';
 
@@ -66,17 +67,12 @@ export const indexCommand: Command = {
       description:
         'each subfolder is a person: CreateUser named after it, AssociateFaces with its face in each photo',
     },
-    'face-match-threshold': {
+    threshold: {
       type: 'string',
-      value: '<percent>',
-      description:
-        'with --users-from-folders: Similarity at which two photos show the same person [80]',
+      value: '<0-100>',
+      description: 'with --users-from-folders: Similarity at which two photos show one person [80]',
     },
-    'max-false-accept-rate': {
-      type: 'string',
-      value: '<rate>',
-      description: 'with --users-from-folders: instead of a threshold, e.g. 0.001',
-    },
+    ...falseAcceptRateOption,
     ...noResizeOption,
     quiet: { type: 'boolean', short: 'q', description: 'no progress, only the summary' },
   },
@@ -98,8 +94,8 @@ response for a single image file, or an array of them.
 People from folders (--users-from-folders people/): each subfolder of people/ is a person
 (people/José María/*.jpg -> UserId Jose_Maria; a folder name is made a valid UserId). Every
 photo is indexed as above (AUTO quality filter), then SearchFaces finds, in each photo, the face
-that matches the folder's other photos at --face-match-threshold (80: a false accept rate of
-about 0.1%); that face is associated with the user (CreateUser, AssociateFaces). A bystander or
+that matches the folder's other photos at --threshold (80: a false accept rate of about
+0.1%; or --max-false-accept-rate); that face is associated with the user (CreateUser, AssociateFaces). A bystander or
 a second face is never associated; a photo whose faces match none of the others is skipped.
 The summary lists skipped photos and why: no face, too small, low quality, no face matching
 the others, several people equally often (the folder does not say who it is). Resumable: run

@@ -9,6 +9,7 @@ import { collectImages, type ImageFile, ImageFileError, toExternalImageId } from
 import { renderTable } from '../output.js';
 import { Progress } from '../progress.js';
 import { UsageError } from '../usage-error.js';
+import { falseAcceptRateFlag } from './images.js';
 import { listPages } from './paginate.js';
 
 /** Why a photo of a person's folder gave no face to associate. */
@@ -66,13 +67,9 @@ export async function indexUsersFromFolders({
   client,
 }: CommandContext): Promise<number> {
   const [CollectionId, ...roots] = positionals;
-  const threshold = numberFlag(values, 'face-match-threshold');
-  const maxFalseAcceptRate = numberFlag(values, 'max-false-accept-rate');
-  if (threshold !== undefined && maxFalseAcceptRate !== undefined) {
-    throw new UsageError('give --face-match-threshold or --max-false-accept-rate, not both');
-  }
-  const searchOptions: RequestOptions =
-    maxFalseAcceptRate === undefined ? {} : { maxFalseAcceptRate };
+  const threshold = numberFlag(values, 'threshold');
+  const searchOptions: RequestOptions = falseAcceptRateFlag(values) ?? {};
+  const maxFalseAcceptRate = searchOptions.maxFalseAcceptRate;
   const { people, ignored } = await personFolders(roots, io.cwd);
   if (people.length === 0) {
     throw new Error(`no subfolder with .jpg, .jpeg or .png files in ${roots.join(' ')}`);

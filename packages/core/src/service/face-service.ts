@@ -2,8 +2,13 @@ import { UnknownOperationException } from '../errors/exceptions.js';
 import type { OperationName, OperationShapes } from '../model/wire-types.generated.js';
 import type { FaceStore } from '../storage/face-store.js';
 import type { SourceImageStore } from '../storage/source-image-store.js';
-import { validateRequest } from '../validation/validate-shape.js';
+import { validateExtensionRequest, validateRequest } from '../validation/validate-shape.js';
 import type { KeyedMutex } from './keyed-mutex.js';
+import {
+  type FacekitOperationName,
+  type FacekitOperationShapes,
+  facekitOperations,
+} from './operations/facekit-operations.js';
 import { type OperationMethods, operationHandlers } from './operations/index.js';
 import { methodName, type OperationHandler } from './operations/operation.js';
 import type { RequestOptions } from './request-options.js';
@@ -69,6 +74,30 @@ export class FaceService {
         : undefined;
     if (!handler) throw new UnknownOperationException(`Unknown operation: ${operation}`);
     return handler(this.#context, validateRequest(operation, input), options);
+  }
+
+  /**
+   * Runs one of facekit's extension operations (`WhoIsInImage`, `ExplainMatch`: see
+   * `facekitOperations`) with an untrusted wire input, validated like a Rekognition request.
+   * @throws {UnknownOperationException} for any other name.
+   */
+  async executeFacekit<Op extends FacekitOperationName>(
+    operation: Op,
+    input: unknown,
+    options: RequestOptions = {},
+  ): Promise<FacekitOperationShapes[Op]['output']> {
+    if (!Object.hasOwn(facekitOperations, operation)) {
+      throw new UnknownOperationException(`Unknown operation: FacekitService.${operation}`);
+    }
+    const { requestShape, handler } = facekitOperations[operation] as unknown as {
+      requestShape: string;
+      handler: (
+        context: ServiceContext,
+        input: FacekitOperationShapes[Op]['input'],
+        options: RequestOptions,
+      ) => Promise<FacekitOperationShapes[Op]['output']>;
+    };
+    return handler(this.#context, validateExtensionRequest(requestShape, input), options);
   }
 }
 

@@ -3,9 +3,13 @@ import {
   InvalidParameterException,
   UnknownOperationException,
 } from '../errors/exceptions.js';
+import { facekitShapes } from '../model/facekit-shapes.js';
 import type { ShapeSpec, StructureShapeSpec } from '../model/shape-spec.js';
-import { operations, shapes } from '../model/shapes.generated.js';
+import { operations, shapes as rekognitionShapes } from '../model/shapes.generated.js';
 import type { OperationName, OperationShapes } from '../model/wire-types.generated.js';
+
+/** Rekognition's model and facekit's extension shapes, which only add names. */
+const shapes: Readonly<Record<string, ShapeSpec>> = { ...rekognitionShapes, ...facekitShapes };
 
 /** Which kind of constraint a {@link ShapeViolation} broke. */
 export type ShapeViolationRule =
@@ -129,6 +133,27 @@ class Collector {
       this.violations.push({ path, rule, shape, message: message() });
     }
   }
+}
+
+/**
+ * Validates the input of one of facekit's extension operations against its request shape in
+ * `facekitShapes`, by the rules and with the errors of {@link validateRequest}.
+ * @returns a copy of `input` with `null` members removed.
+ * @throws {InvalidParameterException} when `input` is not a JSON object or violates the shape.
+ * @throws {ImageTooLargeException} when an image's `Bytes` decode to more than 5 MiB.
+ */
+export function validateExtensionRequest<T>(requestShape: string, input: unknown): T {
+  if (!Object.hasOwn(facekitShapes, requestShape)) {
+    throw new Error(`Unknown extension shape: ${requestShape}`);
+  }
+  if (!isJsonObject(input)) {
+    throw new InvalidParameterException('Request body must be a JSON object');
+  }
+  const collector = new Collector(MAX_LISTED_VIOLATIONS);
+  walk(requestShape, input, '', collector);
+  if (collector.imageTooLarge) throw new ImageTooLargeException('Image size is too large.');
+  if (collector.count > 0) throw new InvalidParameterException(summarize(collector));
+  return withoutNulls(requestShape, input) as T;
 }
 
 function summarize(collector: Collector): string {

@@ -1,0 +1,39 @@
+import type {
+  ExplainMatchRequest,
+  ExplainMatchResponse,
+  WhoIsInImageRequest,
+  WhoIsInImageResponse,
+} from '../../model/facekit-wire-types.js';
+import type { RequestOptions } from '../request-options.js';
+import type { ServiceContext } from '../service-context.js';
+import { explainMatch } from './explain-match.js';
+import { whoIsInImage } from './who-is-in-image.js';
+
+/** Input and output of each facekit extension operation. */
+export interface FacekitOperationShapes {
+  WhoIsInImage: { input: WhoIsInImageRequest; output: WhoIsInImageResponse };
+  ExplainMatch: { input: ExplainMatchRequest; output: ExplainMatchResponse };
+}
+
+export type FacekitOperationName = keyof FacekitOperationShapes;
+
+interface FacekitOperation<Op extends FacekitOperationName> {
+  /** Its request shape in `facekitShapes`. */
+  requestShape: string;
+  handler: (
+    context: ServiceContext,
+    input: FacekitOperationShapes[Op]['input'],
+    options: RequestOptions,
+  ) => Promise<FacekitOperationShapes[Op]['output']>;
+}
+
+/**
+ * facekit's extension operations (`X-Amz-Target: FacekitService.<Operation>`): never a name in
+ * Rekognition's namespace, and never a change to a Rekognition operation's shapes.
+ */
+export const facekitOperations: { [Op in FacekitOperationName]: FacekitOperation<Op> } = {
+  WhoIsInImage: { requestShape: 'WhoIsInImageRequest', handler: whoIsInImage },
+  ExplainMatch: { requestShape: 'ExplainMatchRequest', handler: explainMatch },
+};
+
+export const facekitOperationNames = Object.keys(facekitOperations) as FacekitOperationName[];
