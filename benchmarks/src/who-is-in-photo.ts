@@ -189,7 +189,7 @@ export async function measureWhoIsInPhoto(
     log(`  per photo at ${shown} (faces left to right: who, best Similarity):`);
     for (const { labels, response, ms } of answers.get(shown) ?? []) {
       const truth = truthOf(labels, response);
-      const order = response.Faces.map((f, i) => i).sort(
+      const order = response.Faces.map((_, i) => i).sort(
         (a, b) => left(response, a) - left(response, b),
       );
       const faces = order.map((i) => {
