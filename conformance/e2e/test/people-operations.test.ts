@@ -1,5 +1,5 @@
 import type { AnalyzedFace, FaceAnalyzer, SimilarityScale } from '@facekit/core';
-import { createMemorySourceImageStore, FaceService } from '@facekit/core';
+import { createMemorySourceImageStore, FaceService, validateShape } from '@facekit/core';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
 import { beforeEach, describe, expect, it } from 'vitest';
 
@@ -116,6 +116,8 @@ describe('FacekitService.WhoIsInImage', () => {
     // The unknown face still lists its closest people: ana at cosine 0.436.
     expect(who.Faces[3].Candidates[0].UserId).toBe('ana');
     expect(who.Faces[3].Candidates[0].FalseAcceptRate?.Bound).toBe('AT_LEAST');
+    // The response keeps to its documented shape.
+    expect(validateShape('WhoIsInImageResponse', who, '')).toEqual([]);
   });
 
   it('gives a person to one face at most: the more similar one', async () => {
@@ -199,6 +201,7 @@ describe('FacekitService.ExplainMatch', () => {
     // The best other person for the target: cy's face or bo, both at cosine 0 → margin 90.
     expect(explained.NextBest?.UserId).not.toBe('ana');
     expect(explained.Margin).toBeCloseTo(90, 2);
+    expect(validateShape('ExplainMatchResponse', explained, '')).toEqual([]);
   });
 
   it('two faces of the collection, a negative margin when the target is someone else', async () => {

@@ -34,8 +34,7 @@ export type {
   SessionOptions,
   Tensor,
 } from './inference/inference-backend.js';
-export { facekitShapes } from './model/facekit-shapes.js';
-export type * from './model/facekit-wire-types.js';
+export * from './model/people-model.js';
 export type {
   BlobShapeSpec,
   BooleanShapeSpec,

@@ -3,13 +3,13 @@ import {
   InvalidParameterException,
   UnknownOperationException,
 } from '../errors/exceptions.js';
-import { facekitShapes } from '../model/facekit-shapes.js';
+import { peopleShapes } from '../model/people-model.js';
 import type { ShapeSpec, StructureShapeSpec } from '../model/shape-spec.js';
 import { operations, shapes as rekognitionShapes } from '../model/shapes.generated.js';
 import type { OperationName, OperationShapes } from '../model/wire-types.generated.js';
 
 /** Rekognition's model and facekit's extension shapes, which only add names. */
-const shapes: Readonly<Record<string, ShapeSpec>> = { ...rekognitionShapes, ...facekitShapes };
+const shapes: Readonly<Record<string, ShapeSpec>> = { ...rekognitionShapes, ...peopleShapes };
 
 /** Which kind of constraint a {@link ShapeViolation} broke. */
 export type ShapeViolationRule =
@@ -137,13 +137,13 @@ class Collector {
 
 /**
  * Validates the input of one of facekit's extension operations against its request shape in
- * `facekitShapes`, by the rules and with the errors of {@link validateRequest}.
+ * `peopleShapes`, by the rules and with the errors of {@link validateRequest}.
  * @returns a copy of `input` with `null` members removed.
  * @throws {InvalidParameterException} when `input` is not a JSON object or violates the shape.
  * @throws {ImageTooLargeException} when an image's `Bytes` decode to more than 5 MiB.
  */
 export function validateExtensionRequest<T>(requestShape: string, input: unknown): T {
-  if (!Object.hasOwn(facekitShapes, requestShape)) {
+  if (!Object.hasOwn(peopleShapes, requestShape)) {
     throw new Error(`Unknown extension shape: ${requestShape}`);
   }
   if (!isJsonObject(input)) {

@@ -1,19 +1,11 @@
-import type {
-  ExplainMatchRequest,
-  ExplainMatchResponse,
-  WhoIsInImageRequest,
-  WhoIsInImageResponse,
-} from '../../model/facekit-wire-types.js';
+import { type PeopleOperationShapes, peopleOperations } from '../../model/people-model.js';
 import type { RequestOptions } from '../request-options.js';
 import type { ServiceContext } from '../service-context.js';
 import { explainMatch } from './explain-match.js';
 import { whoIsInImage } from './who-is-in-image.js';
 
 /** Input and output of each facekit extension operation. */
-export interface FacekitOperationShapes {
-  WhoIsInImage: { input: WhoIsInImageRequest; output: WhoIsInImageResponse };
-  ExplainMatch: { input: ExplainMatchRequest; output: ExplainMatchResponse };
-}
+export type FacekitOperationShapes = PeopleOperationShapes;
 
 export type FacekitOperationName = keyof FacekitOperationShapes;
 
@@ -32,8 +24,8 @@ interface FacekitOperation<Op extends FacekitOperationName> {
  * Rekognition's namespace, and never a change to a Rekognition operation's shapes.
  */
 export const facekitOperations: { [Op in FacekitOperationName]: FacekitOperation<Op> } = {
-  WhoIsInImage: { requestShape: 'WhoIsInImageRequest', handler: whoIsInImage },
-  ExplainMatch: { requestShape: 'ExplainMatchRequest', handler: explainMatch },
+  WhoIsInImage: { requestShape: peopleOperations.WhoIsInImage.input, handler: whoIsInImage },
+  ExplainMatch: { requestShape: peopleOperations.ExplainMatch.input, handler: explainMatch },
 };
 
 export const facekitOperationNames = Object.keys(facekitOperations) as FacekitOperationName[];

@@ -1,4 +1,5 @@
 import type { FalseAcceptRateEstimate } from '../analysis/false-accept-rate.js';
+import type { OperationSpec, ShapeSpec } from './shape-spec.js';
 import type {
   BoundingBox,
   CollectionId,
@@ -13,9 +14,151 @@ import type {
 } from './wire-types.generated.js';
 
 /**
- * Wire shapes of facekit's extension operations (`X-Amz-Target: FacekitService.<Operation>`),
- * PascalCase like Rekognition's; requests are validated against `facekitShapes`.
+ * The people extension operations (`X-Amz-Target: FacekitService.WhoIsInImage`, `.ExplainMatch`):
+ * their shapes in the Rekognition model's format (requests are validated by the same rules as
+ * Rekognition's; members reuse its shapes: `CollectionId`, `Image`, `Percent`...), their specs and
+ * their wire types, PascalCase like Rekognition's.
  */
+
+const errors = [
+  'AccessDeniedException',
+  'ImageTooLargeException',
+  'InternalServerError',
+  'InvalidImageFormatException',
+  'InvalidParameterException',
+  'InvalidS3ObjectException',
+  'ProvisionedThroughputExceededException',
+  'ResourceNotFoundException',
+  'ThrottlingException',
+] as const;
+
+export const peopleOperations = {
+  WhoIsInImage: { input: 'WhoIsInImageRequest', output: 'WhoIsInImageResponse', errors },
+  ExplainMatch: { input: 'ExplainMatchRequest', output: 'ExplainMatchResponse', errors },
+} as const satisfies Record<string, OperationSpec>;
+
+export const peopleShapes: Readonly<Record<string, ShapeSpec>> = {
+  WhoIsInImageRequest: {
+    type: 'structure',
+    members: {
+      CollectionId: { target: 'CollectionId', required: true },
+      Image: { target: 'Image', required: true },
+      FaceMatchThreshold: { target: 'Percent' },
+      MaxFaces: { target: 'MaxFacesPerImage' },
+      MaxCandidates: { target: 'MaxCandidates' },
+      QualityFilter: { target: 'QualityFilter' },
+    },
+  },
+  WhoIsInImageResponse: {
+    type: 'structure',
+    members: {
+      Faces: { target: 'IdentifiedFaceList' },
+      FaceMatchThreshold: { target: 'Percent' },
+      FaceModelVersion: { target: 'String' },
+    },
+  },
+  IdentifiedFaceList: { type: 'list', member: 'IdentifiedFace' },
+  IdentifiedFace: {
+    type: 'structure',
+    members: {
+      FaceDetail: { target: 'FaceDetail' },
+      Identity: { target: 'FaceIdentity' },
+      UserId: { target: 'UserId' },
+      FaceId: { target: 'FaceId' },
+      ExternalImageId: { target: 'ExternalImageId' },
+      Similarity: { target: 'Percent' },
+      FalseAcceptRate: { target: 'FalseAcceptRateEstimate' },
+      Candidates: { target: 'PersonCandidateList' },
+      Reasons: { target: 'Reasons' },
+    },
+  },
+  FaceIdentity: { type: 'string', enum: ['USER', 'FACE', 'UNKNOWN', 'UNSEARCHED'] },
+  PersonCandidateList: { type: 'list', member: 'PersonCandidate' },
+  PersonCandidate: {
+    type: 'structure',
+    members: {
+      UserId: { target: 'UserId' },
+      FaceId: { target: 'FaceId' },
+      ExternalImageId: { target: 'ExternalImageId' },
+      Similarity: { target: 'Percent' },
+      FalseAcceptRate: { target: 'FalseAcceptRateEstimate' },
+    },
+  },
+  FalseAcceptRateEstimate: {
+    type: 'structure',
+    members: {
+      Rate: { target: 'FalseAcceptRateFraction' },
+      Bound: { target: 'FalseAcceptRateBound' },
+    },
+  },
+  FalseAcceptRateFraction: { type: 'double', min: 0, max: 1 },
+  FalseAcceptRateBound: { type: 'string', enum: ['INTERPOLATED', 'AT_MOST', 'AT_LEAST'] },
+  ExplainMatchRequest: {
+    type: 'structure',
+    members: {
+      CollectionId: { target: 'CollectionId', required: true },
+      FaceId: { target: 'FaceId', required: true },
+      TargetFaceId: { target: 'FaceId' },
+      TargetImage: { target: 'Image' },
+      FaceMatchThreshold: { target: 'Percent' },
+    },
+  },
+  ExplainMatchResponse: {
+    type: 'structure',
+    members: {
+      Similarity: { target: 'Percent' },
+      FalseAcceptRate: { target: 'FalseAcceptRateEstimate' },
+      FaceMatchThreshold: { target: 'Percent' },
+      Matched: { target: 'Boolean' },
+      Faces: { target: 'ExplainedFaceList' },
+      WeakerFace: { target: 'WeakerFace' },
+      NextBest: { target: 'PersonCandidate' },
+      Margin: { target: 'Float' },
+    },
+  },
+  ExplainedFaceList: { type: 'list', member: 'ExplainedFace', min: 2, max: 2 },
+  ExplainedFace: {
+    type: 'structure',
+    members: {
+      FaceId: { target: 'FaceId' },
+      UserId: { target: 'UserId' },
+      ExternalImageId: { target: 'ExternalImageId' },
+      BoundingBox: { target: 'BoundingBox' },
+      MeasuredFrom: { target: 'MeasuredFrom' },
+      Confidence: { target: 'Percent' },
+      HeightPixels: { target: 'UInteger' },
+      Pose: { target: 'Pose' },
+      Sharpness: { target: 'Float' },
+      Brightness: { target: 'Float' },
+      Occluded: { target: 'Boolean' },
+      QualityScore: { target: 'QualityScore' },
+      Issues: { target: 'FaceQualityIssueList' },
+    },
+  },
+  MeasuredFrom: { type: 'string', enum: ['TARGET_IMAGE', 'SOURCE_IMAGE', 'STORED_FACE'] },
+  QualityScore: { type: 'float', min: 0, max: 1 },
+  FaceQualityIssueList: { type: 'list', member: 'FaceQualityIssue' },
+  FaceQualityIssue: {
+    type: 'string',
+    enum: [
+      'SMALL',
+      'EXTREME_POSE',
+      'LOW_SHARPNESS',
+      'LOW_BRIGHTNESS',
+      'OCCLUDED',
+      'LOW_CONFIDENCE',
+    ],
+  },
+  WeakerFace: { type: 'string', enum: ['FACE', 'TARGET', 'NEITHER', 'UNKNOWN'] },
+  MaxFacesPerImage: { type: 'integer', min: 1, max: 100 },
+  MaxCandidates: { type: 'integer', min: 1, max: 10 },
+};
+
+/** Input and output wire types of each people operation. */
+export interface PeopleOperationShapes {
+  WhoIsInImage: { input: WhoIsInImageRequest; output: WhoIsInImageResponse };
+  ExplainMatch: { input: ExplainMatchRequest; output: ExplainMatchResponse };
+}
 
 export type { FalseAcceptRateEstimate } from '../analysis/false-accept-rate.js';
 
