@@ -140,7 +140,7 @@ export async function measureWhoIsInPhoto(
       for (const labels of groupPhotoLabels) {
         const { bytes } = await readImageForApi(join(root, labels.file));
         const started = performance.now();
-        const response = await service.executeFacekit('WhoIsInImage', {
+        const response = await service.executeExtension('WhoIsInImage', {
           CollectionId,
           Image: { Bytes: Buffer.from(bytes).toString('base64') },
           FaceMatchThreshold,

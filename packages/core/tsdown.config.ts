@@ -5,6 +5,7 @@ export default packageConfig([
   'src/index.ts',
   'src/analyzer.ts',
   'src/archive.ts',
+  'src/clustering.ts',
   'src/image.ts',
   'src/onnx-models.ts',
   'src/pipeline.ts',

@@ -16,6 +16,17 @@ export async function detectionVariantsSection(
   const verifierPreset = defaultDetectionVerifier;
   heading('Detection variants (createNodeFaceAnalyzer({ detection }), same models and runtime)');
   type Variant = [string, Partial<FaceDetectionOptions>, NodeFaceAnalyzerOptions?];
+  /** BlazeFace front-128 on a crop 1.5× the face, ≥ `threshold`, on faces ≥ `minHeight` px, under `below`. */
+  const front128 = (threshold: number, minHeight?: number, below?: number): Variant => [
+    `BlazeFace front-128 ≥ ${threshold}, crop 1.5×${minHeight ? `, faces ≥ ${minHeight} px` : ''}${below ? ` under ${below}` : ''}`,
+    {
+      verifyThreshold: threshold,
+      verifyCropScale: 1.5,
+      ...(minHeight ? { verifyMinHeight: minHeight } : {}),
+      ...(below ? { verifyBelow: below } : {}),
+    },
+    { verifier: 'blazeface-front-128' },
+  ];
   const allVariants: Variant[] = [
     ['defaults', {}],
     ['no detection verifier', {}, { detectionVerifier: false }],
@@ -77,41 +88,13 @@ export async function detectionVariantsSection(
       { verifier: 'blazeface-back-256' },
     ],
     ['BlazeFace front-128 ≥ 0.5', { verifyThreshold: 0.5 }, { verifier: 'blazeface-front-128' }],
-    [
-      'BlazeFace front-128 ≥ 0.5, crop 1.5×',
-      { verifyThreshold: 0.5, verifyCropScale: 1.5 },
-      { verifier: 'blazeface-front-128' },
-    ],
-    [
-      'BlazeFace front-128 ≥ 0.5, crop 1.5×, faces ≥ 48 px',
-      { verifyThreshold: 0.5, verifyCropScale: 1.5, verifyMinHeight: 48 },
-      { verifier: 'blazeface-front-128' },
-    ],
-    [
-      'BlazeFace front-128 ≥ 0.5, crop 1.5×, faces ≥ 96 px',
-      { verifyThreshold: 0.5, verifyCropScale: 1.5, verifyMinHeight: 96 },
-      { verifier: 'blazeface-front-128' },
-    ],
-    [
-      'BlazeFace front-128 ≥ 0.5, crop 1.5×, faces ≥ 96 px under 0.999',
-      { verifyThreshold: 0.5, verifyCropScale: 1.5, verifyMinHeight: 96, verifyBelow: 0.999 },
-      { verifier: 'blazeface-front-128' },
-    ],
-    [
-      'BlazeFace front-128 ≥ 0.4, crop 1.5×, faces ≥ 96 px',
-      { verifyThreshold: 0.4, verifyCropScale: 1.5, verifyMinHeight: 96 },
-      { verifier: 'blazeface-front-128' },
-    ],
-    [
-      'BlazeFace front-128 ≥ 0.3, crop 1.5×, faces ≥ 96 px',
-      { verifyThreshold: 0.3, verifyCropScale: 1.5, verifyMinHeight: 96 },
-      { verifier: 'blazeface-front-128' },
-    ],
-    [
-      'BlazeFace front-128 ≥ 0.5, crop 1.5×, faces ≥ 64 px under 0.999',
-      { verifyThreshold: 0.5, verifyCropScale: 1.5, verifyMinHeight: 64, verifyBelow: 0.999 },
-      { verifier: 'blazeface-front-128' },
-    ],
+    front128(0.5),
+    front128(0.5, 48),
+    front128(0.5, 96),
+    front128(0.5, 96, 0.999),
+    front128(0.4, 96),
+    front128(0.3, 96),
+    front128(0.5, 64, 0.999),
     [
       'BlazeFace front-128 ≥ 0.5, crop 2×, faces ≥ 48 px',
       { verifyThreshold: 0.5, verifyMinHeight: 48 },

@@ -181,90 +181,77 @@ describe.skipIf(unavailable !== undefined)(
         }
       }, 120_000);
 
-      it.skipIf(endpoint)(
-        'who: names both people of a photo no folder holds, and says unknown for others',
-        async () => {
-          const two = await json([
-            'who',
-            'family',
-            join(datasetsDir, 'face_recognition/examples/two_people.jpg'),
-          ]);
-          const byX = [...two.Faces].sort(
-            (a, b) => centre(a.FaceDetail.BoundingBox).x - centre(b.FaceDetail.BoundingBox).x,
-          );
-          expect(byX.map((f: { UserId?: string }) => f.UserId)).toEqual(['obama', 'biden']);
-          for (const face of byX) {
-            expect(face.Identity).toBe('USER');
-            expect(face.Similarity).toBeGreaterThanOrEqual(80);
-            expect(face.FalseAcceptRate).toEqual({ Rate: 0.001, Bound: 'AT_MOST' });
-          }
-          // Angelina Jolie and Brad Pitt are nobody's folder: unknown, with their closest people.
-          const couple = await json([
-            'who',
-            'family',
-            join(datasetsDir, 'deepface/tests/unit/dataset/couple.jpg'),
-            '--draw',
-            'couple-named.jpg',
-          ]);
-          expect(couple.Faces).toHaveLength(2);
-          for (const face of couple.Faces) {
-            expect(face.Identity).toBe('UNKNOWN');
-            expect(face.Candidates.length).toBeGreaterThan(0);
-            expect(face.Candidates[0].Similarity).toBeLessThan(80);
-          }
-          const drawn = await new Transformer(
-            await readFile(join(dir, 'couple-named.jpg')),
-          ).metadata();
-          expect(drawn.width).toBe(2280);
-        },
-        120_000,
-      );
+      it('who: names both people of a photo no folder holds, and says unknown for others', async () => {
+        const two = await json([
+          'who',
+          'family',
+          join(datasetsDir, 'face_recognition/examples/two_people.jpg'),
+        ]);
+        const byX = [...two.Faces].sort(
+          (a, b) => centre(a.FaceDetail.BoundingBox).x - centre(b.FaceDetail.BoundingBox).x,
+        );
+        expect(byX.map((f: { UserId?: string }) => f.UserId)).toEqual(['obama', 'biden']);
+        for (const face of byX) {
+          expect(face.Identity).toBe('USER');
+          expect(face.Similarity).toBeGreaterThanOrEqual(80);
+          expect(face.FalseAcceptRate).toEqual({ Rate: 0.001, Bound: 'AT_MOST' });
+        }
+        // Angelina Jolie and Brad Pitt are nobody's folder: unknown, with their closest people.
+        const couple = await json([
+          'who',
+          'family',
+          join(datasetsDir, 'deepface/tests/unit/dataset/couple.jpg'),
+          '--draw',
+          'couple-named.jpg',
+        ]);
+        expect(couple.Faces).toHaveLength(2);
+        for (const face of couple.Faces) {
+          expect(face.Identity).toBe('UNKNOWN');
+          expect(face.Candidates.length).toBeGreaterThan(0);
+          expect(face.Candidates[0].Similarity).toBeLessThan(80);
+        }
+        const drawn = await new Transformer(
+          await readFile(join(dir, 'couple-named.jpg')),
+        ).metadata();
+        expect(drawn.width).toBe(2280);
+      }, 120_000);
 
-      it.skipIf(endpoint)(
-        'explain: Similarity, false accept rate, both faces measured, margin to the next person',
-        async () => {
-          const faces = (await json(['faces', 'list', 'family'])).Faces as {
-            FaceId: string;
-            UserId?: string;
-            ExternalImageId: string;
-          }[];
-          const obama = faces.find((f) => f.ExternalImageId === 'obama:a.jpg') as {
-            FaceId: string;
-          };
-          const biden = faces.find((f) => f.ExternalImageId === 'biden:a.jpg') as {
-            FaceId: string;
-          };
-          const same = await json([
-            'explain',
-            'family',
-            obama.FaceId,
-            join(knn, 'test/obama1.jpg'),
-          ]);
-          expect(same.Matched).toBe(true);
-          expect(same.FalseAcceptRate.Bound).toBe('AT_MOST');
-          // The stored face is measured on its kept source image.
-          expect(same.Faces[0].MeasuredFrom).toBe('SOURCE_IMAGE');
-          expect(same.Faces[0].HeightPixels).toBeGreaterThan(50);
-          expect(same.Faces[1].MeasuredFrom).toBe('TARGET_IMAGE');
-          expect(same.NextBest.UserId).not.toBe('obama');
-          expect(same.Margin).toBeGreaterThan(20);
+      it('explain: Similarity, false accept rate, both faces measured, margin to the next person', async () => {
+        const faces = (await json(['faces', 'list', 'family'])).Faces as {
+          FaceId: string;
+          UserId?: string;
+          ExternalImageId: string;
+        }[];
+        const obama = faces.find((f) => f.ExternalImageId === 'obama:a.jpg') as {
+          FaceId: string;
+        };
+        const biden = faces.find((f) => f.ExternalImageId === 'biden:a.jpg') as {
+          FaceId: string;
+        };
+        const same = await json(['explain', 'family', obama.FaceId, join(knn, 'test/obama1.jpg')]);
+        expect(same.Matched).toBe(true);
+        expect(same.FalseAcceptRate.Bound).toBe('AT_MOST');
+        // The stored face is measured on its kept source image.
+        expect(same.Faces[0].MeasuredFrom).toBe('SOURCE_IMAGE');
+        expect(same.Faces[0].HeightPixels).toBeGreaterThan(50);
+        expect(same.Faces[1].MeasuredFrom).toBe('TARGET_IMAGE');
+        expect(same.NextBest.UserId).not.toBe('obama');
+        expect(same.Margin).toBeGreaterThan(20);
 
-          const different = await json(['explain', 'family', obama.FaceId, biden.FaceId]);
-          expect(different.Matched).toBe(false);
-          expect(different.Similarity).toBeLessThan(60);
-          expect(different.FalseAcceptRate.Rate).toBeGreaterThan(0.01);
-          // Biden's best person is Biden, far above Obama: a negative margin.
-          expect(different.Margin).toBeLessThan(0);
-          expect(different.Faces[1].MeasuredFrom).toBe('SOURCE_IMAGE');
+        const different = await json(['explain', 'family', obama.FaceId, biden.FaceId]);
+        expect(different.Matched).toBe(false);
+        expect(different.Similarity).toBeLessThan(60);
+        expect(different.FalseAcceptRate.Rate).toBeGreaterThan(0.01);
+        // Biden's best person is Biden, far above Obama: a negative margin.
+        expect(different.Margin).toBeLessThan(0);
+        expect(different.Faces[1].MeasuredFrom).toBe('SOURCE_IMAGE');
 
-          // The tiny copy of a face is what weakens a match.
-          await shrink(join(knn, 'test/obama1.jpg'), 260, join(dir, 'small.jpg'));
-          const small = await json(['explain', 'family', obama.FaceId, 'small.jpg']);
-          expect(small.WeakerFace).toBe('TARGET');
-          expect(small.Faces[1].Issues[0]).toBe('SMALL');
-        },
-        120_000,
-      );
+        // The tiny copy of a face is what weakens a match.
+        await shrink(join(knn, 'test/obama1.jpg'), 260, join(dir, 'small.jpg'));
+        const small = await json(['explain', 'family', obama.FaceId, 'small.jpg']);
+        expect(small.WeakerFace).toBe('TARGET');
+        expect(small.Faces[1].Issues[0]).toBe('SMALL');
+      }, 120_000);
     });
   },
 );

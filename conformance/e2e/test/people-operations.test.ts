@@ -100,7 +100,7 @@ beforeEach(async () => {
 
 describe('FacekitService.WhoIsInImage', () => {
   it('names every face: users, a face of no user, and unknown, each with its false accept rate', async () => {
-    const who = await service.executeFacekit('WhoIsInImage', {
+    const who = await service.executeExtension('WhoIsInImage', {
       CollectionId: 'c',
       Image: image({ v: bo }, { v: anaTurned }, { v: cy }, { v: [0, 1, 0, 0] }),
     });
@@ -121,7 +121,7 @@ describe('FacekitService.WhoIsInImage', () => {
   });
 
   it('gives a person to one face at most: the more similar one', async () => {
-    const who = await service.executeFacekit('WhoIsInImage', {
+    const who = await service.executeExtension('WhoIsInImage', {
       CollectionId: 'c',
       Image: image({ v: anaTurned }, { v: ana }),
     });
@@ -132,7 +132,7 @@ describe('FacekitService.WhoIsInImage', () => {
   it('a lower threshold, or a false accept rate, names more', async () => {
     const weak = [0.7, 0.6, 0, Math.sqrt(1 - 0.49 - 0.36)];
     const at = (options: object, input: object = {}) =>
-      service.executeFacekit(
+      service.executeExtension(
         'WhoIsInImage',
         { CollectionId: 'c', Image: image({ v: weak }), ...input },
         options,
@@ -152,7 +152,7 @@ describe('FacekitService.WhoIsInImage', () => {
   });
 
   it('faces under the quality filter are UNSEARCHED with reasons', async () => {
-    const who = await service.executeFacekit('WhoIsInImage', {
+    const who = await service.executeExtension('WhoIsInImage', {
       CollectionId: 'c',
       Image: image({ v: ana }, { v: bo, h: 10 }),
       QualityFilter: 'LOW',
@@ -167,22 +167,22 @@ describe('FacekitService.WhoIsInImage', () => {
       { CollectionId: 'c', Image: image({ v: ana }), MaxCandidates: 11 },
       { CollectionId: 'c', Image: image({ v: ana }), Surprise: 1 },
     ]) {
-      await expect(service.executeFacekit('WhoIsInImage', input)).rejects.toMatchObject({
+      await expect(service.executeExtension('WhoIsInImage', input)).rejects.toMatchObject({
         name: 'InvalidParameterException',
       });
     }
     await expect(
-      service.executeFacekit('WhoIsInImage', { CollectionId: 'nope', Image: image({ v: ana }) }),
+      service.executeExtension('WhoIsInImage', { CollectionId: 'nope', Image: image({ v: ana }) }),
     ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     await expect(
-      service.executeFacekit('ClusterEverything' as 'WhoIsInImage', {}),
+      service.executeExtension('ClusterEverything' as 'WhoIsInImage', {}),
     ).rejects.toMatchObject({ name: 'UnknownOperationException' });
   });
 });
 
 describe('FacekitService.ExplainMatch', () => {
   it('a face and an image: Similarity, rate, both faces measured, the margin to the next person', async () => {
-    const explained = await service.executeFacekit('ExplainMatch', {
+    const explained = await service.executeExtension('ExplainMatch', {
       CollectionId: 'c',
       FaceId: faceIds.ana,
       TargetImage: image({ v: anaTurned, h: 40, yaw: 10 }),
@@ -205,7 +205,7 @@ describe('FacekitService.ExplainMatch', () => {
   });
 
   it('two faces of the collection, a negative margin when the target is someone else', async () => {
-    const explained = await service.executeFacekit('ExplainMatch', {
+    const explained = await service.executeExtension('ExplainMatch', {
       CollectionId: 'c',
       FaceId: faceIds.bo,
       TargetFaceId: faceIds.cy,
@@ -224,7 +224,7 @@ describe('FacekitService.ExplainMatch', () => {
       { ...base, TargetFaceId: '00000000-0000-4000-8000-000000000000' },
       { ...base, TargetImage: image() },
     ]) {
-      await expect(service.executeFacekit('ExplainMatch', input)).rejects.toMatchObject({
+      await expect(service.executeExtension('ExplainMatch', input)).rejects.toMatchObject({
         name: 'InvalidParameterException',
       });
     }

@@ -10,6 +10,7 @@ import {
 } from './contract/contract-context.js';
 import { describeFacesContract } from './contract/faces.js';
 import { describePersistenceContract } from './contract/persistence.js';
+import { describeSeparationsContract } from './contract/separations.js';
 import { describeTagsContract } from './contract/tags.js';
 import { describeUsersContract } from './contract/users.js';
 import { describeVectorSearchContract } from './contract/vector-search.js';
@@ -26,6 +27,7 @@ export const faceStoreContractGroups: Record<
   faces: { title: 'faces', describe: describeFacesContract },
   vectorSearch: { title: 'vector search', describe: describeVectorSearchContract },
   users: { title: 'users', describe: describeUsersContract },
+  separations: { title: 'face separations', describe: describeSeparationsContract },
   concurrency: { title: 'concurrency', describe: describeConcurrencyContract },
   persistence: { title: 'persistence', describe: describePersistenceContract },
 };

@@ -12,4 +12,10 @@ export { describeTagsContract } from './contract/tags.js';
 export { describeUsersContract } from './contract/users.js';
 export { describeVectorSearchContract } from './contract/vector-search.js';
 export { describeFaceStoreContract, faceStoreContractGroups } from './face-store-contract.js';
+export {
+  describePersistedIndexContract,
+  type PersistedIndexContractOptions,
+  randomStoredFaces,
+  selfHitRate,
+} from './persisted-index.js';
 export { nearbyUnitVector, randomUnitVectors, seededRandom } from './seeded-vectors.js';

@@ -34,6 +34,7 @@ export type {
   SessionOptions,
   Tensor,
 } from './inference/inference-backend.js';
+export * from './model/extension-model.js';
 export * from './model/people-model.js';
 export type {
   BlobShapeSpec,
@@ -66,11 +67,6 @@ export {
   maxS3ImageBytes,
 } from './service/image-object-source.js';
 export { KeyedMutex } from './service/keyed-mutex.js';
-export {
-  type FacekitOperationName,
-  type FacekitOperationShapes,
-  facekitOperationNames,
-} from './service/operations/facekit-operations.js';
 export type { RequestOptions } from './service/request-options.js';
 export type {
   BoxRatios,
@@ -80,6 +76,7 @@ export type {
   FaceFilter,
   FaceMetadata,
   FaceOwnershipResult,
+  FaceSeparation,
   FaceStore,
   FaceStoreCapabilities,
   Page,
@@ -97,4 +94,8 @@ export {
   type SourceImageStore,
 } from './storage/source-image-store.js';
 export type { ShapeViolation, ShapeViolationRule } from './validation/validate-shape.js';
-export { validateRequest, validateShape } from './validation/validate-shape.js';
+export {
+  validateExtensionRequest,
+  validateRequest,
+  validateShape,
+} from './validation/validate-shape.js';

@@ -1,4 +1,8 @@
 import {
+  type ExtensionOperationName,
+  extensionOperationNames,
+  extensionOperations,
+  FACEKIT_TARGET_PREFIX,
   ImageTooLargeException,
   InternalServerError,
   InvalidParameterException,
@@ -29,6 +33,16 @@ export interface OperationExecutor extends SourceImageReader {
    * @throws {RekognitionError} for every expected failure; anything else becomes a 500.
    */
   execute(operation: OperationName, input: unknown, options?: RequestOptions): Promise<unknown>;
+  /**
+   * Runs one of facekit's extension operations (`X-Amz-Target: FacekitService.<Operation>`).
+   * Absent: every extension is an `UnknownOperationException`, as from a plain Rekognition.
+   * @throws {RekognitionError} for every expected failure; anything else becomes a 500.
+   */
+  executeExtension?(
+    operation: ExtensionOperationName,
+    input: unknown,
+    options?: RequestOptions,
+  ): Promise<unknown>;
 }
 
 /**
@@ -141,11 +155,22 @@ const ACCEPTED_CONTENT_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 const knownOperations: ReadonlySet<string> = new Set(operationNames);
+const knownExtensions: ReadonlySet<string> = new Set(extensionOperationNames);
 
-/** Operations whose model declares ImageTooLargeException: the ones that carry `Image.Bytes`. */
-const imageOperations: ReadonlySet<string> = new Set(
-  operationNames.filter((name) => operations[name].errors?.includes('ImageTooLargeException')),
-);
+/**
+ * Targets (`RekognitionService.X` or `FacekitService.X`) whose model declares
+ * ImageTooLargeException: the ones that carry `Image.Bytes`.
+ */
+const imageOperations: ReadonlySet<string> = new Set([
+  ...operationNames
+    .filter((name) => operations[name].errors?.includes('ImageTooLargeException'))
+    .map((name) => `${TARGET_PREFIX}${name}`),
+  ...extensionOperationNames
+    .filter((name) =>
+      (extensionOperations[name].errors as readonly string[]).includes('ImageTooLargeException'),
+    )
+    .map((name) => `${FACEKIT_TARGET_PREFIX}${name}`),
+]);
 
 const HEALTH_PATH = '/health';
 const DEFAULT_ACCOUNT_ID = '000000000000';
@@ -156,7 +181,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  *
  * Every `POST`, whatever its path (the SDK appends `/` to the endpoint's own path), is
  * authenticated (SigV4, unless `auth.mode` is `none`), then dispatched on
- * `X-Amz-Target: RekognitionService.<Operation>` to the service of the caller's account.
+ * `X-Amz-Target: RekognitionService.<Operation>` to the service of the caller's account, and
+ * facekit's own operations (`FacekitService.<Operation>`, see `extensionOperations` in core) to
+ * its `executeExtension`, with the same protocol, authentication, limits and errors.
  * Responses are 200 with the output as JSON, or an AWS JSON error: 400 for client faults and
  * authentication failures, 500 for server faults (`InternalServerError`, `ThrottlingException`).
  * `GET /health` answers `{"status":"ok"}` without authentication, for load balancers; with
@@ -169,12 +196,12 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   const { logger } = options;
   const limits: ServerLimits = { ...defaultServerLimits, ...options.limits };
   const cap = options.maxBodyBytes ?? Number.POSITIVE_INFINITY;
-  const bodyLimitFor = (operation: string): number =>
+  const bodyLimitFor = (target: string): number =>
     Math.min(
       cap,
-      operation === 'CompareFaces'
+      target === `${TARGET_PREFIX}CompareFaces`
         ? limits.maxCompareFacesRequestBytes
-        : imageOperations.has(operation)
+        : imageOperations.has(target)
           ? limits.maxImageRequestBytes
           : limits.maxRequestBytes,
     );
@@ -268,14 +295,16 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
         c.set('accessKeyId', claim.key.accessKeyId);
       }
       // The body limit depends on the operation; an unknown one gets the smallest.
-      const candidate = operationOf(c.req.header('x-amz-target'));
-      const maxSize = bodyLimitFor(candidate ?? '');
+      const candidate = targetOf(c.req.header('x-amz-target'));
+      const maxSize = bodyLimitFor(candidate?.target ?? '');
       // Slots are taken before the body is read: waiting requests hold no body in memory.
       const held: (() => void)[] = [];
       c.set('slots', held);
       try {
         held.push(await requestSlots.acquire());
-        if (candidate && imageOperations.has(candidate)) held.push(await imageSlots.acquire());
+        if (candidate && imageOperations.has(candidate.target)) {
+          held.push(await imageSlots.acquire());
+        }
         return await readBody(maxSize, candidate)(c, next);
       } finally {
         // Slots the handler did not hand over to running work are freed with the response.
@@ -300,11 +329,11 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
           `Missing X-Amz-Target header; expected ${TARGET_PREFIX}<Operation>`,
         );
       }
-      const operation = operationOf(target);
-      if (operation === undefined) {
+      const known = targetOf(target);
+      if (known === undefined) {
         throw new UnknownOperationException(`Unknown operation: ${truncate(target)}`);
       }
-      c.set('operation', operation);
+      c.set('operation', known.extension ? known.target : known.operation);
 
       const contentType = c.req.header('content-type');
       const mediaType = contentType?.split(';', 1)[0].trim().toLowerCase() ?? '';
@@ -327,9 +356,11 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
       };
       let work: Promise<unknown>;
       try {
-        work = options
-          ? service.execute(operation, input, options)
-          : service.execute(operation, input);
+        work = known.extension
+          ? executeExtension(service, known.operation, input, options)
+          : options
+            ? service.execute(known.operation, input, options)
+            : service.execute(known.operation, input);
       } catch (error) {
         work = Promise.reject(error);
       }
@@ -352,15 +383,14 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   return app;
 }
 
-/** The operation an `X-Amz-Target` names, if it is one of ours. */
 /** Hono's body limit with the AWS errors: `ImageTooLargeException` for image operations. */
-function readBody(maxSize: number, operation: OperationName | undefined) {
+function readBody(maxSize: number, known: KnownTarget | undefined) {
   return bodyLimit({
     maxSize,
     onError: () => {
-      const limit = `the request body exceeds the server limit of ${maxSize} bytes for ${operation ?? 'this request'}`;
+      const limit = `the request body exceeds the server limit of ${maxSize} bytes for ${known?.operation ?? 'this request'}`;
       // For image operations the cause is the image: the SDK knows ImageTooLargeException.
-      if (operation && imageOperations.has(operation)) {
+      if (known && imageOperations.has(known.target)) {
         throw new ImageTooLargeException(
           `Image size is too large: ${limit} (Image.Bytes may be at most 5 MiB before base64)`,
         );
@@ -370,9 +400,43 @@ function readBody(maxSize: number, operation: OperationName | undefined) {
   });
 }
 
-function operationOf(target: string | undefined): OperationName | undefined {
-  const name = target?.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-  return knownOperations.has(name) ? (name as OperationName) : undefined;
+/** An `X-Amz-Target` naming one of our operations: Rekognition's or a facekit extension. */
+type KnownTarget = { readonly target: string } & (
+  | { readonly extension: false; readonly operation: OperationName }
+  | { readonly extension: true; readonly operation: ExtensionOperationName }
+);
+
+/** The operation an `X-Amz-Target` names, if it is one of ours (in its own namespace only). */
+function targetOf(target: string | undefined): KnownTarget | undefined {
+  if (target?.startsWith(TARGET_PREFIX)) {
+    const name = target.slice(TARGET_PREFIX.length);
+    if (knownOperations.has(name)) {
+      return { target, extension: false, operation: name as OperationName };
+    }
+  } else if (target?.startsWith(FACEKIT_TARGET_PREFIX)) {
+    const name = target.slice(FACEKIT_TARGET_PREFIX.length);
+    if (knownExtensions.has(name)) {
+      return { target, extension: true, operation: name as ExtensionOperationName };
+    }
+  }
+  return undefined;
+}
+
+/** An extension through a service that may not have any (a plain Rekognition-only executor). */
+function executeExtension(
+  service: OperationExecutor,
+  operation: ExtensionOperationName,
+  input: unknown,
+  options: RequestOptions | undefined,
+): Promise<unknown> {
+  if (!service.executeExtension) {
+    throw new UnknownOperationException(
+      `Unknown operation: ${FACEKIT_TARGET_PREFIX}${operation} (this service has no facekit extensions)`,
+    );
+  }
+  return options
+    ? service.executeExtension(operation, input, options)
+    : service.executeExtension(operation, input);
 }
 
 function toResolver(

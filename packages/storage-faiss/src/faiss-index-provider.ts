@@ -1,23 +1,11 @@
-import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import {
-  type CollectionVectorState,
-  decodeVectorInto,
-  type FaceVectorIndex,
   type FaceVectorIndexProvider,
   type FaceVectorSource,
+  PersistedFaceIndex,
+  persistedIndexFiles,
+  removePersistedIndex,
   type VectorHit,
 } from '@facekit/storage-sqlite';
 import { type FaissIndex, type FaissModule, loadFaiss } from './load-faiss.js';
@@ -67,21 +55,6 @@ const BUILD_BATCH = 8192;
 const PARALLEL_ADD = 1000;
 /** First HNSW candidate count; grows ×4 while every hit still clears `minScore`. */
 const FIRST_K = 64;
-const FORMAT = 1;
-
-/** What `collection-<n>.json` records about the index files beside it. */
-interface IndexMeta {
-  format: number;
-  kind: FaissIndexKind;
-  m?: number;
-  dim: number;
-  ntotal: number;
-  /** Digest of the live (not tombstoned) seqs when saved. */
-  state: CollectionVectorState;
-  faissSha256: string;
-  idsSha256: string;
-}
-
 /**
  * A {@link FaceVectorIndexProvider} on faiss: one index per collection, vectors L2-normalised so
  * that inner product is cosine similarity, saved beside the SQLite database and checked against
@@ -109,11 +82,8 @@ export function createFaissIndexProvider(
     name: `faiss-${options.kind}`,
     search: options.kind === 'flat' ? 'exact' : 'approximate',
     open: (source) => new FaissCollectionIndex(config, source),
-    drop(collectionSeq) {
-      for (const path of Object.values(filesOf(config.dir, collectionSeq))) {
-        rmSync(path, { force: true });
-      }
-    },
+    drop: (collectionSeq) =>
+      removePersistedIndex(persistedIndexFiles(config.dir, collectionSeq, 'faiss')),
   };
 }
 
@@ -129,32 +99,34 @@ interface IndexConfig {
   buildThreads: number;
 }
 
-function filesOf(dir: string, collectionSeq: number) {
-  const base = join(dir, `collection-${collectionSeq}`);
-  return { index: `${base}.faiss`, ids: `${base}.ids`, meta: `${base}.json` };
-}
-
 /**
  * One collection's faiss index. Faiss labels rows by position (0..ntotal-1); `seqs[position]` is
  * the face's seq. Rows are always added in increasing seq order and the flat index's removal
  * keeps order, so `seqs` stays sorted and a seq's position is a binary search. HNSW cannot remove:
  * a deleted face's position goes into `tombstones`, skipped inside faiss's search.
  */
-class FaissCollectionIndex implements FaceVectorIndex {
+class FaissCollectionIndex extends PersistedFaceIndex {
   private index: FaissIndex | undefined;
   private seqs = new Float64Array(0);
   private ntotal = 0;
   private readonly tombstones = new Set<number>();
-  private dirty = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly files: ReturnType<typeof filesOf>;
 
   constructor(
     private readonly config: IndexConfig,
-    private readonly source: FaceVectorSource,
+    source: FaceVectorSource,
   ) {
-    this.files = filesOf(config.dir, source.collectionSeq);
-    if (!this.load()) this.rebuild();
+    super(
+      {
+        dir: config.dir,
+        extension: 'faiss',
+        settings:
+          config.kind === 'hnsw' ? { kind: config.kind, m: config.m } : { kind: config.kind },
+        persistAfterMs: config.persistAfterMs,
+        buildBatch: BUILD_BATCH,
+      },
+      source,
+    );
+    this.open();
   }
 
   get count(): number {
@@ -237,12 +209,6 @@ class FaissCollectionIndex implements FaceVectorIndex {
     }
   }
 
-  release(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.dirty) this.persist();
-  }
-
   /** Binary search: `seqs[0..ntotal)` is sorted. -1 when absent. */
   private positionOf(seq: number): number {
     let lo = 0;
@@ -258,7 +224,7 @@ class FaissCollectionIndex implements FaceVectorIndex {
   }
 
   /** Normalises `batch` (rows of `dim`) in place and adds it. */
-  private addRows(seqs: ArrayLike<number>, batch: Float32Array, dim: number): void {
+  protected addRows(seqs: ArrayLike<number>, batch: Float32Array, dim: number): void {
     for (let offset = 0; offset < batch.length; offset += dim) normalizeInPlace(batch, offset, dim);
     const index = this.ensureIndex(dim);
     this.config.faiss.setNumThreads(seqs.length >= PARALLEL_ADD ? this.config.buildThreads : 1);
@@ -287,170 +253,45 @@ class FaissCollectionIndex implements FaceVectorIndex {
     return index;
   }
 
-  /** Appends the database's rows after `afterSeq`, in batches. */
-  private addFromDatabase(afterSeq: number): void {
-    let seqs: number[] = [];
-    let batch: Float32Array | undefined;
-    let dim = 0;
-    const flush = () => {
-      if (seqs.length === 0 || !batch) return;
-      this.addRows(seqs, batch.subarray(0, seqs.length * dim), dim);
-      seqs = [];
-    };
-    for (const [seq, blob] of this.source.rows(afterSeq)) {
-      if (!batch) {
-        dim = blob.byteLength / 4;
-        batch = new Float32Array(BUILD_BATCH * dim);
-      }
-      decodeVectorInto(blob, batch, seqs.length * dim);
-      seqs.push(seq);
-      if (seqs.length === BUILD_BATCH) flush();
-    }
-    flush();
-  }
-
-  /** Builds the index from every committed face and saves it. */
-  private rebuild(): void {
+  protected clearIndex(): void {
     this.index = undefined;
     this.seqs = new Float64Array(0);
     this.ntotal = 0;
     this.tombstones.clear();
-    this.addFromDatabase(0);
-    this.dirty = true;
-    if (this.ntotal > 0) this.persist();
   }
 
-  /**
-   * Loads the saved index when its files are intact and it matches the database up to the seq it
-   * had reached (faces indexed since, e.g. before a crash, are then added). False: rebuild.
-   */
-  private load(): boolean {
-    const { files, config } = this;
-    if (!existsSync(files.meta)) return false;
-    try {
-      const meta = JSON.parse(readFileSync(files.meta, 'utf8')) as IndexMeta;
-      if (meta.format !== FORMAT || meta.kind !== config.kind) return false;
-      if (config.kind === 'hnsw' && meta.m !== config.m) return false;
-      if (sha256File(files.index) !== meta.faissSha256) return false;
-      const idsBytes = readFileSync(files.ids);
-      if (sha256(idsBytes) !== meta.idsSha256 || idsBytes.byteLength !== meta.ntotal * 8) {
-        return false;
+  /** Tombstones are saved as negated seqs. */
+  protected savedIds(): Float64Array {
+    const ids = this.seqs.slice(0, this.ntotal);
+    for (const position of this.tombstones) ids[position] = -ids[position];
+    return ids;
+  }
+
+  protected writeIndex(path: string): void {
+    this.index?.write(path);
+  }
+
+  protected readIndex(
+    path: string,
+    saved: { dim: number; ntotal: number; ids: Float64Array<ArrayBuffer> },
+  ) {
+    const { config } = this;
+    const index = config.faiss.Index.read(path);
+    if (index.ntotal() !== saved.ntotal || index.getDimension() !== saved.dim) return false;
+    if (config.kind === 'hnsw') index.setParameter('efSearch', config.efSearch);
+    const ids = saved.ids;
+    this.index = index;
+    this.ntotal = saved.ntotal;
+    this.seqs = ids;
+    this.tombstones.clear();
+    for (let p = 0; p < ids.length; p++) {
+      if (ids[p] < 0) {
+        ids[p] = -ids[p];
+        this.tombstones.add(p);
       }
-      const ids = new Float64Array(meta.ntotal);
-      new Uint8Array(ids.buffer).set(idsBytes);
-      // Tombstones are saved as negated seqs.
-      const live = liveState(ids);
-      if (live.count === 0 || !sameState(live, meta.state)) return false;
-      if (!sameState(this.source.state(meta.state.maxSeq), meta.state)) return false;
-      const index = config.faiss.Index.read(files.index);
-      if (index.ntotal() !== meta.ntotal || index.getDimension() !== meta.dim) return false;
-      if (config.kind === 'hnsw') index.setParameter('efSearch', config.efSearch);
-      this.index = index;
-      this.ntotal = meta.ntotal;
-      this.seqs = ids;
-      this.tombstones.clear();
-      for (let p = 0; p < ids.length; p++) {
-        if (ids[p] < 0) {
-          ids[p] = -ids[p];
-          this.tombstones.add(p);
-        }
-      }
-      const before = this.ntotal;
-      this.addFromDatabase(meta.state.maxSeq);
-      if (this.ntotal !== before) this.changed();
-      return true;
-    } catch {
-      this.index = undefined;
-      this.seqs = new Float64Array(0);
-      this.ntotal = 0;
-      this.tombstones.clear();
-      return false;
     }
+    return true;
   }
-
-  private changed(): void {
-    this.dirty = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (this.dirty) this.persist();
-    }, this.config.persistAfterMs);
-    this.timer.unref?.();
-  }
-
-  /** Writes the three files under temporary names, then renames them; the JSON goes last. */
-  private persist(): void {
-    const { files } = this;
-    this.dirty = false;
-    if (!this.index || this.ntotal === 0) {
-      for (const path of Object.values(files)) rmSync(path, { force: true });
-      return;
-    }
-    try {
-      const ids = this.seqs.slice(0, this.ntotal);
-      for (const position of this.tombstones) ids[position] = -ids[position];
-      const idsBytes = new Uint8Array(ids.buffer);
-      this.index.write(`${files.index}.tmp`);
-      writeFileSync(`${files.ids}.tmp`, idsBytes);
-      const meta: IndexMeta = {
-        format: FORMAT,
-        kind: this.config.kind,
-        ...(this.config.kind === 'hnsw' ? { m: this.config.m } : {}),
-        dim: this.index.getDimension(),
-        ntotal: this.ntotal,
-        state: liveState(ids),
-        faissSha256: sha256File(`${files.index}.tmp`),
-        idsSha256: sha256(idsBytes),
-      };
-      writeFileSync(`${files.meta}.tmp`, JSON.stringify(meta));
-      rmSync(files.meta, { force: true });
-      renameSync(`${files.index}.tmp`, files.index);
-      renameSync(`${files.ids}.tmp`, files.ids);
-      renameSync(`${files.meta}.tmp`, files.meta);
-    } catch {
-      // Saving is an optimisation: a missing or stale file is rebuilt from the database.
-      this.dirty = true;
-    }
-  }
-}
-
-/** Digest of the live seqs (tombstones negative). */
-function liveState(ids: Float64Array): CollectionVectorState {
-  let count = 0;
-  let maxSeq = 0;
-  let seqSum = 0;
-  for (const seq of ids) {
-    if (seq <= 0) continue;
-    count++;
-    seqSum += seq;
-    if (seq > maxSeq) maxSeq = seq;
-  }
-  return { count, maxSeq, seqSum };
-}
-
-function sameState(a: CollectionVectorState, b: CollectionVectorState): boolean {
-  return a.count === b.count && a.maxSeq === b.maxSeq && a.seqSum === b.seqSum;
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** Hashes a file in chunks (faiss files can exceed a Buffer's maximum size). */
-function sha256File(path: string): string {
-  const hash = createHash('sha256');
-  const chunk = Buffer.allocUnsafe(16 << 20);
-  const fd = openSync(path, 'r');
-  try {
-    for (;;) {
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      hash.update(chunk.subarray(0, n));
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
 }
 
 function normalizeInPlace(v: Float32Array, offset: number, dim: number): void {

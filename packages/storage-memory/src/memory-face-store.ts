@@ -7,6 +7,7 @@ import {
   type FaceFilter,
   type FaceMetadata,
   type FaceOwnershipResult,
+  type FaceSeparation,
   type FaceStore,
   faceAlreadyExists,
   InvalidPaginationTokenException,
@@ -35,11 +36,18 @@ interface UserEntry extends Sequenced {
   createdAt: number;
   faceIds: Set<string>;
 }
+/** A decision with the `seq` of each face or user it names: it lapses when one of them goes. */
+interface SeparationEntry {
+  separation: FaceSeparation;
+  seqs: readonly number[];
+}
 interface CollectionState extends Sequenced {
   record: CollectionRecord;
   tags: Map<string, string>;
   faces: Map<string, FaceEntry>;
   users: Map<string, UserEntry>;
+  /** By `face:<a>:<b>` (a < b) or `user:<face>:<user>`. */
+  separations: Map<string, SeparationEntry>;
 }
 
 /**
@@ -81,6 +89,7 @@ export function createMemoryFaceStore(): FaceStore {
         tags: new Map(Object.entries(tags)),
         faces: new Map(),
         users: new Map(),
+        separations: new Map(),
       });
     },
 
@@ -313,6 +322,44 @@ export function createMemoryFaceStore(): FaceStore {
       return topK(scored, options.limit).map(({ user, score }) => ({ user, score }));
     },
 
+    async putFaceSeparations(collectionId, separations) {
+      const state = collection(collectionId);
+      for (const s of separations) {
+        const face = state.faces.get(s.faceId);
+        if (!face) continue;
+        if (s.otherFaceId !== undefined) {
+          const other = state.faces.get(s.otherFaceId);
+          if (!other || s.otherFaceId === s.faceId) continue;
+          const [low, high] = s.faceId < s.otherFaceId ? [face, other] : [other, face];
+          const key = `face:${low.face.faceId}:${high.face.faceId}`;
+          if (live(state, state.separations.get(key))) continue;
+          state.separations.set(key, {
+            separation: { faceId: low.face.faceId, otherFaceId: high.face.faceId },
+            seqs: [low.seq, high.seq],
+          });
+        } else {
+          const owner = state.users.get(s.userId);
+          if (!owner) continue;
+          const key = `user:${s.faceId}:${s.userId}`;
+          if (live(state, state.separations.get(key))) continue;
+          state.separations.set(key, {
+            separation: { faceId: s.faceId, userId: s.userId },
+            seqs: [face.seq, owner.seq],
+          });
+        }
+      }
+    },
+
+    async listFaceSeparations(collectionId) {
+      const state = collection(collectionId);
+      const out: FaceSeparation[] = [];
+      for (const [key, entry] of state.separations) {
+        if (live(state, entry)) out.push({ ...entry.separation });
+        else state.separations.delete(key);
+      }
+      return out;
+    },
+
     async close() {
       collections.clear();
     },
@@ -355,4 +402,14 @@ function metadata(face: StoredFace): FaceMetadata {
 
 function copyFace(face: StoredFace): StoredFace {
   return { ...metadata(face), vector: new Float32Array(face.vector) };
+}
+
+/** Whether a decision still names the very faces and user it was made about. */
+function live(state: CollectionState, entry: SeparationEntry | undefined): boolean {
+  if (!entry) return false;
+  const { separation: s, seqs } = entry;
+  if (state.faces.get(s.faceId)?.seq !== seqs[0]) return false;
+  return s.otherFaceId !== undefined
+    ? state.faces.get(s.otherFaceId)?.seq === seqs[1]
+    : state.users.get(s.userId)?.seq === seqs[1];
 }

@@ -54,6 +54,22 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     `CREATE INDEX faces_collection_image ON {schema}.faces (collection_seq, image_id, seq)`,
     `CREATE INDEX faces_user ON {schema}.faces (user_seq, seq) WHERE user_seq IS NOT NULL`,
   ],
+  // 2: "not the same person" decisions (SeparateFaces), forgotten with their faces and users.
+  // A face pair is stored once, its lower face id first.
+  [
+    `CREATE TABLE {schema}.face_separations (
+      face_seq bigint NOT NULL REFERENCES {schema}.faces (seq) ON DELETE CASCADE,
+      other_face_seq bigint NOT NULL REFERENCES {schema}.faces (seq) ON DELETE CASCADE,
+      PRIMARY KEY (face_seq, other_face_seq)
+    )`,
+    `CREATE INDEX face_separations_other ON {schema}.face_separations (other_face_seq)`,
+    `CREATE TABLE {schema}.face_user_separations (
+      face_seq bigint NOT NULL REFERENCES {schema}.faces (seq) ON DELETE CASCADE,
+      user_seq bigint NOT NULL REFERENCES {schema}.users (seq) ON DELETE CASCADE,
+      PRIMARY KEY (face_seq, user_seq)
+    )`,
+    `CREATE INDEX face_user_separations_user ON {schema}.face_user_separations (user_seq)`,
+  ],
 ];
 
 /** The schema version this code writes: the number of migrations. */

@@ -2,6 +2,7 @@ import type {
   CollectionRecord,
   CollectionStats,
   FaceFilter,
+  FaceSeparation,
   FaceStore,
   PageRequest,
   ScoredFace,
@@ -361,6 +362,56 @@ export class PostgresFaceStore extends PostgresStoreBase implements FaceStore {
         [seq, userId],
       );
       if (deleted.length === 0) throw userNotFound(collectionId, userId);
+    });
+  }
+
+  async putFaceSeparations(collectionId: string, separations: readonly FaceSeparation[]) {
+    await this.write(async (tx) => {
+      const s = this.schema;
+      const { seq } = await this.collection(tx, collectionId, 'FOR KEY SHARE');
+      for (const { faceId, otherFaceId, userId } of separations) {
+        if (otherFaceId === undefined) {
+          await tx.query(
+            `INSERT INTO ${s}.face_user_separations (face_seq, user_seq)
+             SELECT f.seq, u.seq FROM ${s}.faces f, ${s}.users u
+             WHERE f.collection_seq = $1 AND f.face_id = $2 AND u.collection_seq = $1 AND u.user_id = $3
+             ON CONFLICT DO NOTHING`,
+            [seq, faceId, userId],
+          );
+        } else if (faceId !== otherFaceId) {
+          const [low, high] = faceId < otherFaceId ? [faceId, otherFaceId] : [otherFaceId, faceId];
+          await tx.query(
+            `INSERT INTO ${s}.face_separations (face_seq, other_face_seq)
+             SELECT a.seq, b.seq FROM ${s}.faces a, ${s}.faces b
+             WHERE a.collection_seq = $1 AND a.face_id = $2 AND b.collection_seq = $1 AND b.face_id = $3
+             ON CONFLICT DO NOTHING`,
+            [seq, low, high],
+          );
+        }
+      }
+    });
+  }
+
+  async listFaceSeparations(collectionId: string): Promise<FaceSeparation[]> {
+    return this.read(async (db) => {
+      const s = this.schema;
+      const { seq } = await this.collection(db, collectionId);
+      const pairs = await db.query<{ face_id: string; other_face_id: string }>(
+        `SELECT a.face_id, b.face_id AS other_face_id FROM ${s}.face_separations x
+         JOIN ${s}.faces a ON a.seq = x.face_seq JOIN ${s}.faces b ON b.seq = x.other_face_seq
+         WHERE a.collection_seq = $1`,
+        [seq],
+      );
+      const users = await db.query<{ face_id: string; user_id: string }>(
+        `SELECT f.face_id, u.user_id FROM ${s}.face_user_separations x
+         JOIN ${s}.faces f ON f.seq = x.face_seq JOIN ${s}.users u ON u.seq = x.user_seq
+         WHERE f.collection_seq = $1`,
+        [seq],
+      );
+      return [
+        ...pairs.map((r) => ({ faceId: r.face_id, otherFaceId: r.other_face_id })),
+        ...users.map((r) => ({ faceId: r.face_id, userId: r.user_id })),
+      ];
     });
   }
 

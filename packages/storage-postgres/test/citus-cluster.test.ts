@@ -1,48 +1,23 @@
 import { randomUnitVectors } from '@facekit/conformance/storage';
 import { type FaceStore, type StoredFace, ThrottlingException } from '@facekit/core';
-import {
-  type CitusCluster,
-  type PostgresServer,
-  postgresUnavailableReason,
-  startCitusCluster,
-  startPostgres,
-} from '@facekit/postgres-test-server';
+import { type PostgresServer, startPostgres, useTestPostgres } from '@facekit/postgres-test-server';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgDriver, createPostgresFaceStore, type SqlDriver } from '../src/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createPgDriver, createPostgresFaceStore } from '../src/index.js';
 import { freshSchema } from './pglite-fixtures.js';
+import { newFace, rejection } from './store-fixtures.js';
 
 // What is particular to a Citus cluster: search settings reaching the worker, a worker stopped in
 // the middle of a query, and the rebalancer moving accounts onto a node added later. One cluster
 // (coordinator + 2 workers, a 3rd added by the last test) for the file.
-const unavailable = postgresUnavailableReason({ citus: true });
-let cluster: CitusCluster;
-let driver: SqlDriver;
+const citus = useTestPostgres({
+  citus: true,
+  connect: (url) => createPgDriver({ connectionString: url }),
+});
+const { unavailable } = citus;
 let extraWorker: PostgresServer | undefined;
-beforeAll(async () => {
-  if (unavailable) return;
-  cluster = await startCitusCluster();
-  driver = await createPgDriver({ connectionString: cluster.url });
-}, 180_000);
-afterAll(async () => {
-  await driver?.close();
-  await extraWorker?.close();
-  await cluster?.close();
-}, 60_000);
-
-let n = 0;
-const face = (vector: Float32Array): StoredFace => {
-  n++;
-  return {
-    faceId: crypto.randomUUID(),
-    imageId: `image-${n}`,
-    boundingBox: { width: 0.25, height: 0.375, left: 0.125, top: 0.0625 },
-    confidence: 99.5,
-    indexFacesModelVersion: '7.0',
-    createdAt: 1_700_000_000_000 + n,
-    vector,
-  };
-};
+// Registered after the cluster's: runs before it is closed.
+afterAll(() => extraWorker?.close(), 60_000);
 
 /** Every account the file creates, with its faces: the rebalancing test checks them all. */
 const accounts: { schema: string; faces: StoredFace[] }[] = [];
@@ -50,14 +25,14 @@ const accounts: { schema: string; faces: StoredFace[] }[] = [];
 async function accountWithFaces(count: number, search: 'exact' | 'hnsw' = 'exact') {
   const schema = freshSchema();
   const store = await createPostgresFaceStore({
-    driver,
+    driver: citus.driver,
     schema,
     search,
     hnsw: { exactBelow: 0 }, // the HNSW index even for a few faces
     closeDriver: false,
   });
   await store.createCollection({ collectionId: 'c', faceModelVersion: '7.0', createdAt: 1 });
-  const faces = randomUnitVectors(count, 16, n + 1).map(face);
+  const faces = randomUnitVectors(count, 16, accounts.length + 1).map(newFace);
   await store.putFaces('c', faces);
   accounts.push({ schema, faces });
   return { schema, store, faces };
@@ -65,7 +40,7 @@ async function accountWithFaces(count: number, search: 'exact' | 'hnsw' = 'exact
 
 /** The port of the worker holding an account's tables. */
 async function workerPortOf(schema: string): Promise<number> {
-  const [row] = await cluster.coordinator.query<{ nodeport: number }>(
+  const [row] = await citus.cluster.coordinator.query<{ nodeport: number }>(
     'SELECT nodeport FROM citus_shards WHERE table_name = $1::regclass',
     [`${schema}.faces`],
   );
@@ -85,15 +60,6 @@ async function expectAllFindable(store: FaceStore, faces: StoredFace[]) {
   expect(got.map((f) => f.faceId)).toEqual(faces.map((f) => f.faceId));
 }
 
-const rejection = async (promise: Promise<unknown>): Promise<Error> => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-};
-
 describe.skipIf(unavailable)(
   `Citus cluster behaviour${unavailable ? ` (SKIPPED: ${unavailable})` : ''}`,
   () => {
@@ -103,7 +69,7 @@ describe.skipIf(unavailable)(
       // workers' planners use it.
       const setSeqscan = (value: string) =>
         Promise.all(
-          cluster.workers.map(async (w) => {
+          citus.cluster.workers.map(async (w) => {
             await w.query(`ALTER SYSTEM SET enable_seqscan = ${value}`);
             await w.query(`ALTER SYSTEM SET enable_sort = ${value}`);
             await w.query('SELECT pg_reload_conf()');
@@ -123,7 +89,7 @@ describe.skipIf(unavailable)(
     it('a worker stopped in the middle of a query fails that call with a clear ThrottlingException, not a wrong answer; accounts on the other worker keep working', async () => {
       const { schema, store, faces } = await accountWithFaces(20);
       const port = await workerPortOf(schema);
-      const worker = cluster.workers.find((w) => w.port === port) as PostgresServer;
+      const worker = citus.cluster.workers.find((w) => w.port === port) as PostgresServer;
       // An account on the other worker, which must keep working meanwhile.
       let other = await accountWithFaces(5);
       for (let i = 0; i < 5 && (await workerPortOf(other.schema)) === port; i++) {
@@ -132,7 +98,7 @@ describe.skipIf(unavailable)(
       }
       expect(await workerPortOf(other.schema)).not.toBe(port);
       // Hold the account's faces shard locked on the worker, so the search waits there.
-      const [{ shard }] = await cluster.coordinator.query<{ shard: string }>(
+      const [{ shard }] = await citus.cluster.coordinator.query<{ shard: string }>(
         'SELECT shard_name AS shard FROM citus_shards WHERE table_name = $1::regclass',
         [`${schema}.faces`],
       );
@@ -176,28 +142,32 @@ describe.skipIf(unavailable)(
         extensions: ['citus', 'vector'],
         settings: { shared_preload_libraries: 'citus' },
       });
-      await cluster.coordinator.query('SELECT citus_add_node($1, $2)', [
+      await citus.cluster.coordinator.query('SELECT citus_add_node($1, $2)', [
         '127.0.0.1',
         extraWorker.port,
       ]);
       // block_writes: copy shards without logical replication (the test nodes run wal_level
       // replica); writes to a moving account wait for its move.
-      await cluster.coordinator.query(
+      await citus.cluster.coordinator.query(
         "SELECT citus_rebalance_start(shard_transfer_mode := 'block_writes')",
       );
-      await cluster.coordinator.query('SELECT citus_rebalance_wait()');
+      await citus.cluster.coordinator.query('SELECT citus_rebalance_wait()');
       const after = await Promise.all(accounts.map((a) => workerPortOf(a.schema)));
       expect(before).not.toContain(extraWorker.port);
       expect(after.filter((port) => port === extraWorker?.port).length).toBeGreaterThanOrEqual(2);
       // Stores opened before the move keep working (the coordinator routes to the new node).
       for (const { store, faces } of open) {
         await expectAllFindable(store, faces);
-        await store.putFaces('c', [face(randomUnitVectors(1, 16, 999)[0])]);
+        await store.putFaces('c', [newFace(randomUnitVectors(1, 16, 999)[0])]);
         await store.close();
       }
       // And every account of the file, moved or not, opened afresh.
       for (const { schema, faces } of accounts) {
-        const store = await createPostgresFaceStore({ driver, schema, closeDriver: false });
+        const store = await createPostgresFaceStore({
+          driver: citus.driver,
+          schema,
+          closeDriver: false,
+        });
         await expectAllFindable(store, faces);
         await store.close();
       }

@@ -1,63 +1,31 @@
-import { describeFaceStoreContract } from '@facekit/conformance/storage';
-import {
-  type CitusCluster,
-  postgresUnavailableReason,
-  startCitusCluster,
-} from '@facekit/postgres-test-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgDriver, createPostgresFaceStore, type SqlDriver } from '../src/index.js';
+import { useTestPostgres } from '@facekit/postgres-test-server';
+import { describe, expect, it } from 'vitest';
+import { createPgDriver, createPostgresFaceStore } from '../src/index.js';
 import { freshSchema } from './pglite-fixtures.js';
+import { describeContractOn } from './store-fixtures.js';
 
 // The contract suite on a Citus 13 cluster (a coordinator and 2 workers, built from
 // ../shared/vendor by tools/postgres/install.sh): every schema is a Citus distributed schema, so
 // its tables are single-shard tables on one worker and every statement of the store is routed
 // there through the coordinator. One cluster and one pool for the file, a schema per test.
-const unavailable = postgresUnavailableReason({ citus: true });
-let cluster: CitusCluster;
-let driver: SqlDriver;
-beforeAll(async () => {
-  if (unavailable) return;
-  cluster = await startCitusCluster();
-  driver = await createPgDriver({ connectionString: cluster.url });
-}, 180_000);
-afterAll(async () => {
-  await driver?.close();
-  await cluster?.close();
-}, 60_000);
-
-const schemas = new WeakMap<object, string>();
-const reopenable = (search: 'exact' | 'hnsw') => {
-  const open = (schema: string) =>
-    createPostgresFaceStore({
-      driver,
-      schema,
-      search,
-      // The suite's collections are small: without this they would be searched exactly.
-      hnsw: { exactBelow: 0 },
-      closeDriver: false,
-    });
-  return {
-    factory: async () => {
-      const schema = freshSchema();
-      const store = await open(schema);
-      schemas.set(store, schema);
-      return store;
-    },
-    reopen: async (store: object & { close(): Promise<void> }) => {
-      await store.close();
-      return open(schemas.get(store) as string);
-    },
-  };
-};
+const citus = useTestPostgres({
+  citus: true,
+  connect: (url) => createPgDriver({ connectionString: url }),
+});
+const { unavailable } = citus;
 
 describe.skipIf(unavailable)(
   `Citus cluster (coordinator + 2 workers)${unavailable ? ` (SKIPPED: ${unavailable})` : ''}`,
   () => {
     it('lays an account out as a distributed schema: its tables on one worker, together', async () => {
       const schema = freshSchema();
-      const store = await createPostgresFaceStore({ driver, schema, closeDriver: false });
+      const store = await createPostgresFaceStore({
+        driver: citus.driver,
+        schema,
+        closeDriver: false,
+      });
       await store.createCollection({ collectionId: 'c', faceModelVersion: '7.0', createdAt: 1 });
-      const shards = await cluster.coordinator.query<{ table_name: string; nodeport: number }>(
+      const shards = await citus.server.query<{ table_name: string; nodeport: number }>(
         `SELECT table_name::text, nodeport FROM citus_shards
          WHERE citus_table_type = 'schema' AND table_name::text LIKE $1 ORDER BY 1`,
         [`${schema}.%`],
@@ -70,27 +38,31 @@ describe.skipIf(unavailable)(
         'users',
       ]);
       expect(new Set(shards.map((s) => s.nodeport)).size).toBe(1);
-      expect(cluster.workers.map((w) => w.port)).toContain(shards[0].nodeport);
+      expect(citus.cluster.workers.map((w) => w.port)).toContain(shards[0].nodeport);
       await store.close();
     });
 
     it('distributes a schema that an earlier facekit created as a plain one on the coordinator', async () => {
       const schema = freshSchema();
       const plain = await createPostgresFaceStore({
-        driver,
+        driver: citus.driver,
         schema,
         distribution: 'none',
         closeDriver: false,
       });
       await plain.createCollection({ collectionId: 'c', faceModelVersion: '7.0', createdAt: 1 });
       await plain.close();
-      const before = await cluster.coordinator.query(
+      const before = await citus.server.query(
         'SELECT 1 FROM pg_dist_schema WHERE schemaid = to_regnamespace($1)::oid',
         [schema],
       );
       expect(before).toEqual([]);
-      const store = await createPostgresFaceStore({ driver, schema, closeDriver: false });
-      const after = await cluster.coordinator.query(
+      const store = await createPostgresFaceStore({
+        driver: citus.driver,
+        schema,
+        closeDriver: false,
+      });
+      const after = await citus.server.query(
         'SELECT 1 FROM pg_dist_schema WHERE schemaid = to_regnamespace($1)::oid',
         [schema],
       );
@@ -102,16 +74,14 @@ describe.skipIf(unavailable)(
     it('migrates a new account once when several processes open it at the same time', async () => {
       const schema = freshSchema();
       const drivers = await Promise.all(
-        [1, 2, 3].map(() => createPgDriver({ connectionString: cluster.url })),
+        [1, 2, 3].map(() => createPgDriver({ connectionString: citus.server.url })),
       );
       const stores = await Promise.all(
         drivers.map((d) => createPostgresFaceStore({ driver: d, schema })),
       );
-      const versions = await cluster.coordinator.query(
-        `SELECT version FROM ${schema}.facekit_migrations`,
-      );
+      const versions = await citus.server.query(`SELECT version FROM ${schema}.facekit_migrations`);
       expect(versions).toHaveLength(1);
-      const distributed = await cluster.coordinator.query(
+      const distributed = await citus.server.query(
         'SELECT 1 FROM pg_dist_schema WHERE schemaid = to_regnamespace($1)::oid',
         [schema],
       );
@@ -119,14 +89,6 @@ describe.skipIf(unavailable)(
       await Promise.all(stores.map((s) => s.close()));
     });
 
-    const exact = reopenable('exact');
-    describeFaceStoreContract('postgres (Citus distributed schema)', exact.factory, {
-      reopen: exact.reopen,
-    });
-    const hnsw = reopenable('hnsw');
-    describeFaceStoreContract('postgres (HNSW, Citus distributed schema)', hnsw.factory, {
-      search: 'approximate',
-      reopen: hnsw.reopen,
-    });
+    describeContractOn('Citus distributed schema', () => citus.driver);
   },
 );

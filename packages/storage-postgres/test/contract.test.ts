@@ -1,7 +1,7 @@
 import { describeFaceStoreContract } from '@facekit/conformance/storage';
 import { afterAll, beforeAll } from 'vitest';
-import { createPostgresFaceStore, type SqlDriver } from '../src/index.js';
-import { freshSchema, type SharedPGlite, sharedPGlite } from './pglite-fixtures.js';
+import { type SharedPGlite, sharedPGlite } from './pglite-fixtures.js';
+import { reopenable } from './store-fixtures.js';
 
 // One PGlite for the file (starting one takes seconds); every test gets a schema of its own.
 let shared: SharedPGlite;
@@ -9,29 +9,6 @@ beforeAll(async () => {
   shared = await sharedPGlite();
 }, 120_000);
 afterAll(() => shared?.close());
-
-const open = (driver: () => SqlDriver, search: 'exact' | 'hnsw', schema = freshSchema()) =>
-  createPostgresFaceStore({
-    driver: driver(),
-    schema,
-    search,
-    // The suite's collections are small: without this they would be searched exactly.
-    hnsw: { exactBelow: 0 },
-    closeDriver: false,
-  });
-const schemas = new WeakMap<object, string>();
-const reopenable = (driver: () => SqlDriver, search: 'exact' | 'hnsw') => ({
-  factory: async () => {
-    const schema = freshSchema();
-    const store = await open(driver, search, schema);
-    schemas.set(store, schema);
-    return store;
-  },
-  reopen: async (store: object & { close(): Promise<void> }) => {
-    await store.close();
-    return open(driver, search, schemas.get(store));
-  },
-});
 
 const inProcess = reopenable(() => shared.inProcess, 'exact');
 describeFaceStoreContract('postgres (PGlite in-process)', inProcess.factory, {

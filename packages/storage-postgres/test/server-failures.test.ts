@@ -1,65 +1,27 @@
 import { createServer, type Socket, connect as tcpConnect } from 'node:net';
 import { randomUnitVectors } from '@facekit/conformance/storage';
-import {
-  InternalServerError,
-  RekognitionError,
-  type StoredFace,
-  ThrottlingException,
-} from '@facekit/core';
-import {
-  type PostgresServer,
-  postgresUnavailableReason,
-  startPostgres,
-} from '@facekit/postgres-test-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InternalServerError, RekognitionError, ThrottlingException } from '@facekit/core';
+import { startPostgres, useTestPostgres } from '@facekit/postgres-test-server';
+import { describe, expect, it } from 'vitest';
 import { createPgDriver, createPostgresFaceStore } from '../src/index.js';
 import { freshSchema } from './pglite-fixtures.js';
+import { newFace, rejection } from './store-fixtures.js';
 
 // What the store does when the PostgreSQL server misbehaves, on a real server: a connection
 // terminated in the middle of a transaction, the pool exhausted, the server's connection limit
 // reached, a read-only database and a hot standby. (PostgreSQL stopped and restarted under
 // `facekit serve` is in conformance/e2e/test/crash-safety.test.ts.)
-const unavailable = postgresUnavailableReason();
-let server: PostgresServer;
-beforeAll(async () => {
-  if (unavailable) return;
-  server = await startPostgres({ name: 'facekit-pg-failures' });
-}, 120_000);
-afterAll(async () => {
-  await server?.close();
-});
+const pg = useTestPostgres({ name: 'facekit-pg-failures' });
+const { unavailable } = pg;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-let n = 0;
-const face = (vector: Float32Array): StoredFace => {
-  n++;
-  return {
-    faceId: crypto.randomUUID(),
-    imageId: `image-${n}`,
-    boundingBox: { width: 0.25, height: 0.375, left: 0.125, top: 0.0625 },
-    confidence: 99.5,
-    indexFacesModelVersion: '7.0',
-    createdAt: 1_700_000_000_000 + n,
-    vector,
-  };
-};
 const newCollection = { faceModelVersion: '7.0', createdAt: 1_700_000_000_000 };
-
-/** The error a promise rejects with. */
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe.skipIf(unavailable)(
   `PostgreSQL server failures${unavailable ? ` (SKIPPED: ${unavailable})` : ''}`,
   () => {
     it('a connection terminated between two queries of a transaction fails that call, not the process', async () => {
-      const driver = await createPgDriver({ connectionString: server.url });
+      const driver = await createPgDriver({ connectionString: pg.server.url });
       try {
         // Without an 'error' listener on the checked-out client, the server closing this
         // connection while the transaction waits is an unhandled 'error' event (issue 20):
@@ -67,7 +29,7 @@ describe.skipIf(unavailable)(
         const error = await rejection(
           driver.transaction(async (tx) => {
             const [{ pid }] = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-            await server.query('SELECT pg_terminate_backend($1)', [pid]);
+            await pg.server.query('SELECT pg_terminate_backend($1)', [pid]);
             await sleep(300); // the FATAL message and the socket's end arrive while idle
             return tx.query('SELECT 1');
           }),
@@ -86,7 +48,7 @@ describe.skipIf(unavailable)(
 
     it('dropped connections (pg_terminate_backend) during writes: ThrottlingException for the calls hit, the rest and later ones succeed, nothing acknowledged lost', async () => {
       const store = await createPostgresFaceStore({
-        driver: await createPgDriver({ connectionString: server.url, pool: { max: 4 } }),
+        driver: await createPgDriver({ connectionString: pg.server.url, pool: { max: 4 } }),
         schema: freshSchema(),
       });
       try {
@@ -98,7 +60,7 @@ describe.skipIf(unavailable)(
         const writer = async (w: number) => {
           // Until told to stop, so the writes span every round of terminations below.
           for (let i = w; !stop; i += 4) {
-            const f = face(vectors[i % vectors.length]);
+            const f = newFace(vectors[i % vectors.length]);
             try {
               await store.putFaces('drops', [f]);
               acknowledged.push(f.faceId);
@@ -110,7 +72,7 @@ describe.skipIf(unavailable)(
         const writers = [0, 1, 2, 3].map(writer);
         for (let round = 0; round < 5; round++) {
           await sleep(100);
-          await server.query(
+          await pg.server.query(
             `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
              WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`,
           );
@@ -123,7 +85,7 @@ describe.skipIf(unavailable)(
           expect(failure).toBeInstanceOf(ThrottlingException);
           expect((failure as Error).message).toMatch(/PostgreSQL is unavailable/);
         }
-        await store.putFaces('drops', [face(vectors[0])]); // and it writes again
+        await store.putFaces('drops', [newFace(vectors[0])]); // and it writes again
         const ids = new Set<string>();
         let next: string | undefined;
         do {
@@ -142,7 +104,7 @@ describe.skipIf(unavailable)(
       // learns when it next writes (BEGIN), and the proxy then closes on it.
       const links: { upstream: Socket; downstream: Socket; cut: boolean }[] = [];
       const proxy = createServer((downstream) => {
-        const link = { upstream: tcpConnect(server.port, '127.0.0.1'), downstream, cut: false };
+        const link = { upstream: tcpConnect(pg.server.port, '127.0.0.1'), downstream, cut: false };
         links.push(link);
         downstream.on('data', (chunk) => {
           if (link.cut) downstream.destroy();
@@ -176,7 +138,7 @@ describe.skipIf(unavailable)(
 
     it('the pool exhausted: ThrottlingException naming the pool after connectionTimeoutMillis, served again once connections are free', async () => {
       const driver = await createPgDriver({
-        connectionString: server.url,
+        connectionString: pg.server.url,
         pool: { max: 2, connectionTimeoutMillis: 300 },
       });
       const store = await createPostgresFaceStore({
@@ -205,9 +167,9 @@ describe.skipIf(unavailable)(
     }, 60_000);
 
     it("the server's connection limit reached (53300): ThrottlingException, served again below it", async () => {
-      await server.query('CREATE ROLE limited LOGIN CONNECTION LIMIT 1');
-      await server.query('GRANT CREATE ON DATABASE postgres TO limited');
-      const url = server.url.replace('postgres@', 'limited@');
+      await pg.server.query('CREATE ROLE limited LOGIN CONNECTION LIMIT 1');
+      await pg.server.query('GRANT CREATE ON DATABASE postgres TO limited');
+      const url = pg.server.url.replace('postgres@', 'limited@');
       const store = await createPostgresFaceStore({
         // Idle connections close at once, so the role's one connection is free after opening.
         driver: await createPgDriver({ connectionString: url, pool: { idleTimeoutMillis: 50 } }),
@@ -232,17 +194,17 @@ describe.skipIf(unavailable)(
     }, 60_000);
 
     it('a read-only database (default_transaction_read_only): reads work, writes fail with a clear InternalServerError', async () => {
-      await server.query('CREATE DATABASE replica_like');
-      const url = server.url.replace(/\/postgres$/, '/replica_like');
+      await pg.server.query('CREATE DATABASE replica_like');
+      const url = pg.server.url.replace(/\/postgres$/, '/replica_like');
       const writable = await createPostgresFaceStore({
         driver: await createPgDriver({ connectionString: url }),
         schema: 'facekit_000000000000',
       });
       const [v] = randomUnitVectors(1, 128, 3);
       await writable.createCollection({ collectionId: 'ro', ...newCollection });
-      await writable.putFaces('ro', [face(v)]);
+      await writable.putFaces('ro', [newFace(v)]);
       await writable.close();
-      await server.query('ALTER DATABASE replica_like SET default_transaction_read_only = on');
+      await pg.server.query('ALTER DATABASE replica_like SET default_transaction_read_only = on');
 
       const store = await createPostgresFaceStore({
         driver: await createPgDriver({ connectionString: url }),
@@ -251,7 +213,7 @@ describe.skipIf(unavailable)(
       try {
         expect((await store.listCollections({ limit: 10 })).items).toHaveLength(1);
         expect(await store.searchFaces('ro', v, { limit: 1 })).toHaveLength(1);
-        const error = await rejection(store.putFaces('ro', [face(v)]));
+        const error = await rejection(store.putFaces('ro', [newFace(v)]));
         expect(error).toBeInstanceOf(InternalServerError);
         expect(error.message).toMatch(/PostgreSQL database is read-only .*need the primary/);
         const create = await rejection(
@@ -274,16 +236,16 @@ describe.skipIf(unavailable)(
 
     it('a hot standby (streaming replica): searches see the primary’s faces, writes fail with the read-only error', async () => {
       const primary = await createPostgresFaceStore({
-        driver: await createPgDriver({ connectionString: server.url }),
+        driver: await createPgDriver({ connectionString: pg.server.url }),
         schema: 'facekit_standby',
         search: 'hnsw',
       });
       const vectors = randomUnitVectors(50, 128, 11);
       await primary.createCollection({ collectionId: 'replicated', ...newCollection });
-      await primary.putFaces('replicated', vectors.map(face));
+      await primary.putFaces('replicated', vectors.map(newFace));
       const standby = await startPostgres({
         name: 'facekit-pg-standby',
-        standbyOf: server,
+        standbyOf: pg.server,
         extensions: [],
       });
       try {
@@ -292,7 +254,7 @@ describe.skipIf(unavailable)(
         );
         expect(recovery).toBe(true);
         // A face written on the primary after the copy streams over.
-        const late = face(randomUnitVectors(1, 128, 12)[0]);
+        const late = newFace(randomUnitVectors(1, 128, 12)[0]);
         await primary.putFaces('replicated', [late]);
         const store = await createPostgresFaceStore({
           driver: await createPgDriver({ connectionString: standby.url }),
@@ -307,7 +269,7 @@ describe.skipIf(unavailable)(
               .faceId;
           }
           expect(found).toBe(late.faceId);
-          const error = await rejection(store.putFaces('replicated', [face(vectors[0])]));
+          const error = await rejection(store.putFaces('replicated', [newFace(vectors[0])]));
           expect(error).toBeInstanceOf(InternalServerError);
           expect(error.message).toMatch(/read-only/);
         } finally {

@@ -1,34 +1,18 @@
 import { randomUnitVectors } from '@facekit/conformance/storage';
 import type { StoredFace } from '@facekit/core';
-import {
-  type PostgresServer,
-  postgresUnavailableReason,
-  startPostgres,
-} from '@facekit/postgres-test-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createPgDriver,
-  createPostgresFaceStore,
-  type HnswOptions,
-  type SqlDriver,
-} from '../src/index.js';
+import { useTestPostgres } from '@facekit/postgres-test-server';
+import { describe, expect, it } from 'vitest';
+import { createPgDriver, createPostgresFaceStore, type HnswOptions } from '../src/index.js';
 import { freshSchema } from './pglite-fixtures.js';
 
 // HNSW on a real PostgreSQL 15 + pgvector 0.8.6 server: which index a search really used (the
 // server's own counter, pg_stat_user_indexes.idx_scan), half precision, exact search of small
 // collections, and iterative index scans under filters.
-const unavailable = postgresUnavailableReason();
-let server: PostgresServer;
-let driver: SqlDriver;
-beforeAll(async () => {
-  if (unavailable) return;
-  server = await startPostgres({ name: 'facekit-pg-hnsw' });
-  driver = await createPgDriver({ connectionString: server.url });
-}, 120_000);
-afterAll(async () => {
-  await driver?.close();
-  await server?.close();
+const pg = useTestPostgres({
+  name: 'facekit-pg-hnsw',
+  connect: (url) => createPgDriver({ connectionString: url }),
 });
+const { unavailable } = pg;
 
 const N = 2000;
 const DIM = 128;
@@ -61,7 +45,7 @@ async function seeded(hnsw: HnswOptions) {
   const schema = freshSchema();
   const open = async () =>
     createPostgresFaceStore({
-      driver: await createPgDriver({ connectionString: server.url }),
+      driver: await createPgDriver({ connectionString: pg.server.url }),
       schema,
       search: 'hnsw',
       hnsw,
@@ -69,9 +53,9 @@ async function seeded(hnsw: HnswOptions) {
   const store = await open();
   await store.createCollection({ collectionId: 'c', faceModelVersion: '7.0', createdAt: 1 });
   for (let i = 0; i < N; i += 500) await store.putFaces('c', faces.slice(i, i + 500));
-  await driver.query(`ANALYZE ${schema}.faces`);
+  await pg.driver.query(`ANALYZE ${schema}.faces`);
   const counters = async () => {
-    const rows = await driver.query<{ indexrelname: string; idx_scan: string }>(
+    const rows = await pg.driver.query<{ indexrelname: string; idx_scan: string }>(
       `SELECT indexrelname, idx_scan FROM pg_stat_user_indexes
        WHERE schemaname = $1 AND indexrelname LIKE 'faces_hnsw%'`,
       [schema],

@@ -66,6 +66,22 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX faces_collection_image ON faces (collection_seq, image_id);
   `,
+  // 3: "not the same person" decisions (SeparateFaces), forgotten with their faces and users.
+  // A face pair is stored once, its lower face id first.
+  `
+  CREATE TABLE face_separations (
+    face_seq INTEGER NOT NULL REFERENCES faces (seq) ON DELETE CASCADE,
+    other_face_seq INTEGER NOT NULL REFERENCES faces (seq) ON DELETE CASCADE,
+    PRIMARY KEY (face_seq, other_face_seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX face_separations_other ON face_separations (other_face_seq);
+  CREATE TABLE face_user_separations (
+    face_seq INTEGER NOT NULL REFERENCES faces (seq) ON DELETE CASCADE,
+    user_seq INTEGER NOT NULL REFERENCES users (seq) ON DELETE CASCADE,
+    PRIMARY KEY (face_seq, user_seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX face_user_separations_user ON face_user_separations (user_seq);
+  `,
 ];
 
 /** The schema version this code writes: the number of migrations. */

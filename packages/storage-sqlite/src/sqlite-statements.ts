@@ -179,6 +179,26 @@ export function prepareStatements(database: BetterSqlite3.Database) {
       'INSERT INTO users (collection_seq, user_id, created_at) VALUES (?, ?, ?)',
     ),
     deleteUser: db.prepare<[number]>('DELETE FROM users WHERE seq = ?'),
+    insertFaceSeparation: db.prepare<[number, string, number, string]>(
+      `INSERT OR IGNORE INTO face_separations (face_seq, other_face_seq)
+       SELECT a.seq, b.seq FROM faces a, faces b
+       WHERE a.collection_seq = ? AND a.face_id = ? AND b.collection_seq = ? AND b.face_id = ?`,
+    ),
+    insertFaceUserSeparation: db.prepare<[number, string, number, string]>(
+      `INSERT OR IGNORE INTO face_user_separations (face_seq, user_seq)
+       SELECT f.seq, u.seq FROM faces f, users u
+       WHERE f.collection_seq = ? AND f.face_id = ? AND u.collection_seq = ? AND u.user_id = ?`,
+    ),
+    faceSeparations: db.prepare<[number], { face_id: string; other_face_id: string }>(
+      `SELECT a.face_id, b.face_id AS other_face_id
+       FROM face_separations s JOIN faces a ON a.seq = s.face_seq JOIN faces b ON b.seq = s.other_face_seq
+       WHERE a.collection_seq = ?`,
+    ),
+    faceUserSeparations: db.prepare<[number], { face_id: string; user_id: string }>(
+      `SELECT f.face_id, u.user_id
+       FROM face_user_separations s JOIN faces f ON f.seq = s.face_seq JOIN users u ON u.seq = s.user_seq
+       WHERE f.collection_seq = ?`,
+    ),
     listUsers: db.prepare<[number, number, number], UserRow>(
       `SELECT ${USER_COLUMNS} FROM users WHERE collection_seq = ? AND seq > ? ORDER BY seq LIMIT ?`,
     ),

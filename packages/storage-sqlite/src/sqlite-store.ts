@@ -4,6 +4,7 @@ import {
   collectionAlreadyExists,
   collectionNotFound,
   type FaceFilter,
+  type FaceSeparation,
   type FaceStore,
   faceAlreadyExists,
   InvalidParameterException,
@@ -421,6 +422,36 @@ export class SqliteFaceStore implements FaceStore {
     this.userIndexes.clear();
     this.indexProvider.close?.();
     if (this.db.open) this.db.close();
+  }
+
+  async putFaceSeparations(collectionId: string, separations: readonly FaceSeparation[]) {
+    return this.write(() => {
+      const s = this.statements;
+      const { seq } = this.collection(collectionId);
+      for (const separation of separations) {
+        const { faceId, otherFaceId, userId } = separation;
+        if (otherFaceId === undefined) s.insertFaceUserSeparation.run(seq, faceId, seq, userId);
+        else if (faceId !== otherFaceId) {
+          const [low, high] = faceId < otherFaceId ? [faceId, otherFaceId] : [otherFaceId, faceId];
+          s.insertFaceSeparation.run(seq, low, seq, high);
+        }
+      }
+    });
+  }
+
+  async listFaceSeparations(collectionId: string): Promise<FaceSeparation[]> {
+    return this.read(() => {
+      const s = this.statements;
+      const { seq } = this.collection(collectionId);
+      return [
+        ...s.faceSeparations
+          .all(seq)
+          .map((row) => ({ faceId: row.face_id, otherFaceId: row.other_face_id })),
+        ...s.faceUserSeparations
+          .all(seq)
+          .map((row) => ({ faceId: row.face_id, userId: row.user_id })),
+      ];
+    });
   }
 
   /** Runs `fn` in a deferred (read) transaction: one consistent snapshot. */

@@ -5,36 +5,30 @@ export interface MatrixHit {
 }
 
 /**
- * Vectors of one collection in one contiguous row-major `Float32Array`, each row tagged with its
- * sequence number. Brute-force exact search over it is a tight loop with no per-row allocation:
- * about 75 ms for 100k faces x 512 dimensions on one core (building it from the database, once,
- * about 1.5 s).
+ * Rows of one dimension in one contiguous row-major typed array (`Float32Array`, or `Int8Array`
+ * for quantised copies), each tagged with its sequence number. Removal compacts, keeping order.
+ * A growing matrix moves to a new array, whose rows start at byte 0 of its buffer.
  *
  * All rows share one dimension: it is set by the first row of an empty matrix.
  */
-export class VectorMatrix {
+export class RowMatrix<T extends Float32Array | Int8Array> {
   dim = 0;
   count = 0;
-  private data = new Float32Array(0);
-  private seqs = new Float64Array(0);
+  /** Rows `0..count`, `dim` values each. */
+  data: T;
+  /** `seqs[row]` is the row's sequence number. */
+  seqs = new Float64Array(0);
 
-  /** Appends a row (copied). Rows should arrive in increasing `seq`, though search does not rely on it. */
-  append(seq: number, vector: Float32Array): void {
-    if (this.count === 0) this.dim = vector.length;
-    if (vector.length !== this.dim) {
-      throw new Error(`Vector has ${vector.length} dimensions; this matrix holds ${this.dim}.`);
-    }
-    this.reserve(this.count + 1);
-    this.data.set(vector, this.count * this.dim);
-    this.seqs[this.count] = seq;
-    this.count++;
+  constructor(private readonly allocate: (length: number) => T) {
+    this.data = allocate(0);
   }
 
   /**
-   * Appends an empty row and returns the `Float32Array` and element offset to fill it at, so that
-   * a stored blob can be copied in without an intermediate array.
+   * Appends an empty row and returns the array and element offset to fill it at, so that a
+   * stored blob can be copied in without an intermediate array. Rows should arrive in increasing
+   * `seq`, though search does not rely on it.
    */
-  appendSlot(seq: number, dim: number): { data: Float32Array; offset: number } {
+  appendSlot(seq: number, dim: number): { data: T; offset: number } {
     if (this.count === 0) this.dim = dim;
     if (dim !== this.dim) {
       throw new Error(`Vector has ${dim} dimensions; this matrix holds ${this.dim}.`);
@@ -61,6 +55,34 @@ export class VectorMatrix {
       kept++;
     }
     this.count = kept;
+  }
+
+  private reserve(rows: number): void {
+    if (rows <= this.seqs.length) return;
+    const capacity = Math.max(rows, this.seqs.length * 2, 16);
+    const data = this.allocate(capacity * this.dim);
+    data.set(this.data.subarray(0, this.count * this.dim));
+    const seqs = new Float64Array(capacity);
+    seqs.set(this.seqs.subarray(0, this.count));
+    this.data = data;
+    this.seqs = seqs;
+  }
+}
+
+/**
+ * Vectors of one collection as float32 rows (see {@link RowMatrix}). Brute-force exact search over
+ * it is a tight loop with no per-row allocation: about 75 ms for 100k faces x 512 dimensions on
+ * one core (building it from the database, once, about 1.5 s).
+ */
+export class VectorMatrix extends RowMatrix<Float32Array> {
+  constructor() {
+    super((length) => new Float32Array(length));
+  }
+
+  /** Appends a row (copied). */
+  append(seq: number, vector: Float32Array): void {
+    const slot = this.appendSlot(seq, vector.length);
+    slot.data.set(vector, slot.offset);
   }
 
   /**
@@ -92,17 +114,6 @@ export class VectorMatrix {
       heap.offer(seq, score);
     }
     return heap.drain();
-  }
-
-  private reserve(rows: number): void {
-    if (rows <= this.seqs.length) return;
-    const capacity = Math.max(rows, this.seqs.length * 2, 16);
-    const data = new Float32Array(capacity * this.dim);
-    data.set(this.data.subarray(0, this.count * this.dim));
-    const seqs = new Float64Array(capacity);
-    seqs.set(this.seqs.subarray(0, this.count));
-    this.data = data;
-    this.seqs = seqs;
   }
 }
 

@@ -107,6 +107,7 @@ describe('createSqliteFaceStore', () => {
     // Roll the file back to what schema version 1 wrote.
     withRawDatabase(path, (db) => {
       db.exec('DROP INDEX faces_collection_image');
+      db.exec('DROP TABLE face_separations; DROP TABLE face_user_separations');
       db.pragma('user_version = 1');
     });
     const reopened = await open(path);
@@ -119,6 +120,7 @@ describe('createSqliteFaceStore', () => {
         .pluck()
         .all();
       expect(indexes).toContain('faces_collection_image');
+      expect(indexes).toContain('face_user_separations_user');
     });
   });
 

@@ -3,6 +3,7 @@ import {
   type FaceVectorIndex,
   type FaceVectorIndexProvider,
   type FaceVectorSource,
+  RowMatrix,
   type VectorHit,
 } from '@facekit/storage-sqlite';
 import { loadUsearch, type UsearchModule } from './load-usearch.js';
@@ -34,12 +35,9 @@ export function createExactScanIndexProvider(): FaceVectorIndexProvider {
   };
 }
 
-/** Int8 rows in one array, tagged with their seqs; removal compacts, keeping order. */
+/** Int8 copies of the vectors, unit length before quantising, in a {@link RowMatrix}. */
 export class ExactScanIndex implements FaceVectorIndex {
-  private data = new Int8Array(0);
-  private seqs = new Float64Array(0);
-  private rows = 0;
-  private dimension = 0;
+  private readonly rows = new RowMatrix((length) => new Int8Array(length));
   private scratch = new Float32Array(0);
 
   constructor(
@@ -55,11 +53,11 @@ export class ExactScanIndex implements FaceVectorIndex {
   }
 
   get count(): number {
-    return this.rows;
+    return this.rows.count;
   }
 
   get dim(): number {
-    return this.rows > 0 ? this.dimension : 0;
+    return this.rows.count > 0 ? this.rows.dim : 0;
   }
 
   add(seqs: readonly number[], vectors: readonly Float32Array[]): void {
@@ -67,19 +65,7 @@ export class ExactScanIndex implements FaceVectorIndex {
   }
 
   remove(seqs: ReadonlySet<number>): void {
-    if (seqs.size === 0) return;
-    const { dimension: dim, data } = this;
-    let kept = 0;
-    for (let row = 0; row < this.rows; row++) {
-      const seq = this.seqs[row];
-      if (seqs.has(seq)) continue;
-      if (kept !== row) {
-        data.copyWithin(kept * dim, row * dim, (row + 1) * dim);
-        this.seqs[kept] = seq;
-      }
-      kept++;
-    }
-    this.rows = kept;
+    this.rows.remove(seqs);
   }
 
   search(
@@ -88,7 +74,8 @@ export class ExactScanIndex implements FaceVectorIndex {
     minScore: number | undefined,
     excluded: ReadonlySet<number>,
   ): VectorHit[] {
-    const want = Math.min(Math.floor(limit), this.rows);
+    const { count, dim, data, seqs } = this.rows;
+    const want = Math.min(Math.floor(limit), count);
     if (want <= 0) return [];
     const q = normalized(query);
     const probe = quantized(q);
@@ -96,51 +83,29 @@ export class ExactScanIndex implements FaceVectorIndex {
     if (this.scratch.length !== q.length) this.scratch = new Float32Array(q.length);
     // usearch 2.25's exactSearch reads a typed array's buffer from byte 0 (ignoring a subarray's
     // offset): `data` always starts its buffer, and `probe` is a fresh array.
-    const dataset = this.data.subarray(0, this.rows * this.dimension);
-    let k = Math.min(this.rows, want + excluded.size + MARGIN);
+    const dataset = data.subarray(0, count * dim);
+    let k = Math.min(count, want + excluded.size + MARGIN);
     for (;;) {
-      const { keys, distances } = this.usearch.exactSearch(
-        dataset,
-        probe,
-        this.dimension,
-        k,
-        'cos',
-        1,
-      );
+      const { keys, distances } = this.usearch.exactSearch(dataset, probe, dim, k, 'cos', 1);
       const candidates: number[] = [];
-      for (let i = 0; i < keys.length; i++) candidates.push(this.seqs[Number(keys[i])]);
+      for (let i = 0; i < keys.length; i++) candidates.push(seqs[Number(keys[i])]);
       const hits = rescore(this.source, q, candidates, floor, excluded, this.scratch);
       const lowest = 1 - distances[distances.length - 1];
       // Enough hits, every row scanned, or the rest score below minScore even allowing for
       // int8 rounding: done. Otherwise widen the shortlist.
-      if (hits.length >= want + MARGIN || k >= this.rows || lowest < floor - 0.01) {
+      if (hits.length >= want + MARGIN || k >= count || lowest < floor - 0.01) {
         return hits.slice(0, want);
       }
-      k = Math.min(this.rows, k * 4);
+      k = Math.min(count, k * 4);
     }
   }
 
   release(): void {}
 
   private append(seq: number, vector: Float32Array): void {
-    if (this.rows === 0) this.dimension = vector.length;
-    if (vector.length !== this.dimension) {
-      throw new Error(
-        `Vector has ${vector.length} dimensions; this index holds ${this.dimension}.`,
-      );
-    }
-    if (this.rows === this.seqs.length) {
-      const capacity = Math.max(16, this.rows * 2);
-      const data = new Int8Array(capacity * this.dimension);
-      data.set(this.data.subarray(0, this.rows * this.dimension));
-      const seqs = new Float64Array(capacity);
-      seqs.set(this.seqs.subarray(0, this.rows));
-      this.data = data;
-      this.seqs = seqs;
-    }
     const unit = Float32Array.from(vector);
     normalizeInPlace(unit, 0, unit.length);
-    quantizeInto(unit, 0, unit.length, this.data, this.rows * this.dimension);
-    this.seqs[this.rows++] = seq;
+    const slot = this.rows.appendSlot(seq, unit.length);
+    quantizeInto(unit, 0, unit.length, slot.data, slot.offset);
   }
 }

@@ -1,22 +1,10 @@
-import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
 import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { join } from 'node:path';
-import {
-  type CollectionVectorState,
-  decodeVectorInto,
-  type FaceVectorIndex,
   type FaceVectorIndexProvider,
   type FaceVectorSource,
+  PersistedFaceIndex,
+  persistedIndexFiles,
+  removePersistedIndex,
   type VectorHit,
 } from '@facekit/storage-sqlite';
 import { loadUsearch, type UsearchIndex, type UsearchModule } from './load-usearch.js';
@@ -73,20 +61,7 @@ export interface UsearchIndexProviderOptions {
 const BUILD_BATCH = 16384;
 /** Adds of at least this many rows use `threads`; smaller ones one thread. */
 const PARALLEL_ADD = 256;
-const FORMAT = 1;
-
-interface IndexMeta {
-  format: number;
-  quantization: UsearchQuantization;
-  connectivity: number;
-  dim: number;
-  ntotal: number;
-  /** Digest of the live (not tombstoned) seqs when saved. */
-  state: CollectionVectorState;
-  indexSha256: string;
-  idsSha256: string;
-}
-
+const EXTENSION = 'usearch';
 interface Config {
   usearch: UsearchModule;
   dir: string;
@@ -132,18 +107,11 @@ export function createUsearchIndexProvider(
     search: 'approximate',
     open: (source) => new UsearchCollectionIndex(config, source),
     /** Whether this collection's index was saved (and so was built, e.g. by `auto`, before). */
-    hasSavedIndex: (collectionSeq) => existsSync(filesOf(config.dir, collectionSeq).meta),
-    drop(collectionSeq) {
-      for (const path of Object.values(filesOf(config.dir, collectionSeq))) {
-        rmSync(path, { force: true });
-      }
-    },
+    hasSavedIndex: (collectionSeq) =>
+      existsSync(persistedIndexFiles(config.dir, collectionSeq, EXTENSION).meta),
+    drop: (collectionSeq) =>
+      removePersistedIndex(persistedIndexFiles(config.dir, collectionSeq, EXTENSION)),
   };
-}
-
-function filesOf(dir: string, collectionSeq: number) {
-  const base = join(dir, `collection-${collectionSeq}`);
-  return { index: `${base}.usearch`, ids: `${base}.ids`, meta: `${base}.json` };
 }
 
 /**
@@ -151,7 +119,7 @@ function filesOf(dir: string, collectionSeq: number) {
  * the last build, in increasing order (adds always come in seq order), a deleted one negated: its
  * digest is what the saved files are checked against, and tombstones count towards a rebuild.
  */
-class UsearchCollectionIndex implements FaceVectorIndex {
+class UsearchCollectionIndex extends PersistedFaceIndex {
   private index: UsearchIndex | undefined;
   private seqs = new Float64Array(0);
   private ntotal = 0;
@@ -159,17 +127,23 @@ class UsearchCollectionIndex implements FaceVectorIndex {
   private dimension = 0;
   /** The index is a read-only memory map of its file (`view`): read it before changing it. */
   private mapped = false;
-  private dirty = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
   private scratch = new Float32Array(0);
-  private readonly files: ReturnType<typeof filesOf>;
 
   constructor(
     private readonly config: Config,
-    private readonly source: FaceVectorSource,
+    source: FaceVectorSource,
   ) {
-    this.files = filesOf(config.dir, source.collectionSeq);
-    if (!this.load()) this.rebuild();
+    super(
+      {
+        dir: config.dir,
+        extension: EXTENSION,
+        settings: { quantization: config.quantization, connectivity: config.connectivity },
+        persistAfterMs: config.persistAfterMs,
+        buildBatch: BUILD_BATCH,
+      },
+      source,
+    );
+    this.open();
   }
 
   get count(): number {
@@ -245,12 +219,6 @@ class UsearchCollectionIndex implements FaceVectorIndex {
     }
   }
 
-  release(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.dirty) this.persist();
-  }
-
   /** Binary search: `|seqs[0..ntotal)|` is sorted. -1 when absent or already deleted. */
   private positionOf(seq: number): number {
     let lo = 0;
@@ -289,7 +257,7 @@ class UsearchCollectionIndex implements FaceVectorIndex {
   }
 
   /** Normalises `batch` (rows of `dim`) in place and adds it. */
-  private addRows(seqs: ArrayLike<number>, batch: Float32Array, dim: number): void {
+  protected addRows(seqs: ArrayLike<number>, batch: Float32Array, dim: number): void {
     const n = seqs.length;
     for (let offset = 0; offset < batch.length; offset += dim) normalizeInPlace(batch, offset, dim);
     if (!this.index) {
@@ -315,170 +283,40 @@ class UsearchCollectionIndex implements FaceVectorIndex {
     for (let i = 0; i < n; i++) this.seqs[this.ntotal++] = seqs[i];
   }
 
-  /** Appends the database's rows after `afterSeq`, in batches. */
-  private addFromDatabase(afterSeq: number): void {
-    let seqs: number[] = [];
-    let batch: Float32Array | undefined;
-    let dim = 0;
-    const flush = () => {
-      if (seqs.length === 0 || !batch) return;
-      this.addRows(seqs, batch.subarray(0, seqs.length * dim), dim);
-      seqs = [];
-    };
-    for (const [seq, blob] of this.source.rows(afterSeq)) {
-      if (!batch) {
-        dim = blob.byteLength / 4;
-        batch = new Float32Array(BUILD_BATCH * dim);
-      }
-      decodeVectorInto(blob, batch, seqs.length * dim);
-      seqs.push(seq);
-      if (seqs.length === BUILD_BATCH) flush();
-    }
-    flush();
-  }
-
-  /** Builds the index from every committed face and saves it. */
-  private rebuild(): void {
+  protected clearIndex(): void {
     this.index = undefined;
     this.mapped = false;
     this.seqs = new Float64Array(0);
     this.ntotal = 0;
     this.tombstones = 0;
-    this.addFromDatabase(0);
-    this.dirty = true;
-    if (this.ntotal > 0) this.persist();
   }
 
-  /**
-   * Loads the saved index when its files are intact and it matches the database up to the seq it
-   * had reached (faces indexed since, e.g. before a crash, are then added). False: rebuild.
-   */
-  private load(): boolean {
-    const { files, config } = this;
-    if (!existsSync(files.meta)) return false;
-    try {
-      const meta = JSON.parse(readFileSync(files.meta, 'utf8')) as IndexMeta;
-      if (meta.format !== FORMAT || meta.quantization !== config.quantization) return false;
-      if (meta.connectivity !== config.connectivity) return false;
-      const idsBytes = readFileSync(files.ids);
-      if (sha256(idsBytes) !== meta.idsSha256 || idsBytes.byteLength !== meta.ntotal * 8) {
-        return false;
-      }
-      const ids = new Float64Array(meta.ntotal);
-      new Uint8Array(ids.buffer).set(idsBytes);
-      const live = liveState(ids);
-      if (live.count === 0 || !sameState(live, meta.state)) return false;
-      if (!sameState(this.source.state(meta.state.maxSeq), meta.state)) return false;
-      if (sha256File(files.index) !== meta.indexSha256) return false;
-      const catchUp = this.source.state().maxSeq > meta.state.maxSeq;
-      const index = this.newIndex(meta.dim);
-      // A memory map opens in milliseconds whatever the size, but cannot change: read the file
-      // when faces must be added right away.
-      if (config.memoryMap && !catchUp) index.view(files.index);
-      else index.load(files.index);
-      if (index.dimensions() !== meta.dim) return false;
-      this.index = index;
-      this.mapped = config.memoryMap && !catchUp;
-      this.dimension = meta.dim;
-      this.ntotal = meta.ntotal;
-      this.seqs = ids;
-      this.tombstones = meta.ntotal - live.count;
-      if (catchUp) {
-        this.addFromDatabase(meta.state.maxSeq);
-        this.changed();
-      }
-      return true;
-    } catch {
-      this.index = undefined;
-      this.mapped = false;
-      this.seqs = new Float64Array(0);
-      this.ntotal = 0;
-      this.tombstones = 0;
-      return false;
-    }
+  protected savedIds(): Float64Array {
+    return this.seqs.slice(0, this.ntotal);
   }
 
-  private changed(): void {
-    this.dirty = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (this.dirty) this.persist();
-    }, this.config.persistAfterMs);
-    this.timer.unref?.();
+  protected writeIndex(path: string): void {
+    this.index?.save(path);
   }
 
-  /** Writes the three files under temporary names, then renames them; the JSON goes last. */
-  private persist(): void {
-    const { files } = this;
-    this.dirty = false;
-    if (!this.index || this.count === 0) {
-      for (const path of Object.values(files)) rmSync(path, { force: true });
-      return;
-    }
-    try {
-      const ids = this.seqs.slice(0, this.ntotal);
-      const idsBytes = new Uint8Array(ids.buffer);
-      this.index.save(`${files.index}.tmp`);
-      writeFileSync(`${files.ids}.tmp`, idsBytes);
-      const meta: IndexMeta = {
-        format: FORMAT,
-        quantization: this.config.quantization,
-        connectivity: this.config.connectivity,
-        dim: this.dimension,
-        ntotal: this.ntotal,
-        state: liveState(ids),
-        indexSha256: sha256File(`${files.index}.tmp`),
-        idsSha256: sha256(idsBytes),
-      };
-      writeFileSync(`${files.meta}.tmp`, JSON.stringify(meta));
-      rmSync(files.meta, { force: true });
-      // A mapped index keeps reading the old file's pages after the rename replaces its name.
-      renameSync(`${files.index}.tmp`, files.index);
-      renameSync(`${files.ids}.tmp`, files.ids);
-      renameSync(`${files.meta}.tmp`, files.meta);
-    } catch {
-      // Saving is an optimisation: a missing or stale file is rebuilt from the database.
-      this.dirty = true;
-    }
+  protected readIndex(
+    path: string,
+    saved: { dim: number; ntotal: number; ids: Float64Array<ArrayBuffer> },
+    writable: boolean,
+  ): boolean {
+    const index = this.newIndex(saved.dim);
+    // A memory map opens in milliseconds whatever the size, but cannot change: read the file
+    // when faces must be added right away.
+    const map = this.config.memoryMap && !writable;
+    if (map) index.view(path);
+    else index.load(path);
+    if (index.dimensions() !== saved.dim) return false;
+    this.index = index;
+    this.mapped = map;
+    this.dimension = saved.dim;
+    this.ntotal = saved.ntotal;
+    this.seqs = saved.ids;
+    this.tombstones = saved.ids.filter((seq) => seq < 0).length;
+    return true;
   }
-}
-
-/** Digest of the live seqs (deleted ones negative). */
-function liveState(ids: Float64Array): CollectionVectorState {
-  let count = 0;
-  let maxSeq = 0;
-  let seqSum = 0;
-  for (const seq of ids) {
-    if (seq <= 0) continue;
-    count++;
-    seqSum += seq;
-    if (seq > maxSeq) maxSeq = seq;
-  }
-  return { count, maxSeq, seqSum };
-}
-
-function sameState(a: CollectionVectorState, b: CollectionVectorState): boolean {
-  return a.count === b.count && a.maxSeq === b.maxSeq && a.seqSum === b.seqSum;
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** Hashes a file in chunks (an index can exceed a Buffer's maximum size). */
-function sha256File(path: string): string {
-  const hash = createHash('sha256');
-  const chunk = Buffer.allocUnsafe(16 << 20);
-  const fd = openSync(path, 'r');
-  try {
-    for (;;) {
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      hash.update(chunk.subarray(0, n));
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
 }

@@ -8,3 +8,4 @@ export {
   startCitusCluster,
   startPostgres,
 } from './clusters.js';
+export { type TestPostgres, useTestPostgres } from './test-postgres.js';

@@ -30,22 +30,20 @@ export function userScenarios(scenario: ApiScenarioContext): void {
       }
       return seededFaceIds;
     }
+    /** Creates these users in `people` (in this order), then associates each its faces. */
+    async function createUsers(faces: Record<string, string[]>): Promise<void> {
+      for (const UserId of Object.keys(faces))
+        await call('CreateUser', { CollectionId: 'people', UserId });
+      for (const [UserId, FaceIds] of Object.entries(faces)) {
+        if (FaceIds.length > 0)
+          await call('AssociateFaces', { CollectionId: 'people', UserId, FaceIds });
+      }
+    }
 
     it('CreateUser is idempotent per ClientRequestToken and conflicts otherwise', async () => {
-      expect(
-        await call('CreateUser', {
-          CollectionId: 'people',
-          UserId: 'ana',
-          ClientRequestToken: 'tok-1',
-        }),
-      ).toEqual({});
-      expect(
-        await call('CreateUser', {
-          CollectionId: 'people',
-          UserId: 'ana',
-          ClientRequestToken: 'tok-1',
-        }),
-      ).toEqual({});
+      const create = { CollectionId: 'people', UserId: 'ana', ClientRequestToken: 'tok-1' };
+      expect(await call('CreateUser', create)).toEqual({});
+      expect(await call('CreateUser', create)).toEqual({});
       await expectError(
         'CreateUser',
         { CollectionId: 'people', UserId: 'ana', ClientRequestToken: 'tok-2' },
@@ -72,13 +70,7 @@ export function userScenarios(scenario: ApiScenarioContext): void {
 
     it('ListUsers pages users in creation order with their status', async () => {
       const faceIds = seeded();
-      for (const UserId of ['zed', 'amy', 'kim'])
-        await call('CreateUser', { CollectionId: 'people', UserId });
-      await call('AssociateFaces', {
-        CollectionId: 'people',
-        UserId: 'amy',
-        FaceIds: [faceIds[0]],
-      });
+      await createUsers({ zed: [], amy: [faceIds[0]], kim: [] });
       const pages = await listAll('ListUsers', { CollectionId: 'people' }, 2);
       expect(pages.flatMap((p) => p.Users as WireObject[])).toEqual([
         { UserId: 'zed', UserStatus: 'CREATED' },
@@ -206,18 +198,7 @@ export function userScenarios(scenario: ApiScenarioContext): void {
 
     it('DisassociateFaces removes faces and reports the rest', async () => {
       const faceIds = seeded();
-      await call('CreateUser', { CollectionId: 'people', UserId: 'ana' });
-      await call('CreateUser', { CollectionId: 'people', UserId: 'bo' });
-      await call('AssociateFaces', {
-        CollectionId: 'people',
-        UserId: 'ana',
-        FaceIds: [faceIds[0], faceIds[1]],
-      });
-      await call('AssociateFaces', {
-        CollectionId: 'people',
-        UserId: 'bo',
-        FaceIds: [faceIds[4]],
-      });
+      await createUsers({ ana: [faceIds[0], faceIds[1]], bo: [faceIds[4]] });
       const missing = crypto.randomUUID();
       const out = await call('DisassociateFaces', {
         CollectionId: 'people',
@@ -248,18 +229,7 @@ export function userScenarios(scenario: ApiScenarioContext): void {
 
     it('SearchUsers by face and by user, best first, above the threshold', async () => {
       const faceIds = seeded();
-      await call('CreateUser', { CollectionId: 'people', UserId: 'ana' });
-      await call('CreateUser', { CollectionId: 'people', UserId: 'stranger' });
-      await call('AssociateFaces', {
-        CollectionId: 'people',
-        UserId: 'ana',
-        FaceIds: [faceIds[0], faceIds[1]],
-      });
-      await call('AssociateFaces', {
-        CollectionId: 'people',
-        UserId: 'stranger',
-        FaceIds: [faceIds[3]],
-      });
+      await createUsers({ ana: [faceIds[0], faceIds[1]], stranger: [faceIds[3]] });
 
       const byFace = await call('SearchUsers', { CollectionId: 'people', FaceId: faceIds[2] });
       expect(byFace.SearchedFace).toEqual({ FaceId: faceIds[2] });
@@ -309,12 +279,7 @@ export function userScenarios(scenario: ApiScenarioContext): void {
 
     it('DeleteUser frees the faces and is idempotent per token', async () => {
       const faceIds = seeded();
-      await call('CreateUser', { CollectionId: 'people', UserId: 'ana' });
-      await call('AssociateFaces', {
-        CollectionId: 'people',
-        UserId: 'ana',
-        FaceIds: [faceIds[0]],
-      });
+      await createUsers({ ana: [faceIds[0]] });
       const request = { CollectionId: 'people', UserId: 'ana', ClientRequestToken: 'del-1' };
       expect(await call('DeleteUser', request)).toEqual({});
       expect(await call('DeleteUser', request)).toEqual({});

@@ -26,6 +26,7 @@ export type FaceStoreContractGroup =
   | 'faces'
   | 'vectorSearch'
   | 'users'
+  | 'separations'
   | 'concurrency'
   | 'persistence';
 

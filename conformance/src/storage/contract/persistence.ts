@@ -11,12 +11,13 @@ export function describePersistenceContract(contract: FaceStoreContract): void {
       store = contract.store;
     });
 
-    it('keeps collections, faces, vectors, users and tags across close and reopen', async () => {
+    it('keeps collections, faces, vectors, users, tags and separations across close and reopen', async () => {
       const id = await newCollection(store, 'kept', 1_700_000_000_500);
       await store.tagCollection(id, { env: 'prod' }, 50);
       const faces = await seedFaces(store, id, 3, 24);
       await store.createUser(id, { userId: 'ana', createdAt: 2 });
       await store.associateFaces(id, 'ana', [faces[0].faceId], 100);
+      await store.putFaceSeparations(id, [{ faceId: faces[1].faceId, userId: 'ana' }]);
       await store.deleteFaces(id, [faces[2].faceId]);
       const page = await store.listFaces(id, { limit: 1 });
 
@@ -42,6 +43,9 @@ export function describePersistenceContract(contract: FaceStoreContract): void {
         createdAt: 2,
         faceCount: 1,
       });
+      expect(await store.listFaceSeparations(id)).toEqual([
+        { faceId: faces[1].faceId, userId: 'ana' },
+      ]);
       // A cursor handed out before the restart still continues the listing.
       const rest = await store.listFaces(id, { limit: 10, after: page.next });
       expect(rest.items.map((f) => f.faceId)).toEqual([faces[1].faceId]);

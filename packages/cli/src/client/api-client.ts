@@ -1,19 +1,23 @@
-import type {
-  FacekitOperationName,
-  FacekitOperationShapes,
-  OperationName,
-  OperationShapes,
-  RequestOptions,
+import {
+  type ExtensionOperationName,
+  type ExtensionOperationShapes,
+  extensionOperations,
+  type OperationName,
+  type OperationShapes,
+  type RequestOptions,
 } from '@facekit/core';
 
 /** Wire-shaped input with image bytes as raw bytes (each client encodes them as its transport needs). */
 export type ClientInput<Op extends OperationName> = WithBytes<OperationShapes[Op]['input']>;
-/** Input of a facekit extension operation, image bytes raw as in {@link ClientInput}. */
-export type FacekitClientInput<Op extends FacekitOperationName> = WithBytes<
-  FacekitOperationShapes[Op]['input']
->;
 /** Wire-shaped output: exactly what the Rekognition API returns (timestamps in epoch seconds). */
 export type ClientOutput<Op extends OperationName> = OperationShapes[Op]['output'];
+/** {@link ClientInput} of a facekit extension operation. */
+export type ExtensionClientInput<Op extends ExtensionOperationName> = WithBytes<
+  ExtensionOperationShapes[Op]['input']
+>;
+/** Wire-shaped output of a facekit extension operation. */
+export type ExtensionClientOutput<Op extends ExtensionOperationName> =
+  ExtensionOperationShapes[Op]['output'];
 
 type WithBytes<T> = T extends { Bytes?: unknown }
   ? Omit<T, 'Bytes'> & { Bytes?: Uint8Array }
@@ -40,14 +44,14 @@ export interface ApiClient {
     options?: RequestOptions,
   ): Promise<ClientOutput<Op>>;
   /**
-   * One of facekit's extension operations (`FacekitService.<Operation>`: WhoIsInImage,
-   * ExplainMatch), in-process or as a signed AWS JSON request to the server.
+   * One facekit extension operation (`FacekitService.<Operation>`): `FaceService.executeExtension`
+   * locally, a SigV4-signed AWS JSON request to a server (the SDK has no command for it).
    */
-  callFacekit<Op extends FacekitOperationName>(
+  callExtension<Op extends ExtensionOperationName>(
     operation: Op,
-    input: FacekitClientInput<Op>,
+    input: ExtensionClientInput<Op>,
     options?: RequestOptions,
-  ): Promise<FacekitOperationShapes[Op]['output']>;
+  ): Promise<ExtensionClientOutput<Op>>;
   close(): Promise<void>;
 }
 
@@ -69,3 +73,20 @@ export const imageOperations: ReadonlySet<OperationName> = new Set<OperationName
   'CompareFaces',
   'SearchUsersByImage',
 ]);
+
+/** Extension operations that take an image (their model declares ImageTooLargeException). */
+export const imageExtensions: ReadonlySet<ExtensionOperationName> = new Set(
+  (Object.keys(extensionOperations) as ExtensionOperationName[]).filter((name) =>
+    (extensionOperations[name].errors as readonly string[]).includes('ImageTooLargeException'),
+  ),
+);
+
+/** Wire JSON carries blobs as base64; clients take raw bytes. */
+export function encodeBytes(value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (Array.isArray(value)) return value.map(encodeBytes);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeBytes(v)]));
+  }
+  return value;
+}

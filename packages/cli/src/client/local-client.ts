@@ -1,6 +1,12 @@
-import { type FaceService, type OperationName, RekognitionError } from '@facekit/core';
+import { type FaceService, RekognitionError } from '@facekit/core';
 import { createLocalServices, type LocalServiceConfig } from '../local-service.js';
-import { type ApiClient, ApiError, imageOperations } from './api-client.js';
+import {
+  type ApiClient,
+  ApiError,
+  encodeBytes,
+  imageExtensions,
+  imageOperations,
+} from './api-client.js';
 
 export type LocalClientConfig = LocalServiceConfig;
 
@@ -14,12 +20,8 @@ export async function createLocalClient(config: LocalClientConfig): Promise<ApiC
   let service = local.service(store);
   let withModels: Promise<FaceService> | undefined;
 
-  // The extension operations analyse images (ExplainMatch: the kept source images too).
-  const serviceFor = (operation: OperationName | 'facekit'): Promise<FaceService> => {
-    if (
-      (operation !== 'facekit' && !imageOperations.has(operation)) ||
-      config.faceModel === 'none'
-    ) {
+  const serviceFor = (needsModels: boolean): Promise<FaceService> => {
+    if (!needsModels || config.faceModel === 'none') {
       return withModels ?? Promise.resolve(service);
     }
     withModels ??= Promise.all([local.loadAnalyzers(), local.openImageObjects()]).then(() => {
@@ -32,7 +34,7 @@ export async function createLocalClient(config: LocalClientConfig): Promise<ApiC
   return {
     description: `local ${local.storeLocation}`,
     async call(operation, input, options) {
-      const target = await serviceFor(operation);
+      const target = await serviceFor(imageOperations.has(operation));
       try {
         return await target.execute(operation, encodeBytes(input), options);
       } catch (error) {
@@ -40,10 +42,10 @@ export async function createLocalClient(config: LocalClientConfig): Promise<ApiC
         throw new ApiError(error.name, error.message, { cause: error });
       }
     },
-    async callFacekit(operation, input, options) {
-      const target = await serviceFor('facekit');
+    async callExtension(operation, input, options) {
+      const target = await serviceFor(imageExtensions.has(operation));
       try {
-        return await target.executeFacekit(operation, encodeBytes(input), options);
+        return await target.executeExtension(operation, encodeBytes(input), options);
       } catch (error) {
         if (!RekognitionError.isInstance(error)) throw error;
         throw new ApiError(error.name, error.message, { cause: error });
@@ -54,14 +56,4 @@ export async function createLocalClient(config: LocalClientConfig): Promise<ApiC
       await store.close();
     },
   };
-}
-
-/** The service takes wire JSON, where blobs are base64. */
-function encodeBytes(value: unknown): unknown {
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  if (Array.isArray(value)) return value.map(encodeBytes);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeBytes(v)]));
-  }
-  return value;
 }

@@ -1,6 +1,7 @@
 import * as rekognition from '@aws-sdk/client-rekognition';
 import type { OperationName, RequestOptions } from '@facekit/core';
-import { type ApiClient, ApiError } from './api-client.js';
+import { type ApiClient, ApiError, type ExtensionClientOutput, encodeBytes } from './api-client.js';
+import { callExtensionEndpoint } from './extension-request.js';
 
 export interface SdkClientOptions {
   /** Server URL, e.g. `http://127.0.0.1:8080`. */
@@ -62,25 +63,50 @@ export function createSdkClient(options: SdkClientOptions): ApiClient {
           const hint = dummyKeys && authErrors.has(error.name) ? dummyKeysHint(options) : '';
           throw new ApiError(error.name, `${error.message}${hint}`, { cause: error });
         }
-        const code = (error as { code?: string }).code;
-        if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') {
-          throw new Error(`cannot reach ${options.endpoint} (${code}); is facekit serve running?`, {
-            cause: error,
-          });
+        throw unreachable(error, options.endpoint);
+      }
+    },
+    async callExtension(operation, input, requestOptions?: RequestOptions) {
+      const headers: Record<string, string> =
+        requestOptions?.maxFalseAcceptRate === undefined
+          ? {}
+          : { [MAX_FALSE_ACCEPT_RATE_HEADER]: String(requestOptions.maxFalseAcceptRate) };
+      try {
+        // The server answers the operation's wire shape.
+        return (await callExtensionEndpoint(
+          options.endpoint,
+          {
+            region: options.region,
+            credentials: () => client.config.credentials(),
+            sha256: client.config.sha256,
+          },
+          operation,
+          encodeBytes(input),
+          headers,
+        )) as ExtensionClientOutput<typeof operation>;
+      } catch (error) {
+        if (error instanceof ApiError) {
+          const hint = dummyKeys && authErrors.has(error.name) ? dummyKeysHint(options) : '';
+          throw new ApiError(error.name, `${error.message}${hint}`, { cause: error });
         }
         throw error;
       }
-    },
-    async callFacekit(operation) {
-      throw new ApiError(
-        'UnknownOperationException',
-        `FacekitService.${operation} is not available with --endpoint yet; run it in-process (without --endpoint)`,
-      );
     },
     async close() {
       client.destroy();
     },
   };
+}
+
+/** A refused connection, said as such; any other error as it is. */
+function unreachable(error: unknown, endpoint: string): unknown {
+  const code = (error as { code?: string }).code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') {
+    return new Error(`cannot reach ${endpoint} (${code}); is facekit serve running?`, {
+      cause: error,
+    });
+  }
+  return error;
 }
 
 /** What a server with authentication on answers to keys it does not know or a bad signature. */

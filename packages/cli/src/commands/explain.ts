@@ -49,7 +49,7 @@ confidence are known. A facekit extension operation: FacekitService.ExplainMatch
             },
           };
     }
-    const response = await (await client()).callFacekit(
+    const response = await (await client()).callExtension(
       'ExplainMatch',
       defined({
         CollectionId,

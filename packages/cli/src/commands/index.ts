@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { calibrationCommand } from './calibration.js';
 import { archiveCommands } from './collection-archive.js';
 import { collectionCommands } from './collections.js';
 import { explainCommand } from './explain.js';
@@ -25,4 +26,5 @@ export const commands: readonly Command[] = [
   ...faceCommands,
   ...userCommands,
   ...tagCommands,
+  calibrationCommand,
 ];

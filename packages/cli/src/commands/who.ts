@@ -59,7 +59,7 @@ FacekitService.WhoIsInImage, signed like any AWS request with --endpoint.`,
     const drawTo = stringFlag(values, 'draw');
     if (object && drawTo) throw new UsageError('--draw needs a local image, not an s3:// object');
     const file = object ? undefined : await imageReader(io, { resize: !values['no-resize'] })(arg);
-    const response = await (await client()).callFacekit(
+    const response = await (await client()).callExtension(
       'WhoIsInImage',
       defined({
         CollectionId,

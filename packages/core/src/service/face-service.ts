@@ -1,16 +1,17 @@
 import { UnknownOperationException } from '../errors/exceptions.js';
+import type { ExtensionOperationName, ExtensionOperationShapes } from '../model/extension-model.js';
 import type { OperationName, OperationShapes } from '../model/wire-types.generated.js';
 import type { FaceStore } from '../storage/face-store.js';
 import type { SourceImageStore } from '../storage/source-image-store.js';
 import { validateExtensionRequest, validateRequest } from '../validation/validate-shape.js';
 import type { KeyedMutex } from './keyed-mutex.js';
-import {
-  type FacekitOperationName,
-  type FacekitOperationShapes,
-  facekitOperations,
-} from './operations/facekit-operations.js';
+import { type ExtensionMethods, extensionHandlers } from './operations/extension-operations.js';
 import { type OperationMethods, operationHandlers } from './operations/index.js';
-import { methodName, type OperationHandler } from './operations/operation.js';
+import {
+  type ExtensionOperationHandler,
+  methodName,
+  type OperationHandler,
+} from './operations/operation.js';
 import type { RequestOptions } from './request-options.js';
 import {
   createServiceContext,
@@ -22,9 +23,10 @@ import type { FaceServiceLimits } from './service-limits.js';
 export type { FaceServiceOptions } from './service-context.js';
 export { defaultFaceServiceLimits, type FaceServiceLimits } from './service-limits.js';
 
-// The typed methods (`indexFaces`...), installed on the prototype from `operationHandlers` below
-// the class, as the AWS SDK's createAggregatedClient does.
-export interface FaceService extends OperationMethods {}
+// The typed methods (`indexFaces`..., and the extensions' `describeSimilarityCalibration`...),
+// installed on the prototype from the handler lists below the class, as the AWS SDK's
+// createAggregatedClient does.
+export interface FaceService extends OperationMethods, ExtensionMethods {}
 
 /**
  * Amazon Rekognition's face operations over a {@link FaceStore}. Every method takes and returns
@@ -77,27 +79,24 @@ export class FaceService {
   }
 
   /**
-   * Runs one of facekit's extension operations (`WhoIsInImage`, `ExplainMatch`: see
-   * `facekitOperations`) with an untrusted wire input, validated like a Rekognition request.
-   * @throws {UnknownOperationException} for any other name.
+   * Runs one of facekit's extension operations (`X-Amz-Target: FacekitService.<Operation>`, see
+   * `model/extension-model.ts`) by name, with an untrusted wire input: validated and answered
+   * as {@link FaceService.execute} does. Rekognition's names are not extensions, nor the reverse.
    */
-  async executeFacekit<Op extends FacekitOperationName>(
+  async executeExtension<Op extends ExtensionOperationName>(
     operation: Op,
     input: unknown,
     options: RequestOptions = {},
-  ): Promise<FacekitOperationShapes[Op]['output']> {
-    if (!Object.hasOwn(facekitOperations, operation)) {
-      throw new UnknownOperationException(`Unknown operation: FacekitService.${operation}`);
-    }
-    const { requestShape, handler } = facekitOperations[operation] as unknown as {
-      requestShape: string;
-      handler: (
-        context: ServiceContext,
-        input: FacekitOperationShapes[Op]['input'],
-        options: RequestOptions,
-      ) => Promise<FacekitOperationShapes[Op]['output']>;
-    };
-    return handler(this.#context, validateExtensionRequest(requestShape, input), options);
+  ): Promise<ExtensionOperationShapes[Op]['output']> {
+    const method = methodName(operation);
+    const handler =
+      /^[A-Z]/.test(operation) && Object.hasOwn(extensionHandlers, method)
+        ? (extensionHandlers[
+            method as keyof typeof extensionHandlers
+          ] as unknown as ExtensionOperationHandler<Op>)
+        : undefined;
+    if (!handler) throw new UnknownOperationException(`Unknown operation: ${operation}`);
+    return handler(this.#context, validateExtensionRequest(operation, input), options);
   }
 }
 
@@ -106,6 +105,17 @@ for (const method of Object.keys(operationHandlers)) {
   Object.defineProperty(FaceService.prototype, method, {
     value(this: FaceService, input: unknown = {}, options?: RequestOptions) {
       return this.execute(operation, input, options);
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
+for (const method of Object.keys(extensionHandlers)) {
+  const operation = (method.charAt(0).toUpperCase() + method.slice(1)) as ExtensionOperationName;
+  Object.defineProperty(FaceService.prototype, method, {
+    value(this: FaceService, input: unknown = {}, options?: RequestOptions) {
+      return this.executeExtension(operation, input, options);
     },
     writable: true,
     configurable: true,

@@ -129,9 +129,29 @@ export interface FaceStore {
     options: UserSearchOptions,
   ): Promise<ScoredUser[]>;
 
+  /**
+   * Records "not the same person" decisions (facekit's SeparateFaces, respected by
+   * ClusterFaces): a face with another face, or a face with a user. Pairs of faces are
+   * unordered; a decision already recorded is ignored, and so is one naming a face or user that
+   * does not exist. A decision is forgotten with its faces or user (deleting either).
+   * @throws {ResourceNotFoundException} when the collection does not exist; nothing is written.
+   */
+  putFaceSeparations(collectionId: string, separations: readonly FaceSeparation[]): Promise<void>;
+  /**
+   * Every decision of the collection, in no particular order; a pair of faces comes back with
+   * `faceId < otherFaceId` (string order).
+   * @throws {ResourceNotFoundException}
+   */
+  listFaceSeparations(collectionId: string): Promise<FaceSeparation[]>;
+
   /** Releases files, connections and memory. Further calls may fail. */
   close(): Promise<void>;
 }
+
+/** A "not the same person" decision: a face and either another face or a user. */
+export type FaceSeparation =
+  | { faceId: string; otherFaceId: string; userId?: undefined }
+  | { faceId: string; userId: string; otherFaceId?: undefined };
 
 export interface FaceStoreCapabilities {
   /** Data survives `close()` and a new store on the same location. */

@@ -3,13 +3,15 @@ import {
   InvalidParameterException,
   UnknownOperationException,
 } from '../errors/exceptions.js';
-import { peopleShapes } from '../model/people-model.js';
+import {
+  type ExtensionOperationName,
+  type ExtensionOperationShapes,
+  extensionOperations,
+  extensionShapes,
+} from '../model/extension-model.js';
 import type { ShapeSpec, StructureShapeSpec } from '../model/shape-spec.js';
 import { operations, shapes as rekognitionShapes } from '../model/shapes.generated.js';
 import type { OperationName, OperationShapes } from '../model/wire-types.generated.js';
-
-/** Rekognition's model and facekit's extension shapes, which only add names. */
-const shapes: Readonly<Record<string, ShapeSpec>> = { ...rekognitionShapes, ...peopleShapes };
 
 /** Which kind of constraint a {@link ShapeViolation} broke. */
 export type ShapeViolationRule =
@@ -40,6 +42,8 @@ const MAX_VALUE_CHARS = 64;
 /** The shape whose `max` is reported as `ImageTooLargeException`, as Rekognition does. */
 const IMAGE_BLOB_SHAPE = 'ImageBlob';
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** Rekognition's shapes and facekit's extension shapes (which may refer to Rekognition's). */
+const shapes: Readonly<Record<string, ShapeSpec>> = { ...rekognitionShapes, ...extensionShapes };
 
 /**
  * Checks `value` against a shape of the Rekognition model and returns every violation (an
@@ -68,7 +72,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  * - A string that fails several constraints yields one violation per constraint.
  * - Violations come in model member order (alphabetical), unknown members last.
  *
- * @param shapeName a key of `shapes`, e.g. `CreateCollectionRequest`.
+ * @param shapeName a key of `shapes` or `extensionShapes`, e.g. `CreateCollectionRequest`.
  * @param path where `value` sits; prefixed to every violation's path.
  * @throws {Error} when `shapeName` is not in the model (a programming error).
  */
@@ -111,12 +115,36 @@ export function validateRequest<Op extends OperationName>(
   if (!isJsonObject(input)) {
     throw new InvalidParameterException('Request body must be a JSON object');
   }
-  const shapeName = operations[operation].input;
+  return validateInput(operations[operation].input, input) as OperationShapes[Op]['input'];
+}
+
+/**
+ * {@link validateRequest} for one of facekit's extension operations (`FacekitService.*`): the
+ * same rules and errors, against the shapes of `model/extension-model.ts`.
+ * @throws {UnknownOperationException} when `operation` is not an extension operation.
+ */
+export function validateExtensionRequest<Op extends ExtensionOperationName>(
+  operation: Op,
+  input: unknown,
+): ExtensionOperationShapes[Op]['input'] {
+  if (!Object.hasOwn(extensionOperations, operation)) {
+    throw new UnknownOperationException(`Unknown operation ${formatValue(operation)}`);
+  }
+  if (!isJsonObject(input)) {
+    throw new InvalidParameterException('Request body must be a JSON object');
+  }
+  return validateInput(
+    extensionOperations[operation].input,
+    input,
+  ) as ExtensionOperationShapes[Op]['input'];
+}
+
+function validateInput(shapeName: string, input: Record<string, unknown>): unknown {
   const collector = new Collector(MAX_LISTED_VIOLATIONS);
   walk(shapeName, input, '', collector);
   if (collector.imageTooLarge) throw new ImageTooLargeException('Image size is too large.');
   if (collector.count > 0) throw new InvalidParameterException(summarize(collector));
-  return withoutNulls(shapeName, input) as OperationShapes[Op]['input'];
+  return withoutNulls(shapeName, input);
 }
 
 class Collector {
@@ -133,27 +161,6 @@ class Collector {
       this.violations.push({ path, rule, shape, message: message() });
     }
   }
-}
-
-/**
- * Validates the input of one of facekit's extension operations against its request shape in
- * `peopleShapes`, by the rules and with the errors of {@link validateRequest}.
- * @returns a copy of `input` with `null` members removed.
- * @throws {InvalidParameterException} when `input` is not a JSON object or violates the shape.
- * @throws {ImageTooLargeException} when an image's `Bytes` decode to more than 5 MiB.
- */
-export function validateExtensionRequest<T>(requestShape: string, input: unknown): T {
-  if (!Object.hasOwn(peopleShapes, requestShape)) {
-    throw new Error(`Unknown extension shape: ${requestShape}`);
-  }
-  if (!isJsonObject(input)) {
-    throw new InvalidParameterException('Request body must be a JSON object');
-  }
-  const collector = new Collector(MAX_LISTED_VIOLATIONS);
-  walk(requestShape, input, '', collector);
-  if (collector.imageTooLarge) throw new ImageTooLargeException('Image size is too large.');
-  if (collector.count > 0) throw new InvalidParameterException(summarize(collector));
-  return withoutNulls(requestShape, input) as T;
 }
 
 function summarize(collector: Collector): string {

@@ -60,15 +60,21 @@ export function resizeRegion(
   if (out.length < width * height * 3) {
     throw new RangeError(`Output buffer holds ${out.length} bytes; ${width * height * 3} needed.`);
   }
-  const fill = options.fill ?? BLACK;
-  const stepX = region.width / width;
-  const stepY = region.height / height;
-  const clamp = options.border === 'clamp';
-  if (options.filter === 'area' && stepX >= 1 && stepY >= 1) {
-    resizeArea(image, region, width, height, fill, clamp, out);
-  } else {
-    resizeBilinear(image, region, width, height, fill, clamp, out);
-  }
+  const job: Resampling = {
+    src: image.data,
+    srcW: image.width,
+    srcH: image.height,
+    region,
+    width,
+    height,
+    stepX: region.width / width,
+    stepY: region.height / height,
+    fill: options.fill ?? BLACK,
+    clamp: options.border === 'clamp',
+    out,
+  };
+  if (options.filter === 'area' && job.stepX >= 1 && job.stepY >= 1) resizeArea(job);
+  else resizeBilinear(job);
   return { width, height, data: out };
 }
 
@@ -121,20 +127,23 @@ function checkSize(width: number, height: number): void {
   }
 }
 
-function resizeBilinear(
-  image: RgbImage,
-  region: Region,
-  width: number,
-  height: number,
-  fill: readonly [number, number, number],
-  clamp: boolean,
-  out: Uint8Array,
-): void {
-  const src = image.data;
-  const srcW = image.width;
-  const srcH = image.height;
-  const stepX = region.width / width;
-  const stepY = region.height / height;
+/** One resampling: `region` of the source to `out`, `width × height`, `step` source pixels apart. */
+interface Resampling {
+  src: Uint8Array;
+  srcW: number;
+  srcH: number;
+  region: Region;
+  width: number;
+  height: number;
+  stepX: number;
+  stepY: number;
+  fill: readonly [number, number, number];
+  clamp: boolean;
+  out: Uint8Array;
+}
+
+function resizeBilinear(job: Resampling): void {
+  const { src, srcW, srcH, region, width, height, stepX, stepY, fill, clamp, out } = job;
   // Per-column tables: left tap index and weight of the right tap.
   const x0s = new Int32Array(width);
   const wxs = new Float32Array(width);
@@ -220,20 +229,8 @@ function sampleTable(origin: number, step: number, size: number, count: number, 
  * pixel centres and this is the exact area average; beyond, 16 samples (64 taps) approximate it
  * at a cost bounded by the output size, not the source size.
  */
-function resizeArea(
-  image: RgbImage,
-  region: Region,
-  width: number,
-  height: number,
-  fill: readonly [number, number, number],
-  clamp: boolean,
-  out: Uint8Array,
-): void {
-  const src = image.data;
-  const srcW = image.width;
-  const srcH = image.height;
-  const stepX = region.width / width;
-  const stepY = region.height / height;
+function resizeArea(job: Resampling): void {
+  const { src, srcW, srcH, region, width, height, stepX, stepY, fill, clamp, out } = job;
   const nx = Math.min(MAX_SAMPLES, Math.ceil(stepX - 1e-9));
   const ny = Math.min(MAX_SAMPLES, Math.ceil(stepY - 1e-9));
   const xs = sampleTable(region.x, stepX, width, nx, clamp ? srcW : 0);

@@ -1,3 +1,7 @@
+import type {
+  ExtensionOperationName,
+  ExtensionOperationShapes,
+} from '../../model/extension-model.js';
 import type { OperationName, OperationShapes } from '../../model/wire-types.generated.js';
 import type { RequestOptions } from '../request-options.js';
 import type { ServiceContext } from '../service-context.js';
@@ -29,6 +33,36 @@ export function defineOperations<
   return handlers;
 }
 
-export function methodName<Op extends OperationName>(operation: Op): Uncapitalize<Op> {
+export function methodName<Op extends string>(operation: Op): Uncapitalize<Op> {
   return (operation.charAt(0).toLowerCase() + operation.slice(1)) as Uncapitalize<Op>;
+}
+
+/** One extension operation (`FacekitService.*`): the same kind of function as the others. */
+export type ExtensionOperationHandler<Op extends ExtensionOperationName> = (
+  context: ServiceContext,
+  input: ExtensionOperationShapes[Op]['input'],
+  options: RequestOptions,
+) => Promise<ExtensionOperationShapes[Op]['output']>;
+
+/** `clusterFaces` for `ClusterFaces`. */
+export type ExtensionMethodName = Uncapitalize<ExtensionOperationName>;
+
+export type ExtensionOperationOf<M extends ExtensionMethodName> = Extract<
+  ExtensionOperationName,
+  Capitalize<M>
+>;
+
+export type ExtensionOperationHandlers<M extends ExtensionMethodName = ExtensionMethodName> = {
+  [K in M]: ExtensionOperationHandler<ExtensionOperationOf<K>>;
+};
+
+/** {@link defineOperations} for extension operations, typed against `model/extension-model.ts`. */
+export function defineExtensionOperations<
+  T extends {
+    [K in keyof T]: K extends ExtensionMethodName
+      ? ExtensionOperationHandler<ExtensionOperationOf<K>>
+      : never;
+  },
+>(handlers: T): T {
+  return handlers;
 }
