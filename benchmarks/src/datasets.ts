@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -102,4 +102,35 @@ export function facelessImages(root: string): string[] {
   ]
     .map((p) => join(root, p))
     .filter((p) => existsSync(p));
+}
+
+/**
+ * Photos that no accuracy section measures, for calibrating the int8 models (`pnpm
+ * calibrate:int8`): the WIDER images outside the ground-truth subset, dlib's example photos
+ * (not the dog photo), @vladmandic/human's collage and face_recognition's example and test
+ * photos (not the knn ones, which are portraits).
+ */
+export function calibrationPhotos(datasets: string): string[] {
+  const widerDir = join(datasets, 'widerface-val-subset/data/WIDER_val/images');
+  const measured = new Set(widerSubset(datasets).map((w) => w.path));
+  const files = (dir: string) =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => /\.(jpe?g|png)$/i.test(f))
+          .sort()
+          .map((f) => join(dir, f))
+      : [];
+  const wider = existsSync(widerDir)
+    ? readdirSync(widerDir)
+        .sort()
+        .flatMap((event) => files(join(widerDir, event)))
+        .filter((p) => !measured.has(p))
+    : [];
+  return [
+    ...wider,
+    ...files(join(datasets, 'dlib-faces/examples/faces')).filter((p) => !p.endsWith('dogs.jpg')),
+    ...files(join(datasets, 'misc/npm-vladmandic-human')),
+    ...files(join(datasets, 'face_recognition/examples')),
+    ...files(join(datasets, 'face_recognition/tests/test_images')),
+  ];
 }

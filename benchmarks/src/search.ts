@@ -7,7 +7,8 @@
  * `face-like-vectors.ts` and `pnpm bench:face-cosines`) or uniformly `random` (the worst case for
  * approximate indexes; queries drawn the same way): time to add
  * them (`putFaces` in batches, vectors/s), the store's resident memory, its size on disk, top-10
- * `searchFaces` latency (p50/p99) and recall@10 against exact search, and the time to reopen the
+ * `searchFaces` latency (p50/p99) and recall@10 against exact search ("matches found": the share of
+ * the true top-10 at or above Similarity 80, cosine 0.408, that came back), and the time to reopen the
  * persisted collection and answer its first search (and the resident memory then). Each (store, size, dimension) runs in a child
  * process of its own, so memory is measured alone. For the `--http-size` collection of 512-d
  * vectors, one more row per store goes through `facekit serve` with `@aws-sdk/client-rekognition`
@@ -17,27 +18,16 @@
  * subjects can use a real server instead of embedded PGlite).
  */
 import { spawn } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdtempSync,
-  openSync,
-  readSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RekognitionClient, SearchFacesCommand } from '@aws-sdk/client-rekognition';
 import { seededRandom } from '@facekit/conformance/storage';
 import type { FaceStore, StoredFace } from '@facekit/core';
-import { loadUsearch } from '@facekit/vector-index-usearch';
 import { startCliServer } from './cli-server.js';
-import { FaceLikeVectors, faceLikeQueries } from './face-like-vectors.js';
 import { formatTable, num } from './report-format.js';
+import { type DataKind, dataOf, faceIdOf, K, MATCH_COSINE, rowOf } from './search-data.js';
 import { SEARCH_SUBJECTS, type SearchBenchSubject } from './search-subjects/index.js';
 
 const { values: args } = parseArgs({
@@ -61,15 +51,24 @@ const { values: args } = parseArgs({
 });
 
 const COLLECTION = 'bench';
-const K = 10;
 
 interface SearchStats {
   p50: number;
   p99: number;
+  /**
+   * CPU time of one search (all the process's threads, `process.cpuUsage`), p50: what it costs
+   * whatever the machine's load, where wall times count the waits for a core.
+   */
+  cpuP50: number;
+  /**
+   * Time the searching thread spent runnable but waiting for a core (Linux schedstat), p50:
+   * the share of the wall time that is the machine's load, not the search.
+   */
+  waitP50: number;
   recall: number;
+  /** Recall of the true top-10 that clear {@link MATCH_COSINE}: the matches a search returns. */
+  matchRecall: number;
 }
-
-type DataKind = 'face' | 'random';
 
 interface Result {
   subject: string;
@@ -77,15 +76,23 @@ interface Result {
   size: number;
   dim: number;
   addPerSecond: number;
+  /** Faces added per second of the process's CPU time (all threads). */
+  addPerCpuSecond: number;
   rssBytes: number;
   diskBytes: number;
   p50: number;
   p99: number;
+  cpuP50: number;
+  waitP50: number;
   recall: number;
+  matchRecall: number;
   reopenSeconds: number;
   /** Resident memory after reopening and answering the queries again (a mapped index pages in). */
   reopenRssBytes: number;
-  http?: { p50: number; p99: number };
+  /** Through `facekit serve`: latency, and CPU time per request of the server and of the client. */
+  http?: { p50: number; p99: number; serverCpuMs: number; clientCpuMs: number };
+  /** The other read paths of a large collection, on the reopened store (p50 ms). */
+  operations?: OperationTimes;
   variants?: (SearchStats & { label: string })[];
 }
 
@@ -94,108 +101,6 @@ function parseSize(text: string): number {
   if (!match) throw new Error(`bad size ${text} (e.g. 10k, 100k, 1m)`);
   const scale = { '': 1, k: 1e3, m: 1e6 }[match[2].toLowerCase() as '' | 'k' | 'm'];
   return Math.round(Number(match[1]) * scale);
-}
-
-/** `count` seeded unit vectors of `dim` in one row-major array (Gaussian, normalised). */
-function unitVectors(count: number, dim: number, seed: number): Float32Array {
-  const random = seededRandom(seed);
-  const out = new Float32Array(count * dim);
-  for (let row = 0; row < count; row++) {
-    let sum = 0;
-    for (let j = 0; j < dim; j++) {
-      const u = 1 - random();
-      const x = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-      out[row * dim + j] = x;
-      sum += x * x;
-    }
-    const scale = 1 / Math.sqrt(sum);
-    for (let j = 0; j < dim; j++) out[row * dim + j] *= scale;
-  }
-  return out;
-}
-
-/** A valid Rekognition FaceId that encodes the row number. */
-const faceIdOf = (row: number) =>
-  `${row.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
-const rowOf = (faceId: string) => Number.parseInt(faceId.slice(0, 8), 16);
-
-/** Exact top-k rows by inner product of every query (SIMD brute force), for recall. */
-function exactTopK(data: Float32Array, dim: number, queries: Float32Array, k: number): number[][] {
-  const { exactSearch } = loadUsearch();
-  const truths: number[][] = [];
-  // One query per call: usearch 2.25's batch exact search returns the queries' rows out of order.
-  // A copy, not a subarray: its exactSearch reads a typed array's buffer from byte 0.
-  for (let q = 0; q < queries.length / dim; q++) {
-    const { keys } = exactSearch(data, queries.slice(q * dim, (q + 1) * dim), dim, k, 'ip', 1);
-    truths.push(Array.from(keys, Number));
-  }
-  return truths;
-}
-
-function generate(kind: DataKind, size: number, dim: number) {
-  const queries = Number(args.queries);
-  if (kind === 'random') {
-    return { data: unitVectors(size, dim, 1), queryData: unitVectors(queries, dim, 2) };
-  }
-  const data = new FaceLikeVectors(dim, 1).take(size);
-  return { data, queryData: faceLikeQueries(data, dim, queries, 2) };
-}
-
-/**
- * The seeded data, queries and their exact top-k, generated once per (kind, size, dim, queries)
- * and kept in the temporary directory: a million face-like vectors take minutes to draw, and
- * every subject measures the same ones.
- */
-function dataOf(kind: DataKind, size: number, dim: number) {
-  const queries = Number(args.queries);
-  const path = join(tmpdir(), `facekit-bench-search-${kind}-${size}x${dim}-q${queries}.bin`);
-  const dataBytes = size * dim * 4;
-  const queryBytes = queries * dim * 4;
-  const truthBytes = queries * K * 4;
-  if (existsSync(path) && statSync(path).size === dataBytes + queryBytes + truthBytes) {
-    const data = new Float32Array(size * dim);
-    const queryData = new Float32Array(queries * dim);
-    const truthRows = new Uint32Array(queries * K);
-    const fd = openSync(path, 'r');
-    try {
-      readInto(fd, new Uint8Array(data.buffer), 0);
-      readInto(fd, new Uint8Array(queryData.buffer), dataBytes);
-      readInto(fd, new Uint8Array(truthRows.buffer), dataBytes + queryBytes);
-    } finally {
-      closeSync(fd);
-    }
-    const truths = Array.from({ length: queries }, (_, q) =>
-      Array.from(truthRows.subarray(q * K, (q + 1) * K)),
-    );
-    return { data, queryData, truths };
-  }
-  const { data, queryData } = generate(kind, size, dim);
-  const truths = exactTopK(data, dim, queryData, K);
-  const fd = openSync(`${path}.${process.pid}`, 'w');
-  try {
-    writeAll(fd, new Uint8Array(data.buffer));
-    writeAll(fd, new Uint8Array(queryData.buffer));
-    writeAll(fd, new Uint8Array(Uint32Array.from(truths.flat()).buffer));
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(`${path}.${process.pid}`, path);
-  return { data, queryData, truths };
-}
-
-/** Reads `target.length` bytes at `position` (in 1 GiB steps: one read is capped at 2 GiB). */
-function readInto(fd: number, target: Uint8Array, position: number): void {
-  for (let done = 0; done < target.length; ) {
-    const n = readSync(fd, target, done, Math.min(2 ** 30, target.length - done), position + done);
-    if (n === 0) throw new Error('cached bench data ended early');
-    done += n;
-  }
-}
-
-function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let done = 0; done < bytes.length; ) {
-    done += writeSync(fd, bytes, done, Math.min(2 ** 30, bytes.length - done));
-  }
 }
 
 const log = (text: string) =>
@@ -213,7 +118,7 @@ async function measure(
 ): Promise<Result> {
   const queries = Number(args.queries);
   const batch = Number(args.batch);
-  const { data, queryData, truths } = dataOf(kind, size, dim);
+  const { data, queryData, truths } = dataOf(kind, size, dim, queries);
   log(`${subject.name} ${kind} ${size}×${dim}: data ready, adding`);
   const baseline = process.memoryUsage().rss;
   const dir = mkdtempSync(join(tmpdir(), `facekit-bench-search-${subject.name}-`));
@@ -227,6 +132,7 @@ async function measure(
     // Opens the (empty) search index, so adds below are measured as incremental inserts.
     await store.searchFaces(COLLECTION, queryData.subarray(0, dim), { limit: 1 });
     const addStart = performance.now();
+    const addCpu = process.cpuUsage();
     for (let start = 0; start < size; start += batch) {
       const faces: StoredFace[] = [];
       for (let row = start; row < Math.min(size, start + batch); row++) {
@@ -243,24 +149,49 @@ async function measure(
       await store.putFaces(COLLECTION, faces);
     }
     const addSeconds = (performance.now() - addStart) / 1000;
+    const addCpuUsed = process.cpuUsage(addCpu);
+    const addCpuSeconds = (addCpuUsed.user + addCpuUsed.system) / 1e6;
     log(`${subject.name}: added in ${addSeconds.toFixed(1)} s, searching`);
     const searchStats = async (s: FaceStore): Promise<SearchStats> => {
       const times: number[] = [];
+      const cpuTimes: number[] = [];
+      const waits: number[] = [];
       let found = 0;
+      let matches = 0;
+      let matchesFound = 0;
       for (let i = -5; i < queries; i++) {
         const q = queryData.subarray(Math.max(0, i) * dim, (Math.max(0, i) + 1) * dim);
+        const waited = runQueueWaitMs();
         const start = performance.now();
-        const matches = await s.searchFaces(COLLECTION, q, { limit: K });
+        const cpu = process.cpuUsage();
+        const hits = await s.searchFaces(COLLECTION, q, { limit: K });
+        const used = process.cpuUsage(cpu);
+        const wait = runQueueWaitMs() - waited;
         if (i < 0) continue; // warm-up
+        waits.push(wait);
         times.push(performance.now() - start);
+        cpuTimes.push((used.user + used.system) / 1000);
         const truth = new Set(truths[i]);
-        found += matches.filter((m) => truth.has(rowOf(m.face.faceId))).length;
+        const returned = new Set(hits.map((m) => rowOf(m.face.faceId)));
+        found += truths[i].filter((row) => returned.has(row)).length;
+        for (const row of truth) {
+          let cosine = 0;
+          for (let j = 0; j < dim; j++) cosine += q[j] * data[row * dim + j];
+          if (cosine < MATCH_COSINE) continue;
+          matches++;
+          if (returned.has(row)) matchesFound++;
+        }
       }
       times.sort((a, b) => a - b);
+      cpuTimes.sort((a, b) => a - b);
+      waits.sort((a, b) => a - b);
       return {
         p50: percentile(times, 0.5),
         p99: percentile(times, 0.99),
+        cpuP50: percentile(cpuTimes, 0.5),
+        waitP50: percentile(waits, 0.5),
         recall: found / (queries * K),
+        matchRecall: matches > 0 ? matchesFound / matches : Number.NaN,
       };
     };
     const stats = await searchStats(store);
@@ -289,18 +220,21 @@ async function measure(
       variants.push({ label: variant.label, ...(await searchStats(s)) });
       await s.close();
     }
+    const operations = await timeOperations(await subject.open(dir), size);
     const result: Result = {
       subject: subject.name,
       data: kind,
       size,
       dim,
       addPerSecond: size / addSeconds,
+      addPerCpuSecond: size / addCpuSeconds,
       rssBytes,
       diskBytes,
       ...stats,
       reopenSeconds,
       reopenRssBytes,
       variants,
+      operations,
     };
     if (args.http && subject.serveArgs && store.capabilities.persistent) {
       result.http = await measureHttp(subject.serveArgs(dir), size, queries).catch(
@@ -317,6 +251,70 @@ async function measure(
   }
 }
 
+interface OperationTimes {
+  /** DescribeCollection (face and user counts). */
+  describe: number;
+  /** One ListFaces page of 1 000, following the cursor through the first ten pages. */
+  listPage: number;
+  /** The first SearchUsers over 1 000 users of 3 faces each (builds the centroids). */
+  searchUsersFirst: number;
+  /** SearchUsers right after an AssociateFaces or DisassociateFaces. */
+  searchUsersAfterChange: number;
+}
+
+/**
+ * DescribeCollection, ListFaces paging and SearchUsers on the collection just measured: none of
+ * them should scan the whole collection on the hot path.
+ */
+async function timeOperations(store: FaceStore, size: number): Promise<OperationTimes> {
+  const p50 = async (runs: number, fn: () => Promise<unknown>) => {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const start = performance.now();
+      await fn();
+      times.push(performance.now() - start);
+    }
+    return percentile(
+      times.sort((a, b) => a - b),
+      0.5,
+    );
+  };
+  try {
+    const describe = await p50(20, () => store.describeCollection(COLLECTION));
+    let after: string | undefined;
+    const listPage = await p50(10, async () => {
+      after = (await store.listFaces(COLLECTION, { limit: 1000, after })).next;
+    });
+    const users = Math.min(1000, Math.floor(size / 4));
+    for (let u = 0; u < users; u++) {
+      await store.createUser(COLLECTION, { userId: `user-${u}`, createdAt: Date.now() });
+      const faceIds = [0, 1, 2].map((j) => faceIdOf(u * 4 + j));
+      await store.associateFaces(COLLECTION, `user-${u}`, faceIds, 100);
+    }
+    const probe = (await store.getFaces(COLLECTION, [faceIdOf(0)]))[0].vector;
+    const start = performance.now();
+    await store.searchUsers(COLLECTION, probe, { limit: 10 });
+    const searchUsersFirst = performance.now() - start;
+    const afterChange: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const user = `user-${i % 2}`;
+      const spare = [faceIdOf((i % 2) * 4 + 3)];
+      if (i % 4 < 2) await store.associateFaces(COLLECTION, user, spare, 100);
+      else await store.disassociateFaces(COLLECTION, user, spare);
+      const t = performance.now();
+      await store.searchUsers(COLLECTION, probe, { limit: 10 });
+      afterChange.push(performance.now() - t);
+    }
+    const searchUsersAfterChange = percentile(
+      afterChange.sort((a, b) => a - b),
+      0.5,
+    );
+    return { describe, listPage, searchUsersFirst, searchUsersAfterChange };
+  } finally {
+    await store.close();
+  }
+}
+
 /** SearchFaces (MaxFaces 10) through `facekit serve` on the data just written. */
 async function measureHttp(serveArgs: string[], size: number, queries: number) {
   const server = await startCliServer([...serveArgs, '--face-model', 'none', '--auth', 'none']);
@@ -329,7 +327,13 @@ async function measureHttp(serveArgs: string[], size: number, queries: number) {
     });
     const random = seededRandom(3);
     const times: number[] = [];
+    let serverCpu = 0;
+    let clientCpu = process.cpuUsage();
     for (let i = -5; i < queries; i++) {
+      if (i === 0) {
+        serverCpu = cpuSecondsOf(server.child.pid);
+        clientCpu = process.cpuUsage();
+      }
       const command = new SearchFacesCommand({
         CollectionId: COLLECTION,
         FaceId: faceIdOf(Math.floor(random() * size)),
@@ -340,11 +344,37 @@ async function measureHttp(serveArgs: string[], size: number, queries: number) {
       await client.send(command);
       if (i >= 0) times.push(performance.now() - start);
     }
+    const clientUsed = process.cpuUsage(clientCpu);
+    const serverCpuMs = ((cpuSecondsOf(server.child.pid) - serverCpu) * 1000) / queries;
     client.destroy();
     times.sort((a, b) => a - b);
-    return { p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
+    return {
+      p50: percentile(times, 0.5),
+      p99: percentile(times, 0.99),
+      serverCpuMs,
+      clientCpuMs: (clientUsed.user + clientUsed.system) / 1000 / queries,
+    };
   } finally {
     await server.stop();
+  }
+}
+
+/** Milliseconds this thread has spent runnable but not running (Linux schedstat), NaN elsewhere. */
+function runQueueWaitMs(): number {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU seconds a process has used (Linux `/proc`, 10 ms ticks), NaN elsewhere. */
+function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
   }
 }
 
@@ -399,7 +429,7 @@ const ms = (x: number) => num(x, x < 10 ? 2 : 1);
 async function main(): Promise<void> {
   if (args.child === 'prepare') {
     // Internal: fills the data cache of one (kind, size, dim) ahead of the subjects.
-    dataOf(args.kind as DataKind, Number(args.size), Number(args.dim));
+    dataOf(args.kind as DataKind, Number(args.size), Number(args.dim), Number(args.queries));
     return;
   }
   if (args.child) {
@@ -440,16 +470,31 @@ async function main(): Promise<void> {
     'faces',
     'dim',
     'add/s',
+    'add/CPU-s',
     'RSS MB',
     'disk MB',
     'p50 ms',
     'p99 ms',
+    'CPU p50 ms',
+    'wait p50 ms',
     'recall@10',
+    'matches found',
     'reopen s',
     'reopen RSS MB',
   ];
   const rows: string[][] = [header];
-  const httpRows: string[][] = [['store', 'data', 'faces', 'dim', 'SearchFaces p50 ms', 'p99 ms']];
+  const httpRows: string[][] = [
+    [
+      'store',
+      'data',
+      'faces',
+      'dim',
+      'SearchFaces p50 ms',
+      'p99 ms',
+      'server CPU ms/request',
+      'client CPU ms/request',
+    ],
+  ];
   console.log(
     `bench:search: ${args.queries} queries, top-${K}, batches of ${args.batch}; node ${process.version}; ${cpus().length} CPUs, load average ${loadavg()
       .map((x) => x.toFixed(2))
@@ -468,11 +513,15 @@ async function main(): Promise<void> {
               String(r.size),
               String(r.dim),
               num(r.addPerSecond, 0),
+              num(r.addPerCpuSecond, 0),
               mb(r.rssBytes),
               mb(r.diskBytes),
               ms(r.p50),
               ms(r.p99),
+              ms(r.cpuP50),
+              ms(r.waitP50),
               num(r.recall, 3),
+              num(r.matchRecall, 3),
               num(r.reopenSeconds, 2),
               mb(r.reopenRssBytes),
             ];
@@ -487,14 +536,24 @@ async function main(): Promise<void> {
                 '',
                 '',
                 '',
+                '',
                 ms(v.p50),
                 ms(v.p99),
+                ms(v.cpuP50),
+                ms(v.waitP50),
                 num(v.recall, 3),
+                num(v.matchRecall, 3),
                 '',
                 '',
               ];
               rows.push(variantRow);
               console.log(formatTable([header, variantRow]).split('\n')[1]);
+            }
+            if (r.operations) {
+              const o = r.operations;
+              console.log(
+                `  DescribeCollection ${ms(o.describe)} ms, ListFaces page of 1000 ${ms(o.listPage)} ms, SearchUsers first ${ms(o.searchUsersFirst)} ms, after an association change ${ms(o.searchUsersAfterChange)} ms (p50)`,
+              );
             }
             if (r.http) {
               httpRows.push([
@@ -504,9 +563,11 @@ async function main(): Promise<void> {
                 String(dim),
                 ms(r.http.p50),
                 ms(r.http.p99),
+                ms(r.http.serverCpuMs),
+                ms(r.http.clientCpuMs),
               ]);
               console.log(
-                `  through facekit serve: p50 ${ms(r.http.p50)} ms, p99 ${ms(r.http.p99)} ms`,
+                `  through facekit serve: p50 ${ms(r.http.p50)} ms, p99 ${ms(r.http.p99)} ms; CPU per request: server ${ms(r.http.serverCpuMs)} ms, client ${ms(r.http.clientCpuMs)} ms`,
               );
             }
           } catch (error) {

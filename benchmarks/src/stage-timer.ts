@@ -1,4 +1,10 @@
-import type { ImageDecoder, InferenceBackend, InferenceSession } from '@facekit/core';
+import type {
+  DecodeLimits,
+  ImageDecoder,
+  InferenceBackend,
+  InferenceSession,
+  ScalableImage,
+} from '@facekit/core';
 
 /** Time spent in one stage and how many calls it took. */
 export interface StageTime {
@@ -8,7 +14,7 @@ export interface StageTime {
 
 /** Times the stages of an analyzer from outside, through its two seams; see {@link createStageTimer}. */
 export interface StageTimer {
-  /** `inner`, with every `decode` timed as stage `decode`. */
+  /** `inner`, with every `decode` (and `open` and each raster it decodes) timed as stage `decode`. */
   decoder(inner: ImageDecoder): ImageDecoder;
   /** `inner`, with every model run timed as the stage `stageOf(name)` of its session's name. */
   backend(inner: InferenceBackend): InferenceBackend;
@@ -51,6 +57,20 @@ export function createStageTimer(
       specificationVersion: 'v1',
       name: inner.name,
       decode: (bytes, limits) => timed('decode', () => inner.decode(bytes, limits)),
+      ...(inner.open && {
+        open: async (bytes: Uint8Array, limits?: DecodeLimits): Promise<ScalableImage> => {
+          const open = inner.open?.bind(inner);
+          if (!open) throw new Error('unreachable');
+          const image = await timed('decode', () => open(bytes, limits));
+          return {
+            width: image.width,
+            height: image.height,
+            format: image.format,
+            orientation: image.orientation,
+            frame: (minScale) => timed('decode', () => image.frame(minScale)),
+          };
+        },
+      }),
     }),
     backend: (inner) => ({
       specificationVersion: 'v1',

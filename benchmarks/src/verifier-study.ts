@@ -3,7 +3,7 @@
  *
  * How well second opinions separate the detector's false faces from real ones: every face the
  * detector alone finds (no verifier) on the WIDER FACE subset and the face-less photos is
- * scored by MTCNN's O-Net on several crops, by BlazeFace (front-128 on a 1.5× crop, back-256 on
+ * scored by MTCNN's O-Net on several crops, by its R-Net, by BlazeFace (front-128 on a 1.5× crop, back-256 on
  * a 2× crop) and by the agreement of O-Net's five points with the landmark model's; then each
  * rule keeping a face is evaluated on the same detections: WIDER recall by height and the
  * face-less false faces left. The numbers behind `defaultDetectionVerifier` and the README's
@@ -37,6 +37,8 @@ const backend = await createOnnxNodeBackend({ threads: 1 });
 const decoder = createNapiImageDecoder();
 const onet = await loadModel('mtcnn-onet-48');
 const onetSession = await backend.loadModel(onet.bytes, { graphOptimizationLevel: 'all' });
+const rnet = await loadModel('mtcnn-rnet-24');
+const rnetSession = await backend.loadModel(rnet.bytes, { graphOptimizationLevel: 'all' });
 const blazeFaces = await Promise.all(
   (['blazeface-front-128', 'blazeface-back-256'] as const).map(async (id, k) => {
     const { entry, bytes } = await loadModel(id);
@@ -56,6 +58,8 @@ interface Scored {
   detector: number;
   /** O-Net at crops 0.8, 0.9, 1, 1.15, 1.3 × the longer side. */
   onet: number[];
+  /** R-Net (24×24) on the same crop as O-Net's. */
+  rnet: number;
   /** O-Net at crop 1 shifted down / up by 10% of the height. */
   shifted: number[];
   /** O-Net after re-centring on its own box regression, once and twice. */
@@ -82,6 +86,7 @@ async function score(
   five: (readonly [number, number])[],
 ): Promise<Scored> {
   const onetScores = await scoreFaceBoxes(onetSession, onet.entry, image, [box]);
+  const [rnetScore] = await scoreFaceBoxes(rnetSession, rnet.entry, image, [box]);
   const crops = [];
   for (const s of [0.8, 0.9, 1, 1.15, 1.3]) crops.push((await onetRun(image, box, s)).p);
   const shifted = [(await onetRun(image, box, 1, 0.1)).p, (await onetRun(image, box, 1, -0.1)).p];
@@ -129,6 +134,7 @@ async function score(
     height: box.y2 - box.y1,
     detector: box.score,
     onet: [crops[0], crops[1], onetScores[0], crops[3], crops[4]],
+    rnet: rnetScore,
     shifted,
     refined,
     blaze,
@@ -198,12 +204,24 @@ rules.push([
   'O-Net ≥ 0.05 (≥ 0.3 from 128 px), every size',
   (f) => f.onet[2] >= (f.height >= 128 ? 0.3 : 0.05),
 ]);
+const onetAlone = (f: Scored) => f.height < 24 || f.onet[2] >= (f.height >= 128 ? 0.3 : 0.05);
+rules.push(['O-Net ≥ 0.05 (≥ 0.3 from 128 px), faces ≥ 24 px', onetAlone]);
+for (const t of [0.5, 0.7])
+  rules.push([`R-Net ≥ ${t} (faces ≥ 24 px)`, (f) => f.height < 24 || f.rnet >= t]);
+for (const t of [0.03, 0.05, 0.08, 0.1]) {
+  rules.push([
+    `${t === 0.05 ? 'as shipped: ' : ''}that, and R-Net ≥ ${t} when O-Net < 0.5`,
+    (f) => onetAlone(f) && (f.height < 24 || f.onet[2] >= 0.5 || f.rnet >= t),
+  ]);
+}
 rules.push([
-  'as shipped: O-Net ≥ 0.05 (≥ 0.3 from 128 px), faces ≥ 24 px',
-  (f) => f.height < 24 || f.onet[2] >= (f.height >= 128 ? 0.3 : 0.05),
+  'that, and O-Net × R-Net ≥ 0.03',
+  (f) => onetAlone(f) && (f.height < 24 || f.onet[2] * f.rnet >= 0.03),
 ]);
 
-const rows = [['rule', '<32 px', '32–96 px', '>96 px', 'unmatched/img', 'face-less left']];
+const rows = [
+  ['rule', '<32 px', '32–96 px', '>96 px', '32–96 even / odd', 'unmatched/img', 'face-less left'],
+];
 for (const [name, keep] of rules) {
   let unmatched = 0;
   const results = wider.map((w, i) => {
@@ -212,15 +230,42 @@ for (const [name, keep] of rules) {
     unmatched += m.falsePositives;
     return { boxes: w.boxes, found: m.found };
   });
+  // Thresholds are chosen on the even-numbered images and checked on the odd ones.
+  const half = (h: number) =>
+    `${num(recallByHeight(results.filter((_, i) => i % 2 === h))[1].recall * 100, 2)}%`;
   const left = facelessFaces.flatMap((faces, i) =>
     faces.filter(keep).map((f) => `${faceless[i].split('/').pop()} ${num(f.detector, 3)}`),
   );
   rows.push([
     name,
     ...recallByHeight(results).map((b) => `${num(b.recall * 100, 1)}%`),
+    `${half(0)} / ${half(1)}`,
     num(unmatched / wider.length, 2),
     `${left.length}${left.length ? ` (${left.join(', ')})` : ''}`,
   ]);
+}
+{
+  // What the shipped R-Net bar drops on WIDER: faces O-Net doubts that R-Net finds unlikely too.
+  let dropped = 0;
+  let faces = 0;
+  wider.forEach((w, i) => {
+    const kept = widerFaces[i].filter(onetAlone);
+    const m = matchDetections(
+      w.boxes,
+      kept.map((f) => f.box),
+      0.5,
+      w.invalid,
+    );
+    kept.forEach((f, k) => {
+      if (f.height >= 24 && f.onet[2] < 0.5 && f.rnet < 0.05) {
+        dropped++;
+        if (m.isFace[k]) faces++;
+      }
+    });
+  });
+  console.log(
+    `R-Net < 0.05 among the WIDER faces O-Net doubts (kept by O-Net alone): ${dropped}, of which ${faces} match a WIDER face`,
+  );
 }
 if (process.stderr.isTTY) process.stderr.write('\r\u001b[K');
 console.log(

@@ -39,6 +39,10 @@ export const IN_SCOPE_OPERATIONS = [
   'TagResource',
   'UntagResource',
   'ListTagsForResource',
+  'StartFaceDetection',
+  'GetFaceDetection',
+  'StartFaceSearch',
+  'GetFaceSearch',
 ] as const;
 
 /** Where the generated files go, relative to the repository root. */

@@ -43,6 +43,11 @@ export async function detectionVariantsSection(
       ],
     ),
     [
+      'O-Net as shipped, no R-Net confirmation',
+      {},
+      verifierPreset ? { detectionVerifier: { ...verifierPreset, confirmModel: undefined } } : {},
+    ],
+    [
       'O-Net as shipped but on faces of every size',
       {},
       verifierPreset

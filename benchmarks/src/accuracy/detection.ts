@@ -1,8 +1,8 @@
 /**
- * Sections 2–5a of `pnpm bench:accuracy` (all that `--detection` runs): WIDER recall, detection
- * Confidence, group photos, portraits, face-less photos and false faces.
+ * Sections 2–5b of `pnpm bench:accuracy` (all that `--detection` runs): WIDER recall, detection
+ * Confidence, group photos, portraits, face-less photos, false faces and perturbed face-less photos.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { FaceAnalyzer } from '@facekit/core';
 import { defaultDetectionVerifier, qualityBars } from '@facekit/core/analyzer';
@@ -12,6 +12,7 @@ import {
   rawDetectionConfidence,
 } from '@facekit/core/pipeline';
 import { faceModels } from '@facekit/pipeline-node';
+import { Orientation, Transformer } from '@napi-rs/image';
 import {
   brierScore,
   confidenceAnchors,
@@ -103,7 +104,7 @@ export async function evaluateFaceless(
 export type WiderRun = Awaited<ReturnType<typeof evaluateWider>>;
 export type FacelessRun = Awaited<ReturnType<typeof evaluateFaceless>>;
 
-/** Runs sections 2–5a; returns the default analyzer's runs, the baseline of the variants. */
+/** Runs sections 2–5b; returns the default analyzer's runs, the baseline of the variants. */
 export async function detectionSections(
   context: AccuracyContext,
 ): Promise<{ widerRun: WiderRun; facelessRun: FacelessRun }> {
@@ -138,13 +139,15 @@ export async function detectionSections(
   console.log(
     `  time per image (decode + detect + landmarks, no embedding): mean ${num(wt.mean, 0)} ms, p50 ${num(wt.p50, 0)} ms, p95 ${num(wt.p95, 0)} ms, max ${num(wt.max, 0)} ms`,
   );
+  // The detector alone finds 85.3% / 93.5%; issue 20 lets the false-face checks cost at most
+  // 0.5 points of either.
   targets.push({
-    name: 'WIDER recall 32–96 px ≥ 85%',
-    pass: bands[1].recall >= 0.85,
+    name: 'WIDER recall 32–96 px ≥ 84.8% (detector alone 85.3%, at most 0.5 points lost)',
+    pass: bands[1].recall >= 0.848,
     value: pct(bands[1].recall),
   });
   targets.push({
-    name: 'WIDER recall >96 px ≥ 93%',
+    name: 'WIDER recall >96 px ≥ 93% (detector alone 93.5%, at most 0.5 points lost)',
     pass: bands[2].recall >= 0.93,
     value: pct(bands[2].recall),
   });
@@ -213,28 +216,31 @@ export async function detectionSections(
     }
     console.log('  by detected box height, on the held-out half:');
     console.log(formatTable(bandRows, '    '));
-    // Faces the detection verifier doubts have their own curve (its `doubtedConfidence`), the
-    // others the detector's: each is fitted on its own detections.
+    // Faces in each face-probability band of the detection verifier (its `confidenceBands`) have
+    // their own curve, the others the detector's: each is fitted on its own detections.
     const detectorCurve = detectionConfidenceFor(ids.detector);
-    const doubtBelow = verifierPreset ? (verifierPreset.options.doubtBelow ?? 0.5) : 0;
-    const isDoubted = (d: { faceProbability?: number }) =>
-      d.faceProbability !== undefined && d.faceProbability < doubtBelow;
-    for (const [label, doubted, where] of [
-      [
-        'detector',
-        false,
-        `packages/core/src/pipeline/detect/detection-confidence.ts ('${ids.detector}')`,
-      ],
-      [
-        'doubted by the verifier',
-        true,
-        'doubtedConfidence of defaultDetectionVerifier (packages/core/src/analysis/face-model-presets.ts)',
-      ],
-    ] as const) {
-      const part = fit.filter((d) => isDoubted(d) === doubted);
-      const held = heldOut.filter((d) => isDoubted(d) === doubted);
+    const bands = [...((verifierPreset ? verifierPreset.options.confidenceBands : []) ?? [])].sort(
+      (a, b) => a.below - b.below,
+    );
+    /** Index of the band `d` falls in; `bands.length` for the detector's curve. */
+    const bandOf = ({ faceProbability: p }: { faceProbability?: number }) => {
+      const k = p === undefined ? -1 : bands.findIndex((b) => p < b.below);
+      return k < 0 ? bands.length : k;
+    };
+    const where = (k: number) =>
+      k === bands.length
+        ? `packages/core/src/pipeline/detect/detection-confidence.ts ('${ids.detector}')`
+        : `confidenceBands[${k}] of defaultDetectionVerifier (packages/core/src/analysis/face-model-presets.ts)`;
+    for (let k = 0; k <= bands.length; k++) {
+      const inBand = (d: { faceProbability?: number }) => bandOf(d) === k;
+      const label =
+        k === bands.length
+          ? 'detector (verifier probability above every band, or not checked)'
+          : `verifier probability ${k === 0 ? '' : `${bands[k - 1].below}–`}under ${bands[k].below}`;
+      const part = fit.filter(inBand);
+      const held = heldOut.filter(inBand);
       if (part.length === 0) continue;
-      const blocks = isotonicBlocks(part, doubted ? 6 : 12);
+      const blocks = isotonicBlocks(part, k === bands.length ? 12 : 6);
       const anchors = confidenceAnchors(blocks);
       console.log(
         `  ${label}: ${part.length} detections in the fit half, ${held.length} held out; isotonic fit (${blocks.length} blocks): ${blocks.map((b) => `${num(b.min, 4)}–${num(b.max, 4)}: ${b.faces}/${b.count}`).join('; ')}`,
@@ -243,10 +249,13 @@ export async function detectionSections(
       const brier = (confidence: (d: (typeof held)[number]) => number) =>
         num(brierScore(held.map((d) => ({ confidence: confidence(d), face: d.face }))), 4);
       console.log(
-        `    held-out Brier score: reported Confidence ${brier((d) => d.confidence)}, the detector's curve ${brier((d) => detectorCurve.toPercent(d.score))}, proposed ${brier((d) => proposed.toPercent(d.score))}; proposed anchors for ${where}:`,
+        `    held-out Brier score: reported Confidence ${brier((d) => d.confidence)}, the detector's curve ${brier((d) => detectorCurve.toPercent(d.score))}, proposed ${brier((d) => proposed.toPercent(d.score))}; proposed anchors for ${where(k)}:`,
       );
       console.log(`    ${JSON.stringify(anchors)}`);
     }
+    const top = Math.max(...widerRun.labelled.map((d) => d.confidence));
+    console.log(`  highest Confidence reported on WIDER: ${num(top, 1)} (never 100)`);
+    targets.push({ name: 'Confidence never 100', pass: top < 100, value: num(top, 1) });
   }
 
   // ---- 3. group photos ----------------------------------------------------------------------
@@ -401,5 +410,78 @@ export async function detectionSections(
       value: String(inGroups.length),
     });
   }
+  // ---- 5b. perturbed face-less photos -------------------------------------------------------
+
+  heading(
+    'Perturbed face-less photos: each re-encoded, rescaled or mirrored (how firm the face-less result is)',
+  );
+  {
+    const perturbed = await evaluatePerturbed(context);
+    const rows = [['faces counted', 'false faces', 'per perturbed photo']];
+    for (const [label, min] of [
+      ['every detection', 0],
+      ...Object.entries(qualityBars).map(([level, bar]): [string, number] => [
+        `Confidence ≥ ${bar.minConfidence} (QualityFilter ${level})`,
+        bar.minConfidence,
+      ]),
+    ] as [string, number][]) {
+      const n = perturbed.found.filter((f) => f.confidence >= min).length;
+      rows.push([label, String(n), num(n / perturbed.photos, 3)]);
+    }
+    console.log(
+      `  ${perturbed.photos} photos: the ${faceless.length} face-less photos × ${perturbationNames.join(', ')} (no threshold was chosen on these)`,
+    );
+    console.log(formatTable(rows));
+    console.log(
+      `  found: ${perturbed.found.map((f) => `${f.photo} ${num(f.confidence, 1)}% (${Math.round(f.height)} px)`).join('; ') || 'none'}`,
+    );
+  }
   return { widerRun, facelessRun };
+}
+
+const perturbationNames = [
+  'JPEG quality 75',
+  'JPEG quality 90',
+  'scaled 80%',
+  'scaled 90%',
+  'scaled 110%',
+  'scaled 125%',
+  'mirrored',
+];
+
+/** `bytes` changed by perturbation `k` (of {@link perturbationNames}). */
+async function perturb(bytes: Uint8Array, k: number): Promise<Uint8Array> {
+  if (k < 2) return new Uint8Array(await new Transformer(bytes).jpeg(k === 0 ? 75 : 90));
+  if (k === 6) {
+    return new Uint8Array(await new Transformer(bytes).rotate(Orientation.MirrorHorizontal).png());
+  }
+  const { width } = await new Transformer(bytes).metadata();
+  const scale = [0.8, 0.9, 1.1, 1.25][k - 2];
+  return new Uint8Array(await new Transformer(bytes).resize(Math.round(width * scale)).png());
+}
+
+/** Every face the default analyzer finds in the perturbed face-less photos. */
+async function evaluatePerturbed(context: AccuracyContext) {
+  const { faceless, analyzer, photos } = context;
+  const found: { photo: string; confidence: number; height: number }[] = [];
+  let count = 0;
+  for (const path of faceless) {
+    const bytes = new Uint8Array(readFileSync(path));
+    for (let k = 0; k < perturbationNames.length; k++) {
+      const result = await analyzer.analyze(await perturb(bytes, k), {
+        attributes: ['DEFAULT'],
+        embedLargest: 0,
+      });
+      count++;
+      progress('perturbed', count, faceless.length * perturbationNames.length);
+      for (const face of result.faces) {
+        found.push({
+          photo: `${basename(photos.rel(path))} ${perturbationNames[k]}`,
+          confidence: face.detail.Confidence ?? 0,
+          height: face.heightPx,
+        });
+      }
+    }
+  }
+  return { photos: count, found };
 }

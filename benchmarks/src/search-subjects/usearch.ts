@@ -18,6 +18,13 @@ export const sqliteExactScanSubject: SearchBenchSubject = {
   open: (dir) => createUsearchFaceStore({ dir, index: 'exact' }),
   diskBytes: directoryBytes,
   serveArgs: (dir) => ['--store', 'sqlite', '--vector-index', 'exact', '--data-dir', dir],
+  // One thread: the search's CPU and its wait for a core are then all on the measured thread.
+  variants: [
+    {
+      label: '1 thread',
+      open: (dir: string) => createUsearchFaceStore({ dir, index: 'exact', scanThreads: 1 }),
+    },
+  ],
 };
 
 function hnswSubject(quantization: UsearchQuantization): SearchBenchSubject {
@@ -36,7 +43,7 @@ function hnswSubject(quantization: UsearchQuantization): SearchBenchSubject {
       '--data-dir',
       dir,
     ],
-    variants: [32, 64, 256].map((expansionSearch) => ({
+    variants: [64, 256, 512].map((expansionSearch) => ({
       label: `ef=${expansionSearch}`,
       open: (dir: string) =>
         createUsearchFaceStore({ dir, index: 'hnsw', quantization, expansionSearch }),
@@ -46,7 +53,7 @@ function hnswSubject(quantization: UsearchQuantization): SearchBenchSubject {
 
 /**
  * The SQLite store with a usearch HNSW index per collection (M 32, efConstruction 128, efSearch
- * 128, plus 32, 64 and 256 on the same graph), vectors kept as f32, f16 or i8.
+ * 128, plus 64, 256 and 512 on the same graph), vectors kept as f32, f16 or i8.
  */
 export const usearchHnswI8Subject = hnswSubject('i8');
 export const usearchHnswF16Subject = hnswSubject('f16');

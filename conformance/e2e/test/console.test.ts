@@ -473,7 +473,7 @@ describe.skipIf(reason !== '')(
     it('works at 768 px wide: every tab reachable and whole, the panel within the window', async () => {
       await page.setViewportSize({ width: 768, height: 1024 });
       try {
-        for (const name of ['Detect', 'Index', 'Search', 'Faces', 'Users', 'Compare']) {
+        for (const name of ['Detect', 'Index', 'Search', 'Faces', 'Users', 'People', 'Compare']) {
           const tab = page.getByRole('tab', { name });
           const box = await tab.boundingBox();
           expect(box, name).not.toBeNull();
@@ -489,6 +489,42 @@ describe.skipIf(reason !== '')(
       } finally {
         await page.setViewportSize({ width: 1280, height: 860 });
       }
+    });
+
+    it('People: a new photo of a named user joins it, and "not this person" takes it out', async () => {
+      // sample3.jpg's largest face is the person of sample1.jpg associated with "ana" above.
+      await page.getByRole('tab', { name: 'Index' }).click();
+      await page.setInputFiles('#index-files', [sample(3)]);
+      await page
+        .getByTestId('index-result')
+        .locator('.card .summary', { hasText: 'sample3.jpg' })
+        .waitFor();
+      await page.getByRole('tab', { name: 'People' }).click();
+      const result = page.getByTestId('people-result');
+      await result.locator('.summary').waitFor();
+      const ana = result.getByTestId('cluster').filter({ hasText: /^\s*ana: 1 new of 2 faces/ });
+      await ana.waitFor();
+      // The new face, from sample3.jpg, shows with its picture (indexed from this tab).
+      expect(await ana.locator('li').count()).toBe(1);
+      expect(await ana.locator('li').textContent()).toContain('sample3.jpg');
+      expect(await ana.locator('.thumb').count()).toBe(1);
+      await shot('people');
+      await ana.getByRole('button', { name: /^not this person/ }).click();
+      await result
+        .getByTestId('cluster')
+        .filter({ hasText: /^\s*ana:/ })
+        .waitFor({ state: 'detached' });
+      // Asked again, ClusterFaces remembers the decision.
+      await page.getByRole('button', { name: 'Find people' }).click();
+      await result.locator('.summary').waitFor();
+      expect(
+        await result
+          .getByTestId('cluster')
+          .filter({ hasText: /^\s*ana:/ })
+          .count(),
+      ).toBe(0);
+      expect(pageErrors).toEqual([]);
+      expect(cspViolations).toEqual([]);
     });
 
     it('forgets the keys: no collection data stays on screen', async () => {

@@ -54,8 +54,9 @@ async function detailsOf(bytes: Uint8Array, attributes: Attribute[] = ['ALL']) {
 }
 
 /**
- * The confident face whose box centre is nearest to (x, y), as fractions of the image; fails
- * unless one is within 0.06.
+ * The face of Confidence ≥ 70 whose box centre is nearest to (x, y), as fractions of the image;
+ * fails unless one is within 0.06. Not 90: faces with closed eyes or turned far, which O-Net is
+ * unsure of, report about 80 (see the README's "False faces").
  */
 function faceAt(details: FaceDetail[], x: number, y: number): FaceDetail {
   const centre = (d: FaceDetail) => {
@@ -63,7 +64,7 @@ function faceAt(details: FaceDetail[], x: number, y: number): FaceDetail {
     return [(b.Left ?? 0) + (b.Width ?? 0) / 2, (b.Top ?? 0) + (b.Height ?? 0) / 2];
   };
   const ranked = details
-    .filter((d) => (d.Confidence ?? 0) >= 90)
+    .filter((d) => (d.Confidence ?? 0) >= 70)
     .map((d) => ({ d, dist: Math.hypot(centre(d)[0] - x, centre(d)[1] - y) }))
     .sort((a, b) => a.dist - b.dist);
   expect(ranked[0]?.dist ?? 1, `a face near (${x}, ${y})`).toBeLessThan(0.06);

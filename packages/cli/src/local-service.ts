@@ -4,6 +4,8 @@ import {
   type FaceStore,
   type ImageObjectSource,
   type SourceImageStore,
+  type VideoDecoder,
+  type VideoJobStore,
 } from '@facekit/core';
 import type { FaceModelVersion } from '@facekit/pipeline-node';
 import { openImageObjects } from './image-objects.js';
@@ -11,11 +13,17 @@ import type { ServeConfig } from './serve-config.js';
 import { sourceImageOpener, sourceImagesDir } from './source-images.js';
 import { type StoreConfig, storeOpener } from './stores.js';
 import { UsageError } from './usage-error.js';
+import { videoJobsDir } from './video-jobs.js';
 
-export type ClosableAnalyzer = FaceAnalyzer & { close(): Promise<void> };
+export type ClosableAnalyzer = FaceAnalyzer & {
+  close(): Promise<void>;
+  /** Starts the analyzer's workers and sessions now rather than with the first image. */
+  load?(): Promise<void>;
+};
 
 export type LocalServiceConfig = StoreConfig &
   Pick<ServeConfig, 'region' | 'faceModel' | 'runtime'> &
+  Partial<Pick<ServeConfig, 'analyzerWorkers'>> &
   Partial<Pick<ServeConfig, 'keepSourceImages' | 'imageObjects'>>;
 
 /**
@@ -48,8 +56,18 @@ export interface LocalServices {
    * @throws {UsageError} for a bad bucket mapping.
    */
   openImageObjects(): Promise<ImageObjectSource | undefined>;
+  /**
+   * Starts ffmpeg's video decoder (once; later calls return the same promise); services made
+   * after decode video. Resolves to why video cannot be decoded when ffmpeg is missing.
+   */
+  openVideoDecoder(): Promise<VideoDecoder | string>;
+  /**
+   * The account's video jobs kept in `<data-dir>/video-jobs/` (in memory for the memory store),
+   * for the one process serving that data: opening it fails the jobs left IN_PROGRESS.
+   */
+  openVideoJobs(accountId?: string): Promise<VideoJobStore | undefined>;
   /** The service of an account over its opened store, with the analyzers loaded so far. */
-  service(store: FaceStore, accountId?: string): FaceService;
+  service(store: FaceStore, accountId?: string, videoJobs?: VideoJobStore): FaceService;
   /** Closes the analyzers (stores belong to whoever opened them). */
   close(): Promise<void>;
 }
@@ -64,6 +82,8 @@ export function createLocalServices(config: LocalServiceConfig): LocalServices {
   let loading: Promise<readonly ClosableAnalyzer[]> | undefined;
   let objects: Awaited<ReturnType<typeof openImageObjects>>;
   let openingObjects: Promise<ImageObjectSource | undefined> | undefined;
+  let videoDecoder: VideoDecoder | undefined;
+  let openingDecoder: Promise<VideoDecoder | string> | undefined;
   return {
     storeLocation: stores.location,
     sourceImagesLocation:
@@ -85,7 +105,24 @@ export function createLocalServices(config: LocalServiceConfig): LocalServices {
       });
       return openingObjects;
     },
-    service(store, accountId = config.accountId) {
+    openVideoDecoder() {
+      openingDecoder ??= import('@facekit/video-ffmpeg')
+        .then((video) => video.createFfmpegVideoDecoder())
+        .then(
+          (decoder) => {
+            videoDecoder = decoder;
+            return decoder;
+          },
+          (error: unknown) => (error as Error).message,
+        );
+      return openingDecoder;
+    },
+    async openVideoJobs(accountId = config.accountId) {
+      if (config.store === 'memory') return undefined;
+      const { createFileVideoJobStore } = await import('@facekit/video-ffmpeg');
+      return createFileVideoJobStore(videoJobsDir(config, accountId));
+    },
+    service(store, accountId = config.accountId, videoJobs) {
       return new FaceService({
         store,
         sourceImages: keptImages(accountId),
@@ -94,6 +131,8 @@ export function createLocalServices(config: LocalServiceConfig): LocalServices {
         accountId,
         analyzers: [...analyzers],
         ...(objects ? { imageObjects: objects } : {}),
+        ...(videoDecoder ? { videoDecoder } : {}),
+        ...(videoJobs ? { videoJobStore: videoJobs } : {}),
         ...(config.faceModel === 'none' ? {} : { faceModelVersion: config.faceModel }),
       });
     },
@@ -118,14 +157,25 @@ export async function loadAnalyzer(
 
 /** Every face model's analyzer, or none for `none`; lazily imported so `none` loads no runtime. */
 async function loadAnalyzers(
-  config: Pick<ServeConfig, 'faceModel' | 'runtime'>,
+  config: Pick<ServeConfig, 'faceModel' | 'runtime'> &
+    Partial<Pick<ServeConfig, 'analyzerWorkers'>>,
 ): Promise<ClosableAnalyzer[]> {
   if (config.faceModel === 'none') return [];
   const versions = await checkFaceModel(config.faceModel, ', none');
-  const { createNodeFaceAnalyzer } = await import('@facekit/pipeline-node');
+  const { createNodeFaceAnalyzer, createNodeFaceAnalyzerPool } = await import(
+    '@facekit/pipeline-node'
+  );
+  const workers = config.analyzerWorkers ?? 'auto';
   const loaded = await Promise.allSettled(
     versions.map((faceModelVersion) =>
-      createNodeFaceAnalyzer({ faceModelVersion, runtime: config.runtime }),
+      // Worker threads start with the first image of each model, so unused models cost nothing.
+      workers === 0
+        ? createNodeFaceAnalyzer({ faceModelVersion, runtime: config.runtime })
+        : createNodeFaceAnalyzerPool({
+            faceModelVersion,
+            runtime: config.runtime,
+            ...(workers === 'auto' ? {} : { workers }),
+          }),
     ),
   );
   const analyzers = loaded.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));

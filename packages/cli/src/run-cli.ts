@@ -143,6 +143,7 @@ async function serve(argv: string[], io: CliIo): Promise<CliResult> {
       'log-level': { type: 'string' },
       'face-model': { type: 'string' },
       runtime: { type: 'string' },
+      'analyzer-workers': { type: 'string' },
       auth: { type: 'string' },
       'credentials-file': { type: 'string' },
       'allow-remote-no-auth': { type: 'boolean' },

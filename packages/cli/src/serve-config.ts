@@ -48,6 +48,11 @@ export interface ServeConfig {
   /** Face model version of new collections (`none`: no neural pipeline, image operations refused). */
   faceModel: string;
   runtime: InferenceRuntime;
+  /**
+   * Worker threads that decode and run the face models (`--analyzer-workers`): `auto` (one per
+   * core, at most 8) or a count; 0 runs them on the main thread.
+   */
+  analyzerWorkers: number | 'auto';
   auth: AuthMode;
   /** Absolute path of the access key file (JSON or INI), if any. */
   credentialsFile?: string;
@@ -82,6 +87,7 @@ export interface ServeFlags {
   'log-level'?: string;
   'face-model'?: string;
   runtime?: string;
+  'analyzer-workers'?: string;
   auth?: string;
   'credentials-file'?: string;
   /** A boolean flag; `true` when given (its variable takes `1`/`true`). */
@@ -111,6 +117,7 @@ export const serveEnvVars = {
   'log-level': 'FACEKIT_LOG_LEVEL',
   'face-model': 'FACEKIT_FACE_MODEL',
   runtime: 'FACEKIT_RUNTIME',
+  'analyzer-workers': 'FACEKIT_ANALYZER_WORKERS',
   auth: 'FACEKIT_AUTH',
   'credentials-file': 'FACEKIT_CREDENTIALS_FILE',
   'allow-remote-no-auth': 'FACEKIT_ALLOW_REMOTE_NO_AUTH',
@@ -136,6 +143,7 @@ export const serveDefaults = {
   'log-level': 'info',
   'face-model': '1.0',
   runtime: 'node',
+  'analyzer-workers': 'auto',
   auth: 'auto',
   'credentials-file': '',
   'allow-remote-no-auth': 'false',
@@ -224,6 +232,10 @@ export function resolveServeConfig(
   const runtime = pick('runtime').value;
   if (!RUNTIMES.includes(runtime as InferenceRuntime)) invalid('runtime', RUNTIMES.join(' or '));
 
+  const analyzerWorkers = pick('analyzer-workers').value;
+  if (analyzerWorkers !== 'auto' && !/^\d{1,2}$/.test(analyzerWorkers))
+    invalid('analyzer-workers', 'auto or an integer 0..99');
+
   const auth = pick('auth').value;
   if (!AUTH_MODES.includes(auth as AuthMode)) invalid('auth', AUTH_MODES.join(', '));
 
@@ -261,6 +273,7 @@ export function resolveServeConfig(
     logLevel: logLevel as LogLevel,
     faceModel,
     runtime: runtime as InferenceRuntime,
+    analyzerWorkers: analyzerWorkers === 'auto' ? 'auto' : Number(analyzerWorkers),
     auth: auth as AuthMode,
     ...(credentialsFile === '' ? {} : { credentialsFile: resolve(cwd, credentialsFile) }),
     allowRemoteNoAuth: allowRemote === 'true' || allowRemote === '1',

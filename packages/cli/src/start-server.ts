@@ -32,12 +32,33 @@ export async function startServer(config: ServeConfig, io: CliIo): Promise<Runni
   // One FaceService per account, each over its own store: no query can reach another account's
   // data, because that data is not in the store the service holds. Analyzers are shared.
   const services = createAccountServices({
-    open: async (accountId) => local.service(await local.openStore(accountId), accountId),
-    close: (service) => service.store.close(),
+    open: async (accountId) =>
+      local.service(
+        await local.openStore(accountId),
+        accountId,
+        await local.openVideoJobs(accountId),
+      ),
+    close: async (service) => {
+      // Jobs in progress end FAILED before their store closes.
+      await service.closeVideoJobs();
+      await service.store.close();
+    },
   });
   let server: ListeningServer;
   try {
-    await Promise.all([local.loadAnalyzers(), local.openImageObjects()]);
+    const [, , video] = await Promise.all([
+      local.loadAnalyzers(),
+      local.openImageObjects(),
+      local.openVideoDecoder(),
+    ]);
+    if (typeof video === 'string' && config.logLevel !== 'silent') {
+      io.stderr.write(`facekit: warning: stored video is off: ${video}\n`);
+    }
+    // The default face model's workers and sessions start before the first request, which would
+    // otherwise wait for them (older face models still start with their first image).
+    await Promise.all(
+      local.analyzers.filter((a) => a.faceModelVersion === config.faceModel).map((a) => a.load?.()),
+    );
     // The default account opens now, so a broken data dir fails the start, not the first request.
     // After the analyzers: a FaceService takes the analyzers it is given at construction.
     await services.resolve(config.accountId);

@@ -205,5 +205,49 @@ describe.skipIf(!modelsBuilt)(
       const created = await rekognition(server.url, 'CreateCollection', { CollectionId: 'c' });
       expect(created.body.FaceModelVersion).toBe('1.0');
     });
+
+    it('answers /health quickly while images are indexed on the analyzer workers', async () => {
+      const { server } = await start(
+        [
+          'serve',
+          '--port',
+          '0',
+          '--store',
+          'memory',
+          '--face-model',
+          '1.0',
+          '--analyzer-workers',
+          '2',
+          '--image-concurrency',
+          '4',
+          '--log-level',
+          'silent',
+        ],
+        {},
+      );
+      await rekognition(server.url, 'CreateCollection', { CollectionId: 'busy' });
+      const bytes = readFileSync(samplePhoto).toString('base64');
+      const index = () =>
+        rekognition(server.url, 'IndexFaces', { CollectionId: 'busy', Image: { Bytes: bytes } });
+      await index(); // the workers load their models
+      let indexing = true;
+      const batch = Promise.all(Array.from({ length: 8 }, index)).finally(() => {
+        indexing = false;
+      });
+      const waits: number[] = [];
+      while (indexing) {
+        const started = performance.now();
+        const health = await fetch(`${server.url}/health`);
+        expect(health.status).toBe(200);
+        waits.push(performance.now() - started);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const indexed = await batch;
+      expect(indexed.every((r) => r.status === 200)).toBe(true);
+      // On the main thread each image holds the event loop for 50-100 ms (several faces).
+      waits.sort((a, b) => a - b);
+      expect(waits.length).toBeGreaterThan(5);
+      expect(waits[Math.floor(waits.length / 2)]).toBeLessThan(20);
+    }, 120_000);
   },
 );

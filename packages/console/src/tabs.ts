@@ -4,10 +4,12 @@ import { renderCompare } from './views/compare.js';
 import { renderDetect } from './views/detect.js';
 import { renderFaces } from './views/faces.js';
 import { renderIndex } from './views/index-photos.js';
+import { renderPeople } from './views/people.js';
 import { renderSearch } from './views/search.js';
 import { renderUsers } from './views/users.js';
+import { renderVideo } from './views/video.js';
 
-const TABS = ['detect', 'index', 'search', 'faces', 'users', 'compare'] as const;
+const TABS = ['detect', 'index', 'search', 'faces', 'users', 'people', 'compare', 'video'] as const;
 type Tab = (typeof TABS)[number];
 
 let current: Tab = 'detect';
@@ -18,7 +20,9 @@ const renderers: Record<Tab, (panel: HTMLElement, collection: string) => void> =
   search: renderSearch,
   faces: (panel, collection) => void renderFaces(panel, collection),
   users: (panel, collection) => void renderUsers(panel, collection),
+  people: (panel, collection) => void renderPeople(panel, collection),
   compare: renderCompare,
+  video: renderVideo,
 };
 
 export function mountTabs() {
@@ -39,8 +43,9 @@ export function renderTab() {
       ?.setAttribute('aria-selected', String(tab === current));
   }
   const panel = byId(`tab-${current}`);
-  // Detect and Compare keep their results while the user switches around.
-  if (current === 'detect' || current === 'compare') {
+  // Detect, Compare and Video keep their results while the user switches around (Video reads
+  // the selected collection when a search starts).
+  if (current === 'detect' || current === 'compare' || current === 'video') {
     if (panel.childElementCount === 0) renderers[current](panel, '');
     return;
   }

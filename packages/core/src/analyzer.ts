@@ -21,6 +21,8 @@ export {
   defaultVerifier,
   type FaceModelVersion,
   faceModels,
+  type Int8Stage,
+  int8Models,
   type PresetFaceAnalyzerOptions,
   presetDetectionOptions,
   sessionOptionsByModel,

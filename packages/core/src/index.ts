@@ -1,7 +1,7 @@
 // The spec surface: the Rekognition wire types and API model, errors and request validation, the
 // seams adapters implement, and the service. Everything else is behind a subpath (`/analyzer`,
-// `/pipeline`, `/image`, `/archive`, `/reindex`, `/onnx-models`, `/vector`, `/sql-store`) or
-// internal.
+// `/pipeline`, `/image`, `/archive`, `/reindex`, `/onnx-models`, `/vector`, `/sql-store`,
+// `/clustering`) or internal.
 
 export type {
   AnalyzedFace,
@@ -26,8 +26,20 @@ export {
 } from './errors/not-found.js';
 export type { RekognitionErrorName, RekognitionErrorOptions } from './errors/rekognition-error.js';
 export { RekognitionError } from './errors/rekognition-error.js';
-export type { DecodedImage, DecodeLimits, ImageDecoder } from './image/image-decoder.js';
-export type { RgbImage } from './image/raster.js';
+export type {
+  DecodedImage,
+  DecodeLimits,
+  ImageDecoder,
+  ScalableImage,
+} from './image/image-decoder.js';
+export {
+  fullFrame,
+  pointsToRaster,
+  type RasterFrame,
+  type RgbImage,
+  scaledFrame,
+  toRaster,
+} from './image/raster.js';
 export type {
   InferenceBackend,
   InferenceSession,
@@ -35,7 +47,7 @@ export type {
   Tensor,
 } from './inference/inference-backend.js';
 export * from './model/extension-model.js';
-export * from './model/people-model.js';
+export * from './model/identification-model.js';
 export type {
   BlobShapeSpec,
   BooleanShapeSpec,
@@ -99,3 +111,18 @@ export {
   validateRequest,
   validateShape,
 } from './validation/validate-shape.js';
+export {
+  type OpenedVideo,
+  VideoDecodeError,
+  type VideoDecodeFailure,
+  type VideoDecoder,
+  type VideoFrame,
+  type VideoInfo,
+} from './video/video-decoder.js';
+export type { VideoJobLimits } from './video/video-job-runner.js';
+export {
+  createMemoryVideoJobStore,
+  type VideoJob,
+  type VideoJobKind,
+  type VideoJobStore,
+} from './video/video-job-store.js';

@@ -53,6 +53,8 @@ export {
   rawDetectionConfidence,
 } from './pipeline/detect/detection-confidence.js';
 export {
+  type ClassifierSession,
+  type ConfidenceBand,
   createDetectionVerifier,
   type DetectionVerifier,
   type DetectionVerifierModel,

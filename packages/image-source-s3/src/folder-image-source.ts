@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open, realpath } from 'node:fs/promises';
+import { type FileHandle, open, realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import {
   type ImageObjectLocation,
@@ -34,69 +34,97 @@ export function createFolderImageSource(
     roots.get(bucket)?.catch(() => undefined);
   }
   const others = options.otherBuckets;
+  /** The real path of an object's file, checked to lie inside its bucket's folder. */
+  async function checkedPath(location: ImageObjectLocation): Promise<string> {
+    const { bucket, name, version } = location;
+    const rootPromise = roots.get(bucket);
+    if (!rootPromise) {
+      throw new ImageObjectReadError(
+        'no-such-bucket',
+        `No folder is mapped to bucket ${bucket} (mapped: ${[...roots.keys()].join(', ') || 'none'}).`,
+      );
+    }
+    if (version !== undefined) {
+      throw new ImageObjectReadError(
+        'no-such-version',
+        'Buckets mapped to folders have no versions; leave S3Object.Version out.',
+      );
+    }
+    const root = await rootPromise.catch((error: unknown) => {
+      throw new ImageObjectReadError(
+        'no-such-bucket',
+        `The folder of bucket ${bucket} cannot be opened.`,
+        { cause: error },
+      );
+    });
+    if (isAbsolute(name) || name.includes('\0') || name.split(/[/\\]/).includes('..')) {
+      throw new ImageObjectReadError(
+        'access-denied',
+        'Keys of a bucket mapped to a folder must stay inside it (no absolute names, no "..").',
+      );
+    }
+    const path = resolve(root, name);
+    let real: string;
+    try {
+      real = await realpath(path);
+    } catch (error) {
+      throw failure(error);
+    }
+    if (!inside(root, real)) {
+      throw new ImageObjectReadError(
+        'access-denied',
+        'The key is a link to a file outside the bucket folder.',
+      );
+    }
+    return real;
+  }
+
   return {
     specificationVersion: 'v1',
     description: `folders ${entries.map(([b, d]) => `${b}=${resolve(d)}`).join(', ')}${others ? `, then ${others.description}` : ''}`,
     async read(location: ImageObjectLocation, { maxBytes }) {
-      const { bucket, name, version } = location;
-      const rootPromise = roots.get(bucket);
-      if (!rootPromise && others) return others.read(location, { maxBytes });
-      if (!rootPromise) {
-        throw new ImageObjectReadError(
-          'no-such-bucket',
-          `No folder is mapped to bucket ${bucket} (mapped: ${[...roots.keys()].join(', ') || 'none'}).`,
-        );
-      }
-      if (version !== undefined) {
-        throw new ImageObjectReadError(
-          'no-such-version',
-          'Buckets mapped to folders have no versions; leave S3Object.Version out.',
-        );
-      }
-      const root = await rootPromise.catch((error: unknown) => {
-        throw new ImageObjectReadError(
-          'no-such-bucket',
-          `The folder of bucket ${bucket} cannot be opened.`,
-          { cause: error },
-        );
-      });
-      if (isAbsolute(name) || name.includes('\0') || name.split(/[/\\]/).includes('..')) {
-        throw new ImageObjectReadError(
-          'access-denied',
-          'Keys of a bucket mapped to a folder must stay inside it (no absolute names, no "..").',
-        );
-      }
-      const path = resolve(root, name);
-      let real: string;
+      if (!roots.has(location.bucket) && others) return others.read(location, { maxBytes });
+      const file = await openChecked(await checkedPath(location), maxBytes);
       try {
-        real = await realpath(path);
-      } catch (error) {
-        throw failure(error);
-      }
-      if (!inside(root, real)) {
-        throw new ImageObjectReadError(
-          'access-denied',
-          'The key is a link to a file outside the bucket folder.',
-        );
-      }
-      // O_NOFOLLOW: the checked real path is opened, not a link swapped in since.
-      const file = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW).catch(
-        (error: unknown) => {
-          throw failure(error);
-        },
-      );
-      try {
-        const stat = await file.stat();
-        if (!stat.isFile()) throw new ImageObjectReadError('no-such-key', 'The key is a folder.');
-        if (stat.size > maxBytes) {
-          throw new ImageObjectReadError('too-large', `The file has ${stat.size} bytes.`);
-        }
         return new Uint8Array(await file.readFile());
       } finally {
         await file.close();
       }
     },
+    async stream(location: ImageObjectLocation, { maxBytes }) {
+      if (!roots.has(location.bucket) && others) {
+        if (others.stream) return others.stream(location, { maxBytes });
+        const whole = await others.read(location, { maxBytes });
+        return (async function* () {
+          yield whole;
+        })();
+      }
+      const file = await openChecked(await checkedPath(location), maxBytes);
+      // The stream closes the file when it ends or is destroyed.
+      return file.createReadStream();
+    },
   };
+}
+
+/** Opens a checked path without following links, refusing folders and files over `maxBytes`. */
+async function openChecked(real: string, maxBytes: number): Promise<FileHandle> {
+  // O_NOFOLLOW: the checked real path is opened, not a link swapped in since.
+  const file = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW).catch(
+    (error: unknown) => {
+      throw failure(error);
+    },
+  );
+  try {
+    const stat = await file.stat();
+    if (!stat.isFile()) throw new ImageObjectReadError('no-such-key', 'The key is a folder.');
+    if (stat.size > maxBytes) {
+      throw new ImageObjectReadError('too-large', `The file has ${stat.size} bytes.`);
+    }
+    return file;
+  } catch (error) {
+    await file.close();
+    throw error;
+  }
 }
 
 function inside(root: string, path: string): boolean {

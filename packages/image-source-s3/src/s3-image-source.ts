@@ -32,31 +32,45 @@ export function createS3ImageSource(options: S3ImageSourceOptions): S3ImageSourc
     forcePathStyle: options.forcePathStyle ?? false,
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
   });
+  /** GetObject's body, its errors and a Content-Length over `maxBytes` thrown as read errors. */
+  async function getBody({ bucket, name, version }: ImageObjectLocation, maxBytes: number) {
+    try {
+      const object = await client.send(
+        new GetObjectCommand({
+          Bucket: bucket,
+          Key: name,
+          ...(version === undefined ? {} : { VersionId: version }),
+        }),
+      );
+      const body = object.Body;
+      if (!body) throw new ImageObjectReadError('no-such-key', 'The object has no body.');
+      if (object.ContentLength !== undefined && object.ContentLength > maxBytes) {
+        await body.transformToWebStream().cancel();
+        throw new ImageObjectReadError(
+          'too-large',
+          `The object has ${object.ContentLength} bytes.`,
+        );
+      }
+      return body;
+    } catch (error) {
+      throw readError(error);
+    }
+  }
+
   return {
     specificationVersion: 'v1',
     description: `S3 ${options.endpoint ?? 'AWS'} (region ${options.region})`,
-    async read({ bucket, name, version }: ImageObjectLocation, { maxBytes }) {
+    async read(location: ImageObjectLocation, { maxBytes }) {
+      const body = await getBody(location, maxBytes);
       try {
-        const object = await client.send(
-          new GetObjectCommand({
-            Bucket: bucket,
-            Key: name,
-            ...(version === undefined ? {} : { VersionId: version }),
-          }),
-        );
-        const body = object.Body;
-        if (!body) throw new ImageObjectReadError('no-such-key', 'The object has no body.');
-        if (object.ContentLength !== undefined && object.ContentLength > maxBytes) {
-          await body.transformToWebStream().cancel();
-          throw new ImageObjectReadError(
-            'too-large',
-            `The object has ${object.ContentLength} bytes.`,
-          );
-        }
         return await body.transformToByteArray();
       } catch (error) {
         throw readError(error);
       }
+    },
+    async stream(location: ImageObjectLocation, { maxBytes }) {
+      // The SDK's body is a Node stream here: async iterable, read as it arrives.
+      return (await getBody(location, maxBytes)) as unknown as AsyncIterable<Uint8Array>;
     },
     close: () => client.destroy(),
   };

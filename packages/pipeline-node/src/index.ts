@@ -8,3 +8,12 @@ export {
   similarityScaleFor,
 } from '@facekit/core/analyzer';
 export { createNodeFaceAnalyzer, type NodeFaceAnalyzerOptions } from './node-face-analyzer.js';
+export {
+  createNodeFaceAnalyzerPool,
+  type NodeFaceAnalyzerPoolOptions,
+} from './node-face-analyzer-pool.js';
+export {
+  createScaledImageDecoder,
+  defaultJpegScales,
+  type ScaledImageDecoderOptions,
+} from './scaled-image-decoder.js';

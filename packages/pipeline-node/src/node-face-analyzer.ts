@@ -4,8 +4,8 @@ import {
   type OnnxFaceAnalyzer,
   type PresetFaceAnalyzerOptions,
 } from '@facekit/core/analyzer';
-import { createNapiImageDecoder } from '@facekit/image-napi';
 import { loadModel } from '@facekit/models';
+import { createScaledImageDecoder } from './scaled-image-decoder.js';
 
 export interface NodeFaceAnalyzerOptions
   extends Omit<PresetFaceAnalyzerOptions, 'backend' | 'decoder' | 'loadModel'> {
@@ -21,7 +21,7 @@ export interface NodeFaceAnalyzerOptions
 
 /**
  * The default pipeline on Node: hash-verified models from `@facekit/models`, onnxruntime,
- * `@napi-rs/image` decoding and the measured similarity calibration. Give it to a
+ * `@napi-rs/image` decoding (large JPEGs shrunk on load by `sharp`) and the measured similarity calibration. Give it to a
  * `FaceService` as `analyzers: [await createNodeFaceAnalyzer()]`; `close()` releases the
  * sessions. The detector, landmark and embedding models are read and verified now (built first
  * if missing); their sessions start with the first image, or with `load()`.
@@ -39,7 +39,8 @@ export async function createNodeFaceAnalyzer(
     ...options,
     backend: await createBackend(options),
     // Up to the 15 MiB of an image read from S3; request `Bytes` stop at 5 MiB in validation.
-    decoder: createNapiImageDecoder({ maxBytes: maxS3ImageBytes }),
+    // JPEGs are decoded at the size each stage needs (sharp's shrink-on-load), PNGs in full.
+    decoder: createScaledImageDecoder({ maxBytes: maxS3ImageBytes }),
     loadModel: (id) => loadModel(id, options.modelsDir),
   });
 }

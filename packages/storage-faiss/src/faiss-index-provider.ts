@@ -4,6 +4,7 @@ import {
   type FaceVectorIndexProvider,
   type FaceVectorSource,
   PersistedFaceIndex,
+  type PersistedIndexProviderOptions,
   persistedIndexFiles,
   removePersistedIndex,
   type VectorHit,
@@ -24,22 +25,9 @@ export interface HnswParameters {
 }
 
 /** Options of {@link createFaissIndexProvider}. */
-export interface FaissIndexProviderOptions {
-  /** Directory of the index files (`collection-<n>.faiss`, `.ids`, `.json`). */
-  dir: string;
+export interface FaissIndexProviderOptions extends PersistedIndexProviderOptions {
   kind: FaissIndexKind;
   hnsw?: HnswParameters;
-  /**
-   * After a write, the index is saved to disk once it has been idle this long, in milliseconds
-   * (and always on close). Default 30 000. The database stays the source of truth: an index file
-   * that misses writes is caught up or rebuilt from it on open.
-   */
-  persistAfterMs?: number;
-  /**
-   * HNSW cannot delete: deleted faces become tombstones that searches skip. The graph is rebuilt
-   * from the database when tombstones exceed this share of its nodes. Default 0.2.
-   */
-  rebuildTombstoneRatio?: number;
   /**
    * OpenMP threads for adding large batches (building an index, bulk `putFaces`). Default: the
    * machine's available parallelism. Searches and small adds always run on one thread: faiss
@@ -55,6 +43,7 @@ const BUILD_BATCH = 8192;
 const PARALLEL_ADD = 1000;
 /** First HNSW candidate count; grows ×4 while every hit still clears `minScore`. */
 const FIRST_K = 64;
+
 /**
  * A {@link FaceVectorIndexProvider} on faiss: one index per collection, vectors L2-normalised so
  * that inner product is cosine similarity, saved beside the SQLite database and checked against
@@ -135,15 +124,6 @@ class FaissCollectionIndex extends PersistedFaceIndex {
 
   get dim(): number {
     return this.index?.getDimension() ?? 0;
-  }
-
-  add(seqs: readonly number[], vectors: readonly Float32Array[]): void {
-    if (seqs.length === 0) return;
-    const dim = vectors[0].length;
-    const batch = new Float32Array(seqs.length * dim);
-    for (const [i, v] of vectors.entries()) batch.set(v, i * dim);
-    this.addRows(seqs, batch, dim);
-    this.changed();
   }
 
   remove(seqs: ReadonlySet<number>): void {

@@ -1,6 +1,7 @@
 import { useTestPostgres } from '@facekit/postgres-test-server';
 import { describe, expect, it } from 'vitest';
 import { createPgDriver, createPostgresFaceStore } from '../src/index.js';
+import { SCHEMA_VERSION } from '../src/migrations.js';
 import { freshSchema } from './pglite-fixtures.js';
 import { describeContractOn } from './store-fixtures.js';
 
@@ -30,13 +31,17 @@ describe.skipIf(unavailable)(
          WHERE citus_table_type = 'schema' AND table_name::text LIKE $1 ORDER BY 1`,
         [`${schema}.%`],
       );
-      expect(shards.map((s) => s.table_name.split('.')[1])).toEqual([
-        'collections',
-        'facekit_migrations',
-        'faces',
-        'tags',
-        'users',
-      ]);
+      expect(shards.map((s) => s.table_name.split('.')[1]).sort()).toEqual(
+        [
+          'collections',
+          'face_separations',
+          'face_user_separations',
+          'facekit_migrations',
+          'faces',
+          'tags',
+          'users',
+        ].sort(),
+      );
       expect(new Set(shards.map((s) => s.nodeport)).size).toBe(1);
       expect(citus.cluster.workers.map((w) => w.port)).toContain(shards[0].nodeport);
       await store.close();
@@ -79,8 +84,13 @@ describe.skipIf(unavailable)(
       const stores = await Promise.all(
         drivers.map((d) => createPostgresFaceStore({ driver: d, schema })),
       );
-      const versions = await citus.server.query(`SELECT version FROM ${schema}.facekit_migrations`);
-      expect(versions).toHaveLength(1);
+      const versions = await citus.server.query<{ version: number }>(
+        `SELECT version FROM ${schema}.facekit_migrations ORDER BY version`,
+      );
+      // Each migration once, none twice.
+      expect(versions.map((v) => Number(v.version))).toEqual(
+        Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1),
+      );
       const distributed = await citus.server.query(
         'SELECT 1 FROM pg_dist_schema WHERE schemaid = to_regnamespace($1)::oid',
         [schema],

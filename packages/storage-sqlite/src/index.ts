@@ -10,6 +10,7 @@ export {
   PersistedFaceIndex,
   type PersistedFaceIndexOptions,
   type PersistedIndexFiles,
+  type PersistedIndexProviderOptions,
   persistedIndexFiles,
   removePersistedIndex,
 } from './persisted-face-index.js';

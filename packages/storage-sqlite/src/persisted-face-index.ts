@@ -45,6 +45,23 @@ export function removePersistedIndex(files: PersistedIndexFiles): void {
   for (const path of Object.values(files)) rmSync(path, { force: true });
 }
 
+/** What every provider of a {@link PersistedFaceIndex} takes. */
+export interface PersistedIndexProviderOptions {
+  /** Directory of the index files (`collection-<n>.<engine>`, `.ids`, `.json`). */
+  dir: string;
+  /**
+   * After a write, the index is saved to disk once it has been idle this long, in milliseconds
+   * (and always on close). Default 30 000. The database stays the source of truth: an index file
+   * that misses writes is caught up or rebuilt from it on open.
+   */
+  persistAfterMs?: number;
+  /**
+   * A graph cannot really delete: deleted faces become tombstones that searches skip. The graph is
+   * rebuilt from the database when they exceed this share of its nodes. Default 0.2.
+   */
+  rebuildTombstoneRatio?: number;
+}
+
 /** Options of a {@link PersistedFaceIndex}. */
 export interface PersistedFaceIndexOptions {
   /** Directory of the index files. */
@@ -100,7 +117,6 @@ export abstract class PersistedFaceIndex implements FaceVectorIndex {
 
   abstract readonly count: number;
   abstract readonly dim: number;
-  abstract add(seqs: readonly number[], vectors: readonly Float32Array[]): void;
   abstract remove(seqs: ReadonlySet<number>): void;
   abstract search(
     query: Float32Array,
@@ -115,6 +131,8 @@ export abstract class PersistedFaceIndex implements FaceVectorIndex {
   protected abstract clearIndex(): void;
   /** Adds decoded rows (`dim` floats each, not yet normalised; `batch` may be changed). */
   protected abstract addRows(seqs: ArrayLike<number>, batch: Float32Array, dim: number): void;
+  /** Runs before an add changes the index (e.g. to make a read-only memory map writable). */
+  protected beforeWrite(): void {}
   /** Writes the engine's index to `path`. */
   protected abstract writeIndex(path: string): void;
   /**
@@ -127,6 +145,17 @@ export abstract class PersistedFaceIndex implements FaceVectorIndex {
     saved: { dim: number; ntotal: number; ids: Float64Array<ArrayBuffer> },
     writable: boolean,
   ): boolean;
+
+  /** Adds committed faces: copies them into one batch for {@link addRows}. */
+  add(seqs: readonly number[], vectors: readonly Float32Array[]): void {
+    if (seqs.length === 0) return;
+    const dim = vectors[0].length;
+    const batch = new Float32Array(seqs.length * dim);
+    for (const [i, v] of vectors.entries()) batch.set(v, i * dim);
+    this.beforeWrite();
+    this.addRows(seqs, batch, dim);
+    this.changed();
+  }
 
   release(): void {
     clearTimeout(this.timer);

@@ -48,7 +48,7 @@ import {
   type Statements,
   type UserRow,
 } from './sqlite-statements.js';
-import { buildUserIndex, type UserIndex } from './user-index.js';
+import { buildUserIndex, refreshUser, type UserIndex } from './user-index.js';
 import { decodeVector, encodeVector } from './vector-blob.js';
 import { VectorMatrix } from './vector-matrix.js';
 
@@ -60,10 +60,10 @@ const parseCursor = (after: string | undefined) => Number(parseSeqCursor(after, 
  * it is atomic both against other calls in this process and against other processes; writes use
  * `BEGIN IMMEDIATE` so they never fail half-way on a lock upgrade.
  *
- * Search caches: per collection, a {@link VectorMatrix} of face vectors and one of user
- * centroids, built lazily from the database. Own writes update (faces) or drop (users) them
- * right after commit, in the same synchronous turn; commits by other connections are detected
- * with `PRAGMA data_version` at the start of each search and drop every cache.
+ * Caches: per collection, the face search index, a {@link VectorMatrix} of user centroids and the
+ * face and user counts, built lazily from the database. Own writes update them right after
+ * commit, in the same synchronous turn; commits by other connections are detected with
+ * `PRAGMA data_version` before each use and drop every cache.
  */
 export class SqliteFaceStore implements FaceStore {
   readonly specificationVersion = 'v1' as const;
@@ -73,6 +73,11 @@ export class SqliteFaceStore implements FaceStore {
   private readonly statements: Statements;
   private readonly faceIndexes = new Map<number, FaceVectorIndex>();
   private readonly userIndexes = new Map<number, UserIndex>();
+  /**
+   * Faces and users per collection: `count(*)` walks an index (about 2 ms per 100 000 faces),
+   * and every search asks (DescribeCollection is how the service reads a collection's model).
+   */
+  private readonly counts = new Map<number, { faces: number; users: number }>();
   private dataVersion = -1;
 
   constructor(
@@ -110,6 +115,7 @@ export class SqliteFaceStore implements FaceStore {
         this.faceIndexes.get(seq)?.release();
         this.faceIndexes.delete(seq);
         this.userIndexes.delete(seq);
+        this.counts.delete(seq);
         this.indexProvider.drop(seq);
       },
     ).then(() => undefined);
@@ -118,11 +124,8 @@ export class SqliteFaceStore implements FaceStore {
   async describeCollection(collectionId: string): Promise<CollectionStats> {
     return this.read(() => {
       const row = this.collection(collectionId);
-      return {
-        ...collectionRecord(row),
-        faceCount: this.statements.countFaces.get(row.seq) ?? 0,
-        userCount: this.statements.countUsers.get(row.seq) ?? 0,
-      };
+      const { faces, users } = this.countsOf(row.seq);
+      return { ...collectionRecord(row), faceCount: faces, userCount: users };
     });
   }
 
@@ -204,6 +207,8 @@ export class SqliteFaceStore implements FaceStore {
         return { collectionSeq, seqs };
       },
       ({ collectionSeq, seqs }) => {
+        const counts = this.counts.get(collectionSeq);
+        if (counts) counts.faces += seqs.length;
         this.faceIndexes.get(collectionSeq)?.add(
           seqs,
           faces.map((face) => face.vector),
@@ -268,7 +273,11 @@ export class SqliteFaceStore implements FaceStore {
         const deletedSeqs = new Set(toDelete);
         return { result, collectionSeq, deletedSeqs };
       },
-      ({ collectionSeq, deletedSeqs }) => this.faceIndexes.get(collectionSeq)?.remove(deletedSeqs),
+      ({ collectionSeq, deletedSeqs }) => {
+        const counts = this.counts.get(collectionSeq);
+        if (counts) counts.faces -= deletedSeqs.size;
+        this.faceIndexes.get(collectionSeq)?.remove(deletedSeqs);
+      },
     ).then(({ result }) => result);
   }
 
@@ -295,15 +304,22 @@ export class SqliteFaceStore implements FaceStore {
   }
 
   async createUser(collectionId: string, user: { userId: string; createdAt: number }) {
-    return this.write((): UserRecord => {
-      const s = this.statements;
-      const { seq } = this.collection(collectionId);
-      if (s.user.get(seq, user.userId)) {
-        throw userAlreadyExists(collectionId, user.userId);
-      }
-      s.insertUser.run(seq, user.userId, user.createdAt);
-      return { userId: user.userId, createdAt: user.createdAt, faceCount: 0 };
-    });
+    return this.write(
+      () => {
+        const s = this.statements;
+        const { seq } = this.collection(collectionId);
+        if (s.user.get(seq, user.userId)) {
+          throw userAlreadyExists(collectionId, user.userId);
+        }
+        s.insertUser.run(seq, user.userId, user.createdAt);
+        const record: UserRecord = { userId: user.userId, createdAt: user.createdAt, faceCount: 0 };
+        return { record, seq };
+      },
+      ({ seq }) => {
+        const counts = this.counts.get(seq);
+        if (counts) counts.users++;
+      },
+    ).then(({ record }) => record);
   }
 
   async deleteUser(collectionId: string, userId: string) {
@@ -313,9 +329,14 @@ export class SqliteFaceStore implements FaceStore {
         const user = this.user(seq, collectionId, userId);
         // faces.user_seq is ON DELETE SET NULL: the user's faces stay, unowned.
         this.statements.deleteUser.run(user.seq);
-        return seq;
+        return { seq, userSeq: user.seq };
       },
-      (seq) => this.userIndexes.delete(seq),
+      ({ seq, userSeq }) => {
+        const counts = this.counts.get(seq);
+        if (counts) counts.users--;
+        const index = this.userIndexes.get(seq);
+        if (index) refreshUser(index, this.statements, userSeq, undefined);
+      },
     ).then(() => undefined);
   }
 
@@ -349,10 +370,10 @@ export class SqliteFaceStore implements FaceStore {
           result.changed.push(face.faceId);
         }
         result.user = { ...result.user, faceCount: user.face_count + toAssociate.length };
-        return { result, collectionSeq };
+        return { result, collectionSeq, user };
       },
-      ({ result, collectionSeq }) => {
-        if (result.changed.length > 0) this.userIndexes.delete(collectionSeq);
+      ({ result, collectionSeq, user }) => {
+        if (result.changed.length > 0) this.userChanged(collectionSeq, user);
       },
     ).then(({ result }) => result);
   }
@@ -372,10 +393,10 @@ export class SqliteFaceStore implements FaceStore {
           result.changed.push(face.faceId);
         }
         result.user = { ...result.user, faceCount: user.face_count - result.changed.length };
-        return { result, collectionSeq };
+        return { result, collectionSeq, user };
       },
-      ({ result, collectionSeq }) => {
-        if (result.changed.length > 0) this.userIndexes.delete(collectionSeq);
+      ({ result, collectionSeq, user }) => {
+        if (result.changed.length > 0) this.userChanged(collectionSeq, user);
       },
     ).then(({ result }) => result);
   }
@@ -420,6 +441,7 @@ export class SqliteFaceStore implements FaceStore {
   async close() {
     this.releaseFaceIndexes();
     this.userIndexes.clear();
+    this.counts.clear();
     this.indexProvider.close?.();
     if (this.db.open) this.db.close();
   }
@@ -476,6 +498,7 @@ export class SqliteFaceStore implements FaceStore {
         // The write is committed; a cache that could not follow it is rebuilt on next use.
         this.releaseFaceIndexes();
         this.userIndexes.clear();
+        this.counts.clear();
       }
       return Promise.resolve(result);
     } catch (error) {
@@ -512,6 +535,7 @@ export class SqliteFaceStore implements FaceStore {
     if (version !== this.dataVersion) {
       this.releaseFaceIndexes();
       this.userIndexes.clear();
+      this.counts.clear();
       this.dataVersion = version;
     }
   }
@@ -519,6 +543,29 @@ export class SqliteFaceStore implements FaceStore {
   private releaseFaceIndexes(): void {
     for (const index of this.faceIndexes.values()) index.release();
     this.faceIndexes.clear();
+  }
+
+  private countsOf(collectionSeq: number): { faces: number; users: number } {
+    this.syncCaches();
+    let counts = this.counts.get(collectionSeq);
+    if (!counts) {
+      counts = {
+        faces: this.statements.countFaces.get(collectionSeq) ?? 0,
+        users: this.statements.countUsers.get(collectionSeq) ?? 0,
+      };
+      this.counts.set(collectionSeq, counts);
+    }
+    return counts;
+  }
+
+  /** A user's faces changed (committed): recompute its centroid alone, if users are cached. */
+  private userChanged(collectionSeq: number, user: UserRow): void {
+    const index = this.userIndexes.get(collectionSeq);
+    if (!index) return;
+    refreshUser(index, this.statements, user.seq, {
+      userId: user.user_id,
+      createdAt: Number(user.created_at),
+    });
   }
 
   private faceIndex(collectionSeq: number): FaceVectorIndex {

@@ -261,6 +261,50 @@ describe('several connections on one file', () => {
     await expect(a.searchFaces('c', vectors[0], { limit: 1 })).rejects.toThrow(/does not exist/);
   });
 
+  it('keeps its cached counts and user centroids in step with its own writes', async () => {
+    const path = tempPath();
+    const a = await open(path);
+    const b = await open(path);
+    await a.createCollection({ collectionId: 'c', faceModelVersion: '7.0', createdAt: 1 });
+    const vectors = randomUnitVectors(8, DIMENSIONS, 9);
+    // a caches counts and centroids now; b recomputes them from the database after each of a's
+    // commits (another connection's write drops its caches): both must agree after every step.
+    const agree = async () => {
+      const [mine, fresh] = [await a.describeCollection('c'), await b.describeCollection('c')];
+      expect(mine).toEqual(fresh);
+      for (const v of vectors) {
+        const [x, y] = [
+          await a.searchUsers('c', v, { limit: 5 }),
+          await b.searchUsers('c', v, { limit: 5 }),
+        ];
+        expect(x.map((m) => m.user)).toEqual(y.map((m) => m.user));
+        expect(x.map((m) => m.score)).toEqual(y.map((m) => m.score));
+      }
+      return mine;
+    };
+    await agree();
+    await a.putFaces(
+      'c',
+      vectors.map((v, i) => face(`f${i}`, v)),
+    );
+    expect((await agree()).faceCount).toBe(8);
+    await a.createUser('c', { userId: 'ana', createdAt: 1 });
+    await a.createUser('c', { userId: 'bo', createdAt: 2 });
+    expect((await agree()).userCount).toBe(2);
+    await a.associateFaces('c', 'ana', ['f0', 'f1', 'f2'], 100);
+    await a.associateFaces('c', 'bo', ['f3'], 100);
+    await agree();
+    await a.disassociateFaces('c', 'ana', ['f1']);
+    await agree();
+    await a.deleteFaces('c', ['f6', 'f7', 'f1']);
+    expect((await agree()).faceCount).toBe(5);
+    await a.disassociateFaces('c', 'bo', ['f3']);
+    await a.deleteUser('c', 'ana');
+    const last = await agree();
+    expect(last.userCount).toBe(1);
+    expect(await a.searchUsers('c', vectors[0], { limit: 5 })).toEqual([]);
+  });
+
   it('keeps every acknowledged write when the writing process is killed', async () => {
     const path = tempPath();
     const { stdout } = await promisify(execFile)(

@@ -56,6 +56,8 @@ class AutoIndex implements FaceVectorIndex {
       options.approximate.hasSavedIndex(source.collectionSeq) ||
       source.state().count >= options.threshold;
     this.inner = (this.large ? options.approximate : options.exact).open(source);
+    // Saved exact copies of a collection that has grown (e.g. written while closed): of no use.
+    if (this.large) options.exact.drop(source.collectionSeq);
   }
 
   get count(): number {
@@ -68,8 +70,10 @@ class AutoIndex implements FaceVectorIndex {
 
   add(seqs: readonly number[], vectors: readonly Float32Array[]): void {
     if (!this.large && this.inner.count + seqs.length >= this.options.threshold) {
-      // The rows are committed already: the new index reads them with the rest.
+      // The rows are committed already: the new index reads them with the rest. The exact
+      // index's saved copies are of no more use.
       this.inner.release();
+      this.options.exact.drop(this.source.collectionSeq);
       this.inner = this.options.approximate.open(this.source);
       this.large = true;
       return;

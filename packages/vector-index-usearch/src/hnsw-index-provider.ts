@@ -3,6 +3,7 @@ import {
   type FaceVectorIndexProvider,
   type FaceVectorSource,
   PersistedFaceIndex,
+  type PersistedIndexProviderOptions,
   persistedIndexFiles,
   removePersistedIndex,
   type VectorHit,
@@ -18,9 +19,7 @@ import { normalized, normalizeInPlace, quantized, quantizeInto, rescore } from '
 export type UsearchQuantization = 'f32' | 'f16' | 'i8';
 
 /** Options of {@link createUsearchIndexProvider}. */
-export interface UsearchIndexProviderOptions {
-  /** Directory of the index files (`collection-<n>.usearch`, `.ids`, `.json`). */
-  dir: string;
+export interface UsearchIndexProviderOptions extends PersistedIndexProviderOptions {
   /** Default `i8` (see the package README for the measurements behind it). */
   quantization?: UsearchQuantization;
   /**
@@ -37,17 +36,12 @@ export interface UsearchIndexProviderOptions {
    * the database. Default 32.
    */
   candidates?: number;
-  /** See `FaissIndexProviderOptions.persistAfterMs`. Default 30 000 ms. */
-  persistAfterMs?: number;
-  /**
-   * Deleted faces leave the graph as tombstones that searches skip; the index is rebuilt from the
-   * database when they exceed this share of its nodes. Default 0.2.
-   */
-  rebuildTombstoneRatio?: number;
   /**
    * Threads for adding large batches (building, bulk `putFaces`). Default 1: usearch 2.25's
-   * parallel add leaves some nodes unreachable (measured: 80 of 30 000 vectors never found, not
-   * even themselves, in 300-node graphs built on 2 threads; none on 1 thread).
+   * parallel add can leave a node no search reaches (unum-cloud/USearch#735, open; the fix,
+   * #772, is not released). Measured: 80 of 30 000 vectors never found, not even by themselves,
+   * in 300-node graphs built on 2 threads (none on 1 thread); in a 100 000-face graph built in
+   * batches of 1 000, 5 of 20 000 on 2 threads against 4 on 1 (`pnpm bench:hnsw-study`).
    */
   threads?: number;
   /**
@@ -154,16 +148,6 @@ class UsearchCollectionIndex extends PersistedFaceIndex {
     return this.count > 0 ? this.dimension : 0;
   }
 
-  add(seqs: readonly number[], vectors: readonly Float32Array[]): void {
-    if (seqs.length === 0) return;
-    const dim = vectors[0].length;
-    const batch = new Float32Array(seqs.length * dim);
-    for (const [i, v] of vectors.entries()) batch.set(v, i * dim);
-    this.writable();
-    this.addRows(seqs, batch, dim);
-    this.changed();
-  }
-
   remove(seqs: ReadonlySet<number>): void {
     const keys: bigint[] = [];
     for (const seq of seqs) {
@@ -178,7 +162,7 @@ class UsearchCollectionIndex extends PersistedFaceIndex {
       this.rebuild();
       return;
     }
-    this.writable();
+    this.beforeWrite();
     this.index?.remove(BigUint64Array.from(keys));
     this.changed();
   }
@@ -248,7 +232,7 @@ class UsearchCollectionIndex extends PersistedFaceIndex {
   }
 
   /** A memory-mapped index is read-only: read its file into memory before the first change. */
-  private writable(): void {
+  protected override beforeWrite(): void {
     if (!this.mapped || !this.index) return;
     const index = this.newIndex(this.dimension);
     index.load(this.files.index);

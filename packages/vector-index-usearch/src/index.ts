@@ -2,7 +2,10 @@ export {
   type AutoIndexProviderOptions,
   createAutoIndexProvider,
 } from './auto-index-provider.js';
-export { createExactScanIndexProvider } from './exact-scan-provider.js';
+export {
+  createExactScanIndexProvider,
+  type ExactScanIndexProviderOptions,
+} from './exact-scan-provider.js';
 export {
   createUsearchIndexProvider,
   type UsearchIndexProviderOptions,
@@ -21,3 +24,4 @@ export {
   type UsearchFaceStoreOptions,
   type VectorIndexKind,
 } from './usearch-face-store.js';
+export { quantizeInto } from './vectors.js';

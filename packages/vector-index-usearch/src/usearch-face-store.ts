@@ -26,13 +26,16 @@ export const DEFAULT_AUTO_THRESHOLD = 50_000;
 export interface UsearchFaceStoreOptions extends Omit<UsearchIndexProviderOptions, 'dir'> {
   /**
    * Directory of the store: `facekit.sqlite` (the `@facekit/storage-sqlite` database, source of
-   * truth) and `usearch/` (one HNSW index per collection). Created if missing.
+   * truth), `usearch/` (one HNSW index per collection) and `exact/` (the exact scan's int8 copies
+   * per collection). Created if missing.
    */
   dir: string;
   /** Default `auto`. */
   index?: VectorIndexKind;
   /** See {@link DEFAULT_AUTO_THRESHOLD}. */
   autoThreshold?: number;
+  /** Threads of one exact scan of 65 536 rows or more. Default 2. */
+  scanThreads?: number;
   /** SQLite `synchronous` level, as in `@facekit/storage-sqlite`. Default `'normal'`. */
   synchronous?: 'normal' | 'full';
 }
@@ -41,13 +44,25 @@ export interface UsearchFaceStoreOptions extends Omit<UsearchIndexProviderOption
 export function createVectorIndexProvider(
   options: UsearchFaceStoreOptions,
 ): FaceVectorIndexProvider {
-  const { index = 'auto', autoThreshold = DEFAULT_AUTO_THRESHOLD, synchronous, ...rest } = options;
+  const {
+    index = 'auto',
+    autoThreshold = DEFAULT_AUTO_THRESHOLD,
+    scanThreads,
+    synchronous,
+    ...rest
+  } = options;
   void synchronous;
-  if (index === 'exact') return createExactScanIndexProvider();
+  const exact = () =>
+    createExactScanIndexProvider({
+      dir: join(options.dir, 'exact'),
+      persistAfterMs: rest.persistAfterMs,
+      threads: scanThreads,
+    });
+  if (index === 'exact') return exact();
   const hnsw = createUsearchIndexProvider({ ...rest, dir: join(options.dir, 'usearch') });
   if (index === 'hnsw') return hnsw;
   return createAutoIndexProvider({
-    exact: createExactScanIndexProvider(),
+    exact: exact(),
     approximate: hnsw,
     threshold: autoThreshold,
   });

@@ -27,6 +27,11 @@ const files = (dir: string) => ({
   meta: join(dir, 'usearch', 'collection-1.json'),
 });
 
+const exactFiles = (dir: string) => ({
+  index: join(dir, 'exact', 'collection-1.i8'),
+  meta: join(dir, 'exact', 'collection-1.json'),
+});
+
 describe.skipIf(unavailable !== undefined)('usearch available', () => {
   for (const [quantization, other] of [
     ['i8', 'f16'],
@@ -90,6 +95,17 @@ async function seeded(dir: string, setup: Setup, count: number) {
   return { store, stored };
 }
 
+describe.skipIf(unavailable !== undefined)('usearch exact scan, saved', () => {
+  describePersistedIndexContract('usearch exact scan', {
+    open: (dir) => createUsearchFaceStore({ dir, index: 'exact' }),
+    openDatabase: (dir) => createSqliteFaceStore({ path: join(dir, 'facekit.sqlite') }),
+    files: exactFiles,
+    name: 'sqlite',
+    search: 'exact',
+    largeBatch: { faces: 3000, queries: 20, minRecall: 1, minSelfHitRate: 1, exactScores: true },
+  });
+});
+
 describe.skipIf(unavailable !== undefined)('usearch exact scan and auto', () => {
   it('exact scan returns the brute-force top 50 with minScore and exclusions', async () => {
     const dir = tempDir();
@@ -111,14 +127,20 @@ describe.skipIf(unavailable !== undefined)('usearch exact scan and auto', () => 
   it('auto switches a collection to HNSW when it crosses the threshold, and keeps it there', async () => {
     const dir = tempDir();
     const setup: Setup = { index: 'auto', autoThreshold: 500 };
-    const { store, stored } = await seeded(dir, setup, 400);
-    expect(await selfHitRate(store, stored.slice(0, 20))).toBe(1);
+    const seeding = await seeded(dir, setup, 400);
+    const { stored } = seeding;
+    expect(await selfHitRate(seeding.store, stored.slice(0, 20))).toBe(1);
+    await close(seeding.store);
     expect(existsSync(files(dir).meta)).toBe(false);
+    expect(existsSync(exactFiles(dir).meta)).toBe(true);
+    const store = await open(dir, setup);
     const more = randomStoredFaces(200, 9);
     await store.putFaces('c', more);
     expect(await selfHitRate(store, more.slice(0, 50))).toBe(1);
-    // The graph was built (and saved) when the collection reached 500 faces.
+    // The graph was built (and saved) when the collection reached 500 faces, and the exact
+    // scan's copies dropped.
     expect(existsSync(files(dir).meta)).toBe(true);
+    expect(existsSync(exactFiles(dir).index)).toBe(false);
     await store.deleteFaces(
       'c',
       more.map((f) => f.faceId),

@@ -72,14 +72,21 @@ export const imageOperations: ReadonlySet<OperationName> = new Set<OperationName
   'SearchFacesByImage',
   'CompareFaces',
   'SearchUsersByImage',
+  'StartFaceDetection',
+  'StartFaceSearch',
 ]);
 
-/** Extension operations that take an image (their model declares ImageTooLargeException). */
-export const imageExtensions: ReadonlySet<ExtensionOperationName> = new Set(
-  (Object.keys(extensionOperations) as ExtensionOperationName[]).filter((name) =>
+/**
+ * Extension operations that need the face models: those that take an image (their model
+ * declares ImageTooLargeException), and those that read the models' Similarity calibration.
+ */
+export const modelExtensions: ReadonlySet<ExtensionOperationName> = new Set([
+  ...(Object.keys(extensionOperations) as ExtensionOperationName[]).filter((name) =>
     (extensionOperations[name].errors as readonly string[]).includes('ImageTooLargeException'),
   ),
-);
+  'ClusterFaces',
+  'DescribeSimilarityCalibration',
+]);
 
 /** Wire JSON carries blobs as base64; clients take raw bytes. */
 export function encodeBytes(value: unknown): unknown {

@@ -4,8 +4,8 @@ import {
   type ApiClient,
   ApiError,
   encodeBytes,
-  imageExtensions,
   imageOperations,
+  modelExtensions,
 } from './api-client.js';
 
 export type LocalClientConfig = LocalServiceConfig;
@@ -18,23 +18,35 @@ export async function createLocalClient(config: LocalClientConfig): Promise<ApiC
   const local = createLocalServices(config);
   const store = await local.openStore();
   let service = local.service(store);
-  let withModels: Promise<FaceService> | undefined;
+  let withModels: Promise<void> | undefined;
+  let withVideo: Promise<void> | undefined;
+  const renew = () => {
+    service = local.service(store);
+  };
 
-  const serviceFor = (needsModels: boolean): Promise<FaceService> => {
-    if (!needsModels || config.faceModel === 'none') {
-      return withModels ?? Promise.resolve(service);
+  // One current service: models (and ffmpeg, for the video operations) are loaded once, and
+  // every call after waits for them, so a video job and its Get… meet in the same service.
+  const serviceFor = async (needsModels: boolean, needsVideo = false): Promise<FaceService> => {
+    if (config.faceModel !== 'none') {
+      if (needsModels || needsVideo) {
+        withModels ??= Promise.all([local.loadAnalyzers(), local.openImageObjects()]).then(renew);
+      }
+      if (needsVideo) {
+        withVideo ??= withModels?.then(() => local.openVideoDecoder()).then(renew);
+      }
     }
-    withModels ??= Promise.all([local.loadAnalyzers(), local.openImageObjects()]).then(() => {
-      service = local.service(store);
-      return service;
-    });
-    return withModels;
+    await withModels;
+    await withVideo;
+    return service;
   };
 
   return {
     description: `local ${local.storeLocation}`,
     async call(operation, input, options) {
-      const target = await serviceFor(imageOperations.has(operation));
+      const target = await serviceFor(
+        imageOperations.has(operation),
+        operation === 'StartFaceDetection' || operation === 'StartFaceSearch',
+      );
       try {
         return await target.execute(operation, encodeBytes(input), options);
       } catch (error) {
@@ -43,7 +55,7 @@ export async function createLocalClient(config: LocalClientConfig): Promise<ApiC
       }
     },
     async callExtension(operation, input, options) {
-      const target = await serviceFor(imageExtensions.has(operation));
+      const target = await serviceFor(modelExtensions.has(operation));
       try {
         return await target.executeExtension(operation, encodeBytes(input), options);
       } catch (error) {
@@ -52,6 +64,7 @@ export async function createLocalClient(config: LocalClientConfig): Promise<ApiC
       }
     },
     async close() {
+      await service.closeVideoJobs();
       await local.close();
       await store.close();
     },

@@ -6,10 +6,12 @@ import { explainCommand } from './explain.js';
 import { faceCommands } from './faces.js';
 import { imageCommands } from './images.js';
 import { indexCommand } from './index-images.js';
+import { peopleCommands } from './people.js';
 import { reindexCommand } from './reindex.js';
 import { searchCommand } from './search-images.js';
 import { tagCommands } from './tags.js';
 import { userCommands } from './users.js';
+import { videoCommands } from './video.js';
 import { whoCommand } from './who.js';
 
 /** Every API command, in the order `facekit --help` lists them. */
@@ -26,5 +28,7 @@ export const commands: readonly Command[] = [
   ...faceCommands,
   ...userCommands,
   ...tagCommands,
+  ...peopleCommands,
   calibrationCommand,
+  ...videoCommands,
 ];

@@ -1,4 +1,4 @@
-import type { RgbImage } from '../image/raster.js';
+import { pointsToRaster, type RasterFrame, toRaster } from '../image/raster.js';
 import type { InferenceSession } from '../inference/inference-backend.js';
 import { decodeBlazeFace, verifierCrop, verifierScore } from '../pipeline/detect/blazeface.js';
 import {
@@ -8,14 +8,13 @@ import {
   type FaceBox,
   mergeDetections,
   planDetection,
-  renderPass,
   shouldRunTiles,
   type TilingOptions,
 } from '../pipeline/detect/detection.js';
 import { fuseDetections } from '../pipeline/detect/fuse-detections.js';
 import { alignFace } from '../pipeline/embed/align.js';
 import { extractFaceChip } from '../pipeline/embed/face-chip.js';
-import { resizeRegion } from '../pipeline/input/resize.js';
+import { resizeRegion, transformRegion } from '../pipeline/input/resize.js';
 import { inputSize, neutralFill, toTensor } from '../pipeline/input/to-tensor.js';
 import {
   decodeLandmarks,
@@ -36,8 +35,20 @@ import type { ModelSource } from './model-source.js';
 
 /**
  * The analyzer's model stages, each built from its model source and settings: a function of a
- * loaded session and the image that runs one network and decodes its output.
+ * loaded session and the image that runs one network and decodes its output. Boxes and points
+ * are in full-size image coordinates; pixels come from a {@link RasterFrame}, which may hold the
+ * image decoded at a reduced size (every crop is resampled to a model's input anyway).
  */
+
+/**
+ * An image to be decoded at the resolution a stage needs: its full size, and its pixels at
+ * `minScale` raster pixels per image pixel or more (see `ScalableImage.frame`).
+ */
+export interface FrameSource {
+  readonly width: number;
+  readonly height: number;
+  frame(minScale: number): Promise<RasterFrame>;
+}
 
 /** Detector: the letterboxed full image, then tiles where faces may be too small to see. */
 export function createDetectorStage(
@@ -55,11 +66,18 @@ export function createDetectorStage(
   /** A pass's candidates at least as likely as its own threshold or `supportThreshold`. */
   async function runPass(
     session: InferenceSession,
-    image: RgbImage,
+    frame: RasterFrame,
     plan: DetectionPlan,
     pass: DetectionPass,
   ): Promise<FaceBox[]> {
-    const input = renderPass(image, plan, pass, detectorFill, { filter: detection.filter });
+    const region = toRaster(
+      frame,
+      transformRegion(pass.transform, plan.modelWidth, plan.modelHeight),
+    );
+    const input = resizeRegion(frame.raster, region, plan.modelWidth, plan.modelHeight, {
+      fill: detectorFill,
+      filter: detection.filter,
+    });
     const outputs = await session.run({ [detectorInput.name]: toTensor(input, detectorInput) });
     return decodeUltraFace(output(outputs, scoresName), output(outputs, boxesName), plan, pass, {
       scoreThreshold: Math.min(passThreshold(pass), detection.supportThreshold),
@@ -67,7 +85,12 @@ export function createDetectorStage(
     });
   }
 
-  async function detect(session: InferenceSession, image: RgbImage): Promise<FaceBox[]> {
+  /**
+   * The faces of `image`, from pixels decoded at the finest scale any planned pass needs (tiles
+   * included, run or not: one decode serves them all, and usually the per-face stages too), so
+   * every pass resamples down from its raster, as it would from the full-size image.
+   */
+  async function detect(session: InferenceSession, image: FrameSource): Promise<FaceBox[]> {
     const plan = planDetection(
       image.width,
       image.height,
@@ -80,14 +103,16 @@ export function createDetectorStage(
       minSize: detection.minFaceSize,
       containment: detection.containment,
     };
-    const candidates = await runPass(session, image, plan, plan.full);
+    const passes = [plan.full, ...plan.tiles];
+    const frame = await image.frame(Math.max(...passes.map((p) => p.transform.scale)));
+    const candidates = await runPass(session, frame, plan, plan.full);
     const full = candidates.filter((f) => f.score >= detection.scoreThreshold);
     if (!shouldRunTiles(plan, mergeDetections(full, merge), tiling || undefined)) {
       return mergeDetections(full, merge);
     }
-    const tiles = await Promise.all(plan.tiles.map((t) => runPass(session, image, plan, t)));
+    const tiles = await Promise.all(plan.tiles.map((t) => runPass(session, frame, plan, t)));
     return fuseDetections(
-      [plan.full, ...plan.tiles].map((pass, i) => ({
+      passes.map((pass, i) => ({
         boxes: i === 0 ? candidates : tiles[i - 1],
         scoreThreshold: passThreshold(pass),
       })),
@@ -106,13 +131,14 @@ export function createBoxVerifierStage(
   const verifierSize = verifierInput ? inputSize(verifierInput) : undefined;
   const verifierNames = source ? verifierOutputs(source.entry) : undefined;
   /** Whether the verifier confirms `box` (true for boxes above `verifyBelow`). */
-  async function verify(session: InferenceSession, image: RgbImage, box: FaceBox) {
+  async function verify(session: InferenceSession, image: RasterFrame, box: FaceBox) {
     if (!verifierInput || !verifierSize || !verifierNames) return true;
     if (box.score >= detection.verifyBelow || box.y2 - box.y1 < detection.verifyMinHeight) {
       return true;
     }
     const crop = verifierCrop(box, detection.verifyCropScale);
-    const input = resizeRegion(image, crop, verifierSize.width, verifierSize.height, {
+    const region = toRaster(image, crop);
+    const input = resizeRegion(image.raster, region, verifierSize.width, verifierSize.height, {
       fill: neutralFill(verifierInput),
       filter: 'area',
     });
@@ -137,11 +163,12 @@ export function createLandmarkerStage(
   const landmarkFill = neutralFill(landmarkInput);
   async function locateLandmarks(
     session: InferenceSession,
-    image: RgbImage,
+    image: RasterFrame,
     box: FaceBox,
   ): Promise<Float32Array> {
     const crop = landmarkCrop(box, cropOptions);
-    const input = resizeRegion(image, crop, landmarkSize.width, landmarkSize.height, {
+    const region = toRaster(image, crop);
+    const input = resizeRegion(image.raster, region, landmarkSize.width, landmarkSize.height, {
       fill: landmarkFill,
       filter: 'area',
     });
@@ -159,16 +186,16 @@ export function createEmbedderStage(source: ModelSource) {
   if (alignment.kind === 'dlib-chip') checkChipSize(source.entry, alignment.size);
   async function embed(
     session: InferenceSession,
-    image: RgbImage,
+    image: RasterFrame,
     points: Float32Array,
   ): Promise<Float32Array> {
     const aligned =
       alignment.kind === 'dlib-chip'
-        ? extractFaceChip(image, points, {
+        ? extractFaceChip(image.raster, pointsToRaster(image, points), {
             size: embedderSize.width,
             padding: alignment.padding,
           })
-        : alignFace(image, fivePoints(points), {
+        : alignFace(image.raster, pointsToRaster(image, fivePoints(points)), {
             width: embedderSize.width,
             height: embedderSize.height,
           });

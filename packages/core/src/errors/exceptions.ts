@@ -102,6 +102,12 @@ export class UnknownOperationException extends RekognitionError {
   readonly $fault = 'client' as const;
 }
 
+/** The stored video is too large (Rekognition: over 10 GB) or too long (over 6 hours). */
+export class VideoTooLargeException extends RekognitionError {
+  override readonly name = 'VideoTooLargeException' as const;
+  readonly $fault = 'client' as const;
+}
+
 /** AWS JSON protocol: the request body could not be parsed. Not in the Rekognition model; the SDK surfaces it as a generic RekognitionServiceException. */
 export class SerializationException extends RekognitionError {
   override readonly name = 'SerializationException' as const;
@@ -127,5 +133,6 @@ export const errorClasses = {
   ServiceQuotaExceededException,
   ThrottlingException,
   UnknownOperationException,
+  VideoTooLargeException,
   SerializationException,
 } as const;

@@ -19,6 +19,7 @@ export type RekognitionErrorName =
   | 'ServiceQuotaExceededException'
   | 'ThrottlingException'
   | 'UnknownOperationException'
+  | 'VideoTooLargeException'
   | 'SerializationException';
 
 export interface RekognitionErrorOptions {

@@ -1,4 +1,8 @@
-import { type PeopleOperationShapes, peopleOperations, peopleShapes } from './people-model.js';
+import {
+  type IdentificationOperationShapes,
+  identificationOperations,
+  identificationShapes,
+} from './identification-model.js';
 import type { OperationSpec, ShapeSpec } from './shape-spec.js';
 
 /**
@@ -35,7 +39,60 @@ export const extensionShapes: Readonly<Record<string, ShapeSpec>> = {
   },
   FalseAcceptRateList: { type: 'list', member: 'FalseAcceptRatePoint' },
   FalseAcceptRate: { type: 'double', min: 0, max: 1 },
-  ...peopleShapes,
+
+  ClusterFacesRequest: {
+    type: 'structure',
+    members: {
+      CollectionId: { target: 'CollectionId', required: true },
+      SimilarityThreshold: { target: 'Percent' },
+      MaxFalseAcceptRate: { target: 'FalseAcceptRate' },
+      MinClusterSize: { target: 'ClusterSize' },
+      MaxClusters: { target: 'MaxClusters' },
+    },
+  },
+  ClusterSize: { type: 'integer', min: 1, max: 4096 },
+  MaxClusters: { type: 'integer', min: 1, max: 4096 },
+  ClusterFacesResponse: {
+    type: 'structure',
+    members: {
+      SimilarityThreshold: { target: 'Percent' },
+      Clusters: { target: 'FaceClusterList' },
+      ClusterCount: { target: 'UInteger' },
+      FaceCount: { target: 'UInteger' },
+      UnclusteredFaceCount: { target: 'UInteger' },
+    },
+  },
+  FaceCluster: {
+    type: 'structure',
+    members: {
+      UserId: { target: 'UserId' },
+      FaceIds: { target: 'ClusterFaceIdList' },
+      UserFaceCount: { target: 'UInteger' },
+      Similarity: { target: 'Percent' },
+    },
+  },
+  FaceClusterList: { type: 'list', member: 'FaceCluster' },
+  ClusterFaceIdList: { type: 'list', member: 'FaceId' },
+
+  SeparateFacesRequest: {
+    type: 'structure',
+    members: {
+      CollectionId: { target: 'CollectionId', required: true },
+      FaceIds: { target: 'SeparatedFaceIdList', required: true },
+      UserId: { target: 'UserId' },
+      OtherFaceIds: { target: 'FaceIdList' },
+    },
+  },
+  SeparatedFaceIdList: { type: 'list', member: 'FaceId', min: 1, max: 100 },
+  SeparateFacesResponse: {
+    type: 'structure',
+    members: {
+      SeparatedFaceIds: { target: 'ClusterFaceIdList' },
+      UnknownFaceIds: { target: 'ClusterFaceIdList' },
+    },
+  },
+
+  ...identificationShapes,
 };
 
 /** Every extension operation: input and output shapes and the errors it may answer. */
@@ -51,7 +108,29 @@ export const extensionOperations = {
       'ThrottlingException',
     ],
   },
-  ...peopleOperations,
+  ClusterFaces: {
+    input: 'ClusterFacesRequest',
+    output: 'ClusterFacesResponse',
+    errors: [
+      'AccessDeniedException',
+      'InternalServerError',
+      'InvalidParameterException',
+      'ResourceNotFoundException',
+      'ThrottlingException',
+    ],
+  },
+  SeparateFaces: {
+    input: 'SeparateFacesRequest',
+    output: 'SeparateFacesResponse',
+    errors: [
+      'AccessDeniedException',
+      'InternalServerError',
+      'InvalidParameterException',
+      'ResourceNotFoundException',
+      'ThrottlingException',
+    ],
+  },
+  ...identificationOperations,
 } as const satisfies Record<string, OperationSpec>;
 
 export type ExtensionOperationName = keyof typeof extensionOperations;
@@ -61,7 +140,9 @@ export const extensionOperationNames = Object.keys(
 ) as readonly ExtensionOperationName[];
 
 /** Input and output wire types of each extension operation. */
-export interface ExtensionOperationShapes extends PeopleOperationShapes {
+export interface ExtensionOperationShapes extends IdentificationOperationShapes {
+  ClusterFaces: { input: ClusterFacesRequest; output: ClusterFacesResponse };
+  SeparateFaces: { input: SeparateFacesRequest; output: SeparateFacesResponse };
   DescribeSimilarityCalibration: {
     input: DescribeSimilarityCalibrationRequest;
     output: DescribeSimilarityCalibrationResponse;
@@ -86,4 +167,63 @@ export interface DescribeSimilarityCalibrationResponse {
 export interface FalseAcceptRatePoint {
   Similarity?: number;
   FalseAcceptRate?: number;
+}
+
+export interface ClusterFacesRequest {
+  CollectionId: string;
+  /**
+   * How alike (calibrated `Similarity`, 0..100) two groups of faces must be on average to be
+   * one person. Default: the threshold of `MaxFalseAcceptRate`, or 80.
+   */
+  SimilarityThreshold?: number;
+  /**
+   * Instead of `SimilarityThreshold`: the false accept rate (0..1) the face model was measured at
+   * (also taken from the `x-facekit-max-false-accept-rate` header).
+   */
+  MaxFalseAcceptRate?: number;
+  /** Smallest group of new faces reported as a person. Default 2. */
+  MinClusterSize?: number;
+  /** Most clusters returned, largest first. Default 1000. */
+  MaxClusters?: number;
+}
+
+export interface ClusterFacesResponse {
+  /** The threshold used. */
+  SimilarityThreshold?: number;
+  /** Candidate people, largest first: new faces of known users, then groups of new faces. */
+  Clusters?: FaceCluster[];
+  /** Clusters found, before `MaxClusters`. */
+  ClusterCount?: number;
+  /** Faces not associated with a user, the ones clustered. */
+  FaceCount?: number;
+  /** Of those, faces in no reported cluster (alone, or in a group under `MinClusterSize`). */
+  UnclusteredFaceCount?: number;
+}
+
+export interface FaceCluster {
+  /** The user whose faces this group joined; absent for a new person. */
+  UserId?: string;
+  /** Faces not associated with a user that belong here, most typical first. */
+  FaceIds?: string[];
+  /** Faces the user already has. */
+  UserFaceCount?: number;
+  /** Mean `Similarity` of the cluster's pairs of faces (its user's faces included). */
+  Similarity?: number;
+}
+
+export interface SeparateFacesRequest {
+  CollectionId: string;
+  /** Faces that are not this person. */
+  FaceIds: string[];
+  /** This person is a user: `FaceIds` never join it in ClusterFaces. */
+  UserId?: string;
+  /** This person is these faces (a cluster's other faces): never together with `FaceIds`. */
+  OtherFaceIds?: string[];
+}
+
+export interface SeparateFacesResponse {
+  /** Faces whose decision was recorded. */
+  SeparatedFaceIds?: string[];
+  /** Faces of the request not in the collection (nothing recorded for them). */
+  UnknownFaceIds?: string[];
 }

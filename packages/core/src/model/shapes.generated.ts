@@ -252,6 +252,7 @@ export const shapes: Record<string, ShapeSpec> = {
       UserId: { target: 'UserId' },
     },
   },
+  FaceAttributes: { type: 'string', enum: ['DEFAULT', 'ALL'] },
   FaceDetail: {
     type: 'structure',
     members: {
@@ -275,6 +276,11 @@ export const shapes: Record<string, ShapeSpec> = {
     },
   },
   FaceDetailList: { type: 'list', member: 'FaceDetail' },
+  FaceDetection: {
+    type: 'structure',
+    members: { Face: { target: 'FaceDetail' }, Timestamp: { target: 'Timestamp' } },
+  },
+  FaceDetections: { type: 'list', member: 'FaceDetection' },
   FaceId: {
     type: 'string',
     pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
@@ -296,12 +302,56 @@ export const shapes: Record<string, ShapeSpec> = {
     members: { Face: { target: 'Face' }, FaceDetail: { target: 'FaceDetail' } },
   },
   FaceRecordList: { type: 'list', member: 'FaceRecord' },
+  FaceSearchSortBy: { type: 'string', enum: ['INDEX', 'TIMESTAMP'] },
   Float: { type: 'float' },
   Gender: {
     type: 'structure',
     members: { Confidence: { target: 'Percent' }, Value: { target: 'GenderType' } },
   },
   GenderType: { type: 'string', enum: ['Male', 'Female'] },
+  GetFaceDetectionRequest: {
+    type: 'structure',
+    members: {
+      JobId: { target: 'JobId', required: true },
+      MaxResults: { target: 'MaxResults' },
+      NextToken: { target: 'PaginationToken' },
+    },
+  },
+  GetFaceDetectionResponse: {
+    type: 'structure',
+    members: {
+      Faces: { target: 'FaceDetections' },
+      JobId: { target: 'JobId' },
+      JobStatus: { target: 'VideoJobStatus' },
+      JobTag: { target: 'JobTag' },
+      NextToken: { target: 'PaginationToken' },
+      StatusMessage: { target: 'StatusMessage' },
+      Video: { target: 'Video' },
+      VideoMetadata: { target: 'VideoMetadata' },
+    },
+  },
+  GetFaceSearchRequest: {
+    type: 'structure',
+    members: {
+      JobId: { target: 'JobId', required: true },
+      MaxResults: { target: 'MaxResults' },
+      NextToken: { target: 'PaginationToken' },
+      SortBy: { target: 'FaceSearchSortBy' },
+    },
+  },
+  GetFaceSearchResponse: {
+    type: 'structure',
+    members: {
+      JobId: { target: 'JobId' },
+      JobStatus: { target: 'VideoJobStatus' },
+      JobTag: { target: 'JobTag' },
+      NextToken: { target: 'PaginationToken' },
+      Persons: { target: 'PersonMatches' },
+      StatusMessage: { target: 'StatusMessage' },
+      Video: { target: 'Video' },
+      VideoMetadata: { target: 'VideoMetadata' },
+    },
+  },
   Image: {
     type: 'structure',
     members: { Bytes: { target: 'ImageBlob' }, S3Object: { target: 'S3Object' } },
@@ -336,6 +386,8 @@ export const shapes: Record<string, ShapeSpec> = {
       UnindexedFaces: { target: 'UnindexedFaces' },
     },
   },
+  JobId: { type: 'string', min: 1, max: 64, pattern: '^[a-zA-Z0-9-_]+$' },
+  JobTag: { type: 'string', min: 1, max: 1024, pattern: '^[a-zA-Z0-9_.\\-:+=\\/]+$' },
   Landmark: {
     type: 'structure',
     members: { Type: { target: 'LandmarkType' }, X: { target: 'Float' }, Y: { target: 'Float' } },
@@ -429,6 +481,7 @@ export const shapes: Record<string, ShapeSpec> = {
   },
   MaxFaces: { type: 'integer', min: 1, max: 4096 },
   MaxFacesToIndex: { type: 'integer', min: 1 },
+  MaxResults: { type: 'integer', min: 1 },
   MaxUserResults: { type: 'integer', min: 1, max: 500 },
   MouthOpen: {
     type: 'structure',
@@ -438,6 +491,13 @@ export const shapes: Record<string, ShapeSpec> = {
     type: 'structure',
     members: { Confidence: { target: 'Percent' }, Value: { target: 'Boolean' } },
   },
+  NotificationChannel: {
+    type: 'structure',
+    members: {
+      RoleArn: { target: 'RoleArn', required: true },
+      SNSTopicArn: { target: 'SNSTopicArn', required: true },
+    },
+  },
   OrientationCorrection: {
     type: 'string',
     enum: ['ROTATE_0', 'ROTATE_90', 'ROTATE_180', 'ROTATE_270'],
@@ -445,6 +505,24 @@ export const shapes: Record<string, ShapeSpec> = {
   PageSize: { type: 'integer', min: 0, max: 4096 },
   PaginationToken: { type: 'string', max: 255 },
   Percent: { type: 'float', min: 0, max: 100 },
+  PersonDetail: {
+    type: 'structure',
+    members: {
+      BoundingBox: { target: 'BoundingBox' },
+      Face: { target: 'FaceDetail' },
+      Index: { target: 'PersonIndex' },
+    },
+  },
+  PersonIndex: { type: 'long' },
+  PersonMatch: {
+    type: 'structure',
+    members: {
+      FaceMatches: { target: 'FaceMatchList' },
+      Person: { target: 'PersonDetail' },
+      Timestamp: { target: 'Timestamp' },
+    },
+  },
+  PersonMatches: { type: 'list', member: 'PersonMatch' },
   Pose: {
     type: 'structure',
     members: { Pitch: { target: 'Degree' }, Roll: { target: 'Degree' }, Yaw: { target: 'Degree' } },
@@ -464,6 +542,7 @@ export const shapes: Record<string, ShapeSpec> = {
   },
   Reasons: { type: 'list', member: 'Reason' },
   ResourceArn: { type: 'string', min: 20, max: 2048 },
+  RoleArn: { type: 'string', pattern: '^arn:aws:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$' },
   S3Bucket: { type: 'string', min: 3, max: 255, pattern: '^[0-9A-Za-z\\.\\-_]*$' },
   S3Object: {
     type: 'structure',
@@ -475,6 +554,7 @@ export const shapes: Record<string, ShapeSpec> = {
   },
   S3ObjectName: { type: 'string', min: 1, max: 1024 },
   S3ObjectVersion: { type: 'string', min: 1, max: 1024 },
+  SNSTopicArn: { type: 'string', pattern: '^(^arn:aws:sns:.*:\\w{12}:.+$)$' },
   SearchFacesByImageRequest: {
     type: 'structure',
     members: {
@@ -556,6 +636,30 @@ export const shapes: Record<string, ShapeSpec> = {
     type: 'structure',
     members: { Confidence: { target: 'Percent' }, Value: { target: 'Boolean' } },
   },
+  StartFaceDetectionRequest: {
+    type: 'structure',
+    members: {
+      ClientRequestToken: { target: 'ClientRequestToken' },
+      FaceAttributes: { target: 'FaceAttributes' },
+      JobTag: { target: 'JobTag' },
+      NotificationChannel: { target: 'NotificationChannel' },
+      Video: { target: 'Video', required: true },
+    },
+  },
+  StartFaceDetectionResponse: { type: 'structure', members: { JobId: { target: 'JobId' } } },
+  StartFaceSearchRequest: {
+    type: 'structure',
+    members: {
+      ClientRequestToken: { target: 'ClientRequestToken' },
+      CollectionId: { target: 'CollectionId', required: true },
+      FaceMatchThreshold: { target: 'Percent' },
+      JobTag: { target: 'JobTag' },
+      NotificationChannel: { target: 'NotificationChannel' },
+      Video: { target: 'Video', required: true },
+    },
+  },
+  StartFaceSearchResponse: { type: 'structure', members: { JobId: { target: 'JobId' } } },
+  StatusMessage: { type: 'string' },
   String: { type: 'string' },
   Sunglasses: {
     type: 'structure',
@@ -578,6 +682,7 @@ export const shapes: Record<string, ShapeSpec> = {
   },
   TagResourceResponse: { type: 'structure', members: {} },
   TagValue: { type: 'string', min: 0, max: 256, pattern: '^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$' },
+  Timestamp: { type: 'long' },
   UInteger: { type: 'integer', min: 0 },
   ULong: { type: 'long', min: 0 },
   UnindexedFace: {
@@ -689,6 +794,21 @@ export const shapes: Record<string, ShapeSpec> = {
   },
   UserMatchList: { type: 'list', member: 'UserMatch', max: 500 },
   UserStatus: { type: 'string', enum: ['ACTIVE', 'UPDATING', 'CREATING', 'CREATED'] },
+  Video: { type: 'structure', members: { S3Object: { target: 'S3Object' } } },
+  VideoColorRange: { type: 'string', enum: ['FULL', 'LIMITED'] },
+  VideoJobStatus: { type: 'string', enum: ['IN_PROGRESS', 'SUCCEEDED', 'FAILED'] },
+  VideoMetadata: {
+    type: 'structure',
+    members: {
+      Codec: { target: 'String' },
+      ColorRange: { target: 'VideoColorRange' },
+      DurationMillis: { target: 'ULong' },
+      Format: { target: 'String' },
+      FrameHeight: { target: 'ULong' },
+      FrameRate: { target: 'Float' },
+      FrameWidth: { target: 'ULong' },
+    },
+  },
 };
 
 /** Input, output and declared errors of every operation facekit implements. */
@@ -828,6 +948,32 @@ export const operations: Record<OperationName, OperationSpec> = {
       'ThrottlingException',
     ],
   },
+  GetFaceDetection: {
+    input: 'GetFaceDetectionRequest',
+    output: 'GetFaceDetectionResponse',
+    errors: [
+      'AccessDeniedException',
+      'InternalServerError',
+      'InvalidPaginationTokenException',
+      'InvalidParameterException',
+      'ProvisionedThroughputExceededException',
+      'ResourceNotFoundException',
+      'ThrottlingException',
+    ],
+  },
+  GetFaceSearch: {
+    input: 'GetFaceSearchRequest',
+    output: 'GetFaceSearchResponse',
+    errors: [
+      'AccessDeniedException',
+      'InternalServerError',
+      'InvalidPaginationTokenException',
+      'InvalidParameterException',
+      'ProvisionedThroughputExceededException',
+      'ResourceNotFoundException',
+      'ThrottlingException',
+    ],
+  },
   IndexFaces: {
     input: 'IndexFacesRequest',
     output: 'IndexFacesResponse',
@@ -947,6 +1093,37 @@ export const operations: Record<OperationName, OperationSpec> = {
       'ProvisionedThroughputExceededException',
       'ResourceNotFoundException',
       'ThrottlingException',
+    ],
+  },
+  StartFaceDetection: {
+    input: 'StartFaceDetectionRequest',
+    output: 'StartFaceDetectionResponse',
+    errors: [
+      'AccessDeniedException',
+      'IdempotentParameterMismatchException',
+      'InternalServerError',
+      'InvalidParameterException',
+      'InvalidS3ObjectException',
+      'LimitExceededException',
+      'ProvisionedThroughputExceededException',
+      'ThrottlingException',
+      'VideoTooLargeException',
+    ],
+  },
+  StartFaceSearch: {
+    input: 'StartFaceSearchRequest',
+    output: 'StartFaceSearchResponse',
+    errors: [
+      'AccessDeniedException',
+      'IdempotentParameterMismatchException',
+      'InternalServerError',
+      'InvalidParameterException',
+      'InvalidS3ObjectException',
+      'LimitExceededException',
+      'ProvisionedThroughputExceededException',
+      'ResourceNotFoundException',
+      'ThrottlingException',
+      'VideoTooLargeException',
     ],
   },
   TagResource: {

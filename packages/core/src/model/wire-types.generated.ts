@@ -380,6 +380,8 @@ export interface Face {
   UserId?: UserId;
 }
 
+export type FaceAttributes = 'DEFAULT' | 'ALL';
+
 /** Structure containing attributes of the face that the algorithm detected. */
 export interface FaceDetail {
   /** The estimated age range, in years, for the face. */
@@ -447,6 +449,17 @@ export interface FaceDetail {
   Sunglasses?: Sunglasses;
 }
 
+/**
+ * Information about a face detected in a video analysis request and the time the face was detected
+ * in the video.
+ */
+export interface FaceDetection {
+  /** The face properties for the detected face. */
+  Face?: FaceDetail;
+  /** Time, in milliseconds from the start of the video, that the face was detected. */
+  Timestamp?: Timestamp;
+}
+
 export type FaceId = string;
 
 /** Provides face metadata. */
@@ -489,6 +502,8 @@ export interface FaceRecord {
   FaceDetail?: FaceDetail;
 }
 
+export type FaceSearchSortBy = 'INDEX' | 'TIMESTAMP';
+
 export type Float = number;
 
 /** The predicted gender of a detected face. */
@@ -500,6 +515,83 @@ export interface Gender {
 }
 
 export type GenderType = 'Male' | 'Female';
+
+export interface GetFaceDetectionRequest {
+  /** Unique identifier for the face detection job. */
+  JobId: JobId;
+  /** Maximum number of results to return per paginated call. */
+  MaxResults?: MaxResults;
+  /**
+   * If the previous response was incomplete (because there are more faces to retrieve), Amazon
+   * Rekognition Video returns a pagination token in the response.
+   */
+  NextToken?: PaginationToken;
+}
+
+export interface GetFaceDetectionResponse {
+  /** An array of faces detected in the video. */
+  Faces?: FaceDetection[];
+  /** Job identifier for the face detection operation for which you want to obtain results. */
+  JobId?: JobId;
+  /** The current status of the face detection job. */
+  JobStatus?: VideoJobStatus;
+  /**
+   * A job identifier specified in the call to StartFaceDetection and returned in the job completion
+   * notification sent to your Amazon Simple Notification Service topic.
+   */
+  JobTag?: JobTag;
+  /**
+   * If the response is truncated, Amazon Rekognition returns this token that you can use in the
+   * subsequent request to retrieve the next set of faces.
+   */
+  NextToken?: PaginationToken;
+  /** If the job fails, StatusMessage provides a descriptive error message. */
+  StatusMessage?: StatusMessage;
+  Video?: Video;
+  /** Information about a video that Amazon Rekognition Video analyzed. */
+  VideoMetadata?: VideoMetadata;
+}
+
+export interface GetFaceSearchRequest {
+  /** The job identifer for the search request. */
+  JobId: JobId;
+  /** Maximum number of results to return per paginated call. */
+  MaxResults?: MaxResults;
+  /**
+   * If the previous response was incomplete (because there is more search results to retrieve),
+   * Amazon Rekognition Video returns a pagination token in the response.
+   */
+  NextToken?: PaginationToken;
+  /** Sort to use for grouping faces in the response. */
+  SortBy?: FaceSearchSortBy;
+}
+
+export interface GetFaceSearchResponse {
+  /** Job identifier for the face search operation for which you want to obtain results. */
+  JobId?: JobId;
+  /** The current status of the face search job. */
+  JobStatus?: VideoJobStatus;
+  /**
+   * A job identifier specified in the call to StartFaceSearch and returned in the job completion
+   * notification sent to your Amazon Simple Notification Service topic.
+   */
+  JobTag?: JobTag;
+  /**
+   * If the response is truncated, Amazon Rekognition Video returns this token that you can use in
+   * the subsequent request to retrieve the next set of search results.
+   */
+  NextToken?: PaginationToken;
+  /**
+   * An array of persons, PersonMatch, in the video whose face(s) match the face(s) in an Amazon
+   * Rekognition collection.
+   */
+  Persons?: PersonMatch[];
+  /** If the job fails, StatusMessage provides a descriptive error message. */
+  StatusMessage?: StatusMessage;
+  Video?: Video;
+  /** Information about a video that Amazon Rekognition analyzed. */
+  VideoMetadata?: VideoMetadata;
+}
 
 /** Provides the input image either as bytes or an S3 object. */
 export interface Image {
@@ -558,6 +650,10 @@ export interface IndexFacesResponse {
   /** An array of faces that were detected in the image but weren't indexed. */
   UnindexedFaces?: UnindexedFace[];
 }
+
+export type JobId = string;
+
+export type JobTag = string;
 
 /** Indicates the location of the landmark on the face. */
 export interface Landmark {
@@ -694,6 +790,8 @@ export type MaxFaces = number;
 
 export type MaxFacesToIndex = number;
 
+export type MaxResults = number;
+
 export type MaxUserResults = number;
 
 /**
@@ -717,6 +815,20 @@ export interface Mustache {
   Value?: Boolean;
 }
 
+/**
+ * The Amazon Simple Notification Service topic to which Amazon Rekognition publishes the completion
+ * status of a video analysis operation.
+ */
+export interface NotificationChannel {
+  /**
+   * The ARN of an IAM role that gives Amazon Rekognition publishing permissions to the Amazon SNS
+   * topic.
+   */
+  RoleArn: RoleArn;
+  /** The Amazon SNS topic to which Amazon Rekognition posts the completion status. */
+  SNSTopicArn: SNSTopicArn;
+}
+
 export type OrientationCorrection = 'ROTATE_0' | 'ROTATE_90' | 'ROTATE_180' | 'ROTATE_270';
 
 export type PageSize = number;
@@ -724,6 +836,34 @@ export type PageSize = number;
 export type PaginationToken = string;
 
 export type Percent = number;
+
+/** Details about a person detected in a video analysis request. */
+export interface PersonDetail {
+  /** Bounding box around the detected person. */
+  BoundingBox?: BoundingBox;
+  /** Face details for the detected person. */
+  Face?: FaceDetail;
+  /** Identifier for the person detected person within a video. */
+  Index?: PersonIndex;
+}
+
+export type PersonIndex = number;
+
+/** Information about a person whose face matches a face(s) in an Amazon Rekognition collection. */
+export interface PersonMatch {
+  /**
+   * Information about the faces in the input collection that match the face of a person in the
+   * video.
+   */
+  FaceMatches?: FaceMatch[];
+  /** Information about the matched person. */
+  Person?: PersonDetail;
+  /**
+   * The time, in milliseconds from the beginning of the video, that the person was matched in the
+   * video.
+   */
+  Timestamp?: Timestamp;
+}
 
 /** Indicates the pose of the face as determined by its pitch, roll, and yaw. */
 export interface Pose {
@@ -748,6 +888,8 @@ export type Reason =
 
 export type ResourceArn = string;
 
+export type RoleArn = string;
+
 export type S3Bucket = string;
 
 /** Provides the S3 bucket name and object name. */
@@ -763,6 +905,8 @@ export interface S3Object {
 export type S3ObjectName = string;
 
 export type S3ObjectVersion = string;
+
+export type SNSTopicArn = string;
 
 export interface SearchFacesByImageRequest {
   /** ID of the collection to search. */
@@ -899,6 +1043,58 @@ export interface Smile {
   Value?: Boolean;
 }
 
+export interface StartFaceDetectionRequest {
+  /** Idempotent token used to identify the start request. */
+  ClientRequestToken?: ClientRequestToken;
+  /** The face attributes you want returned. */
+  FaceAttributes?: FaceAttributes;
+  /**
+   * An identifier you specify that's returned in the completion notification that's published to
+   * your Amazon Simple Notification Service topic.
+   */
+  JobTag?: JobTag;
+  /**
+   * The ARN of the Amazon SNS topic to which you want Amazon Rekognition Video to publish the
+   * completion status of the face detection operation.
+   */
+  NotificationChannel?: NotificationChannel;
+  /** The video in which you want to detect faces. */
+  Video: Video;
+}
+
+export interface StartFaceDetectionResponse {
+  /** The identifier for the face detection job. */
+  JobId?: JobId;
+}
+
+export interface StartFaceSearchRequest {
+  /** Idempotent token used to identify the start request. */
+  ClientRequestToken?: ClientRequestToken;
+  /** ID of the collection that contains the faces you want to search for. */
+  CollectionId: CollectionId;
+  /** The minimum confidence in the person match to return. */
+  FaceMatchThreshold?: Percent;
+  /**
+   * An identifier you specify that's returned in the completion notification that's published to
+   * your Amazon Simple Notification Service topic.
+   */
+  JobTag?: JobTag;
+  /**
+   * The ARN of the Amazon SNS topic to which you want Amazon Rekognition Video to publish the
+   * completion status of the search.
+   */
+  NotificationChannel?: NotificationChannel;
+  /** The video you want to search. */
+  Video: Video;
+}
+
+export interface StartFaceSearchResponse {
+  /** The identifier for the search job. */
+  JobId?: JobId;
+}
+
+export type StatusMessage = string;
+
 export type String = string;
 
 /**
@@ -927,6 +1123,8 @@ export interface TagResourceRequest {
 export interface TagResourceResponse {}
 
 export type TagValue = string;
+
+export type Timestamp = number;
 
 export type UInteger = number;
 
@@ -1049,6 +1247,37 @@ export interface UserMatch {
 
 export type UserStatus = 'ACTIVE' | 'UPDATING' | 'CREATING' | 'CREATED';
 
+/** Video file stored in an Amazon S3 bucket. */
+export interface Video {
+  /** The Amazon S3 bucket name and file name for the video. */
+  S3Object?: S3Object;
+}
+
+export type VideoColorRange = 'FULL' | 'LIMITED';
+
+export type VideoJobStatus = 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED';
+
+/** Information about a video that Amazon Rekognition analyzed. */
+export interface VideoMetadata {
+  /** Type of compression used in the analyzed video. */
+  Codec?: String;
+  /**
+   * A description of the range of luminance values in a video, either LIMITED (16 to 235) or FULL
+   * (0 to 255).
+   */
+  ColorRange?: VideoColorRange;
+  /** Length of the video in milliseconds. */
+  DurationMillis?: ULong;
+  /** Format of the analyzed video. */
+  Format?: String;
+  /** Vertical pixel dimension of the video. */
+  FrameHeight?: ULong;
+  /** Number of frames per second in the video. */
+  FrameRate?: Float;
+  /** Horizontal pixel dimension of the video. */
+  FrameWidth?: ULong;
+}
+
 /** Input and output wire shapes of every operation facekit implements. */
 export interface OperationShapes {
   AssociateFaces: { input: AssociateFacesRequest; output: AssociateFacesResponse };
@@ -1061,6 +1290,8 @@ export interface OperationShapes {
   DescribeCollection: { input: DescribeCollectionRequest; output: DescribeCollectionResponse };
   DetectFaces: { input: DetectFacesRequest; output: DetectFacesResponse };
   DisassociateFaces: { input: DisassociateFacesRequest; output: DisassociateFacesResponse };
+  GetFaceDetection: { input: GetFaceDetectionRequest; output: GetFaceDetectionResponse };
+  GetFaceSearch: { input: GetFaceSearchRequest; output: GetFaceSearchResponse };
   IndexFaces: { input: IndexFacesRequest; output: IndexFacesResponse };
   ListCollections: { input: ListCollectionsRequest; output: ListCollectionsResponse };
   ListFaces: { input: ListFacesRequest; output: ListFacesResponse };
@@ -1070,6 +1301,8 @@ export interface OperationShapes {
   SearchFacesByImage: { input: SearchFacesByImageRequest; output: SearchFacesByImageResponse };
   SearchUsers: { input: SearchUsersRequest; output: SearchUsersResponse };
   SearchUsersByImage: { input: SearchUsersByImageRequest; output: SearchUsersByImageResponse };
+  StartFaceDetection: { input: StartFaceDetectionRequest; output: StartFaceDetectionResponse };
+  StartFaceSearch: { input: StartFaceSearchRequest; output: StartFaceSearchResponse };
   TagResource: { input: TagResourceRequest; output: TagResourceResponse };
   UntagResource: { input: UntagResourceRequest; output: UntagResourceResponse };
 }
@@ -1089,6 +1322,8 @@ export const operationNames = [
   'DescribeCollection',
   'DetectFaces',
   'DisassociateFaces',
+  'GetFaceDetection',
+  'GetFaceSearch',
   'IndexFaces',
   'ListCollections',
   'ListFaces',
@@ -1098,6 +1333,8 @@ export const operationNames = [
   'SearchFacesByImage',
   'SearchUsers',
   'SearchUsersByImage',
+  'StartFaceDetection',
+  'StartFaceSearch',
   'TagResource',
   'UntagResource',
 ] as const;

@@ -29,8 +29,11 @@ export interface ModelManifestEntry {
     readonly package: string;
     /** Path inside that package. */
     readonly file: string;
-    /** `copied` (ONNX as shipped) or `converted` (written by our converter from TF.js weights). */
-    readonly method: 'copied' | 'converted';
+    /**
+     * `copied` (ONNX as shipped), `converted` (written by our converter from TF.js or TFLite
+     * weights) or `quantised` (an int8 version of another manifest model, by our quantiser).
+     */
+    readonly method: 'copied' | 'converted' | 'quantised';
   };
   readonly license: string;
   /** Plain words on origin and training data, including what is unverified. */

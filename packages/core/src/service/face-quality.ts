@@ -1,5 +1,5 @@
 import type { AnalyzedFace } from '../analysis/face-analyzer.js';
-import type { ExplainedFace, FaceQualityIssue } from '../model/people-model.js';
+import type { ExplainedFace, FaceQualityIssue } from '../model/identification-model.js';
 import { qualityBars } from './quality-filter.js';
 
 /**

@@ -60,6 +60,14 @@ export class FaceService {
   }
 
   /**
+   * Stops the stored-video jobs in progress (they end FAILED, saying the server stopped) and
+   * waits for them, before the store is closed.
+   */
+  closeVideoJobs(): Promise<void> {
+    return this.#context.videoJobs.close();
+  }
+
+  /**
    * Runs one operation by name with an untrusted, not yet validated wire input. `options` carries
    * facekit's extensions beyond the wire contract (see {@link RequestOptions}).
    */

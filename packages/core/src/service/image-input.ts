@@ -76,6 +76,11 @@ function tooLarge(where: string): never {
   );
 }
 
+/** Why an object could not be read, in words (`the object does not exist`). */
+export function describeObjectFailure(reason: Exclude<ImageObjectFailure, 'too-large'>): string {
+  return FAILURES[reason];
+}
+
 const FAILURES: Record<Exclude<ImageObjectFailure, 'too-large'>, string> = {
   'no-such-bucket': 'the bucket does not exist',
   'no-such-key': 'the object does not exist',

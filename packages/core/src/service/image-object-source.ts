@@ -13,6 +13,16 @@ export interface ImageObjectSource {
    * @throws {ImageObjectReadError} when the object cannot be read, saying why.
    */
   read(object: ImageObjectLocation, options: { maxBytes: number }): Promise<Uint8Array>;
+  /**
+   * The object's bytes as they arrive, for videos too large to hold in memory. Optional: without
+   * it, videos are read whole through {@link ImageObjectSource.read}.
+   * @throws {ImageObjectReadError} when the object cannot be read (before the first chunk), or
+   *   `too-large` when it is over `maxBytes`.
+   */
+  stream?(
+    object: ImageObjectLocation,
+    options: { maxBytes: number },
+  ): Promise<AsyncIterable<Uint8Array>>;
 }
 
 /** An `S3Object` of a request, its `Bucket` and `Name` present. */

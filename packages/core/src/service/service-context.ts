@@ -7,6 +7,9 @@ import {
 } from '../errors/exceptions.js';
 import type { CollectionStats, FaceStore } from '../storage/face-store.js';
 import type { SourceImageStore } from '../storage/source-image-store.js';
+import type { VideoDecoder } from '../video/video-decoder.js';
+import { VideoJobRunner } from '../video/video-job-runner.js';
+import { createMemoryVideoJobStore, type VideoJobStore } from '../video/video-job-store.js';
 import type { ArnScope } from './collection-arn.js';
 import { IdempotencyCache } from './idempotency-cache.js';
 import type { ImageObjectSource } from './image-object-source.js';
@@ -55,6 +58,16 @@ export interface FaceServiceOptions {
    */
   imageObjects?: ImageObjectSource;
   /**
+   * Decodes the videos of StartFaceDetection/StartFaceSearch (`@facekit/video-ffmpeg`), read
+   * from `imageObjects`. Absent: every video Start… is refused, saying so.
+   */
+  videoDecoder?: VideoDecoder;
+  /**
+   * Where video jobs and their results are kept. Default: in memory, lost on restart
+   * (`@facekit/video-ffmpeg`'s file store keeps them in a folder).
+   */
+  videoJobStore?: VideoJobStore;
+  /**
    * Per-collection locks to share with other writers of the same store in this process
    * (`reindexCollection`, `importCollection`...). Default: the service's own.
    */
@@ -89,6 +102,8 @@ export interface ServiceContext {
   /** Serialises keeping an image with deciding to remove it (see `releaseImages`). */
   readonly imageLocks: KeyedMutex;
   readonly idempotency: IdempotencyCache;
+  /** The stored-video jobs (StartFaceDetection, StartFaceSearch). */
+  readonly videoJobs: VideoJobRunner;
 }
 
 export function createServiceContext(options: FaceServiceOptions): ServiceContext {
@@ -114,6 +129,13 @@ export function createServiceContext(options: FaceServiceOptions): ServiceContex
     idempotency: new IdempotencyCache({
       ttlMs: limits.idempotencyTtlMs,
       maxEntries: limits.idempotencyMaxEntries,
+      now,
+    }),
+    videoJobs: new VideoJobRunner({
+      store: options.videoJobStore ?? createMemoryVideoJobStore(),
+      decoder: options.videoDecoder,
+      objects: options.imageObjects,
+      limits,
       now,
     }),
   };

@@ -1,5 +1,7 @@
+import type { VideoJobLimits } from '../video/video-job-runner.js';
+
 /** Limits and defaults the Rekognition model leaves to the service. */
-export interface FaceServiceLimits {
+export interface FaceServiceLimits extends VideoJobLimits {
   /** Faces one collection may hold (Rekognition: 20 million). */
   maxFacesPerCollection: number;
   /** Faces IndexFaces indexes from one image at most (Rekognition: 100). */
@@ -34,4 +36,10 @@ export const defaultFaceServiceLimits: FaceServiceLimits = {
   defaultMaxUsers: 500,
   idempotencyTtlMs: 24 * 60 * 60 * 1000,
   idempotencyMaxEntries: 10_000,
+  maxRunningVideoJobs: 1,
+  maxVideoJobsInProgress: 20,
+  videoSampleIntervalMs: 500,
+  maxVideoBytes: 10 * 1024 ** 3,
+  maxVideoDurationMs: 6 * 60 * 60 * 1000,
+  maxVideoFrameSide: 1920,
 };

@@ -120,7 +120,7 @@ describe('detection verifier', () => {
     expect(tiny.faceProbability).toBeUndefined();
   });
 
-  it('gives doubted faces its own Confidence scale, the others the fallback', async () => {
+  it('gives each face probability band its own Confidence scale, the others the fallback', async () => {
     const entry = await verifierEntry();
     const backend: InferenceBackend = {
       specificationVersion: 'v1',
@@ -130,14 +130,87 @@ describe('detection verifier', () => {
     const verifier = createDetectionVerifier({
       backend,
       model: { entry, bytes: model },
-      options: { doubtBelow: 0.6, doubtedConfidence: [[0.5, 10]] },
+      options: {
+        // Given out of order: the lowest band that applies wins.
+        confidenceBands: [
+          { below: 0.99, confidence: [[0.5, 50]] },
+          { below: 0.6, confidence: [[0.5, 10]] },
+        ],
+      },
     });
-    const kept = await verifier.verify(image, [box(20, 20, 150), box(180, 150, 40)]);
-    expect(kept).toHaveLength(2);
-    const [white, grey] = kept;
-    expect(verifier.confidenceFor(white, rawDetectionConfidence).toPercent(0.9)).toBeCloseTo(90);
-    expect(verifier.confidenceFor(grey, rawDetectionConfidence).toPercent(0.9)).toBe(10);
+    const kept = await verifier.verify(image, [
+      box(20, 20, 150),
+      box(180, 150, 40),
+      box(120, 20, 100),
+      box(300, 10, 12),
+    ]);
+    expect(kept).toHaveLength(4);
+    const [white, grey, half, tiny] = kept as VerifiedFaceBox[];
+    expect(half.faceProbability).toBeGreaterThan(0.6);
+    expect(half.faceProbability).toBeLessThan(0.99);
+    const at = (b: FaceBox) => verifier.confidenceFor(b, rawDetectionConfidence).toPercent(0.9);
+    expect(at(white)).toBeCloseTo(90);
+    expect(at(grey)).toBe(10);
+    expect(at(half)).toBe(50);
+    expect(at(tiny)).toBeCloseTo(90);
     await verifier.close();
+  });
+
+  it('asks the confirming classifier about doubted faces only, drops those it finds unlikely', async () => {
+    const entry = await verifierEntry();
+    const seen: number[][] = [];
+    const confirmSeen: number[][] = [];
+    /** A confirming classifier that gives every crop the same face probability `q`. */
+    const constant = (q: number): InferenceSession => ({
+      inputNames: ['input'],
+      outputNames: ['prob', 'box'],
+      async run(feeds: Record<string, Tensor>) {
+        const n = feeds.input.dims[0];
+        confirmSeen.push([...feeds.input.dims]);
+        const prob = new Float32Array(n * 2);
+        for (let i = 0; i < n; i++) prob.set([1 - q, q], i * 2);
+        return { prob: { data: prob, dims: [n, 2] } };
+      },
+      async release() {},
+    });
+    const confirmModel = new TextEncoder().encode('fake confirmer');
+    const confirmEntry = {
+      ...(await verifierEntry()),
+      id: 'fake-rnet',
+      sha256: await sha256Hex(confirmModel),
+      bytes: confirmModel.length,
+      input: { ...entry.input, dims: [-1, 3, 24, 24] },
+    };
+    for (const [q, expected] of [
+      [0.04, [20]],
+      [0.06, [20, 180]],
+    ] as const) {
+      const backend: InferenceBackend = {
+        specificationVersion: 'v1',
+        name: 'fake',
+        loadModel: async (bytes) =>
+          bytes.length === confirmModel.length ? constant(q) : brightnessSession(seen),
+      };
+      const verifier = createDetectionVerifier({
+        backend,
+        model: { entry, bytes: model },
+        confirm: { entry: confirmEntry, bytes: confirmModel },
+        options: { doubtBelow: 0.6, confirmMinProbability: 0.05 },
+      });
+      confirmSeen.length = 0;
+      // White (sure), grey (doubted), black (dropped by the first classifier).
+      const kept = await verifier.verify(image, [
+        box(20, 20, 150),
+        box(180, 150, 40),
+        box(220, 20, 150),
+      ]);
+      expect(kept.map((b) => b.x1)).toEqual(expected);
+      expect(confirmSeen).toEqual([[1, 3, 24, 24]]);
+      const grey = kept[1] as VerifiedFaceBox | undefined;
+      if (grey) expect(grey.confirmProbability).toBeCloseTo(q);
+      expect((kept[0] as VerifiedFaceBox).confirmProbability).toBeUndefined();
+      await verifier.close();
+    }
   });
 
   it('refuses a model of another task, and bytes that fail their sha256', async () => {

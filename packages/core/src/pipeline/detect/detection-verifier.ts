@@ -1,4 +1,4 @@
-import type { RgbImage } from '../../image/raster.js';
+import { asFrame, type RasterFrame, type RgbImage, toRaster } from '../../image/raster.js';
 import type {
   InferenceBackend,
   InferenceSession,
@@ -19,10 +19,11 @@ import {
  * A second opinion on detected faces: a face/non-face classifier (MTCNN's O-Net, task
  * `verification` in the model manifest) scores a square crop around each box. Boxes it finds
  * very unlikely are dropped; boxes it doubts are kept (on WIDER FACE many of them are real faces:
- * small, blurred, turned or covered) but take a Confidence calibrated on doubted detections
- * alone, which is lower. The detector (UltraFace RFB-320) takes animal faces, hands and
- * clothing for faces with high probability; O-Net was trained on hard negatives of its own
- * cascade and costs about 1 ms per box.
+ * small, blurred, turned or covered) unless an optional confirming classifier (MTCNN's R-Net)
+ * finds them very unlikely too. Faces below each of `confidenceBands` take a Confidence
+ * calibrated on detections of that band alone, which is lower. The detector (UltraFace RFB-320)
+ * takes animal faces, hands and clothing for faces with high probability; O-Net was trained on
+ * hard negatives of its own cascade and costs about 1 ms per box.
  */
 export interface DetectionVerifierOptions {
   /** Faces shorter than this (pixels) are neither checked nor dropped; default 24. */
@@ -36,15 +37,28 @@ export interface DetectionVerifierOptions {
    * Large faces show the classifier enough detail: on WIDER it gave none of them less.
    */
   largeFaceMinProbability: number;
-  /** A kept face below this probability is doubted (see `doubtedConfidence`); default 0.5. */
-  doubtBelow: number;
   /**
-   * `[detector score, Confidence]` anchors (see `piecewiseLinearDetectionConfidence`) for doubted
-   * faces; absent: doubted faces keep the detector's Confidence.
+   * A kept face below this probability is doubted: the confirming classifier, when there is one,
+   * must give it at least `confirmMinProbability`; default 0.5.
    */
-  doubtedConfidence?: readonly (readonly [score: number, percent: number])[];
+  doubtBelow: number;
+  /** A doubted face the confirming classifier gives less than this is dropped; default 0.05. */
+  confirmMinProbability: number;
+  /**
+   * Confidence curves by face probability, ascending by `below`: a face whose probability is
+   * under a band's `below` (the first such band) takes that band's `[detector score, Confidence]`
+   * anchors (see `piecewiseLinearDetectionConfidence`); faces above every band, and faces not
+   * checked, keep the detector's Confidence.
+   */
+  confidenceBands?: readonly ConfidenceBand[];
   /** Side of the square crop as a multiple of the box's longer side; default 1. */
   cropScale: number;
+}
+
+/** Faces whose probability is under `below` take the `confidence` curve. */
+export interface ConfidenceBand {
+  readonly below: number;
+  readonly confidence: readonly (readonly [score: number, percent: number])[];
 }
 
 export const defaultDetectionVerifierOptions: Readonly<DetectionVerifierOptions> = {
@@ -53,12 +67,17 @@ export const defaultDetectionVerifierOptions: Readonly<DetectionVerifierOptions>
   largeFaceHeight: 128,
   largeFaceMinProbability: 0.3,
   doubtBelow: 0.5,
+  confirmMinProbability: 0.05,
   cropScale: 1,
 };
 
-/** A kept box with the classifier's face probability (absent: not checked). */
+/**
+ * A kept box with the classifier's face probability (absent: not checked) and, for a doubted
+ * face, the confirming classifier's.
+ */
 export interface VerifiedFaceBox extends FaceBox {
   readonly faceProbability?: number;
+  readonly confirmProbability?: number;
 }
 
 /** The square crop the classifier sees: `scale` times the box's longer side, same centre. */
@@ -86,12 +105,13 @@ export function verificationOutput(entry: ModelManifestEntry): string {
 
 /**
  * Face probability (0–1) of each box, from one batched classifier run (crops outside the image
- * are padded with the input's neutral value).
+ * are padded with the input's neutral value). Boxes are in the frame's coordinates; crops come
+ * from its raster.
  */
 export async function scoreFaceBoxes(
   session: InferenceSession,
   entry: ModelManifestEntry,
-  image: RgbImage,
+  image: RgbImage | RasterFrame,
   boxes: readonly FaceBox[],
   cropScale = defaultDetectionVerifierOptions.cropScale,
 ): Promise<number[]> {
@@ -100,8 +120,10 @@ export async function scoreFaceBoxes(
   const per = width * height * channels;
   const data = new Float32Array(per * boxes.length);
   const fill = neutralFill(entry.input);
+  const frame = asFrame(image);
   boxes.forEach((box, i) => {
-    const crop = resizeRegion(image, verificationCrop(box, cropScale), width, height, {
+    const region = toRaster(frame, verificationCrop(box, cropScale));
+    const crop = resizeRegion(frame.raster, region, width, height, {
       fill,
       filter: 'area',
     });
@@ -132,26 +154,47 @@ export function keepsFace(
   return faceProbability >= min;
 }
 
+/** A classifier's session with its manifest entry. */
+export interface ClassifierSession {
+  readonly session: InferenceSession;
+  readonly entry: ModelManifestEntry;
+}
+
 /**
  * The boxes the classifier keeps, in their order, each with its face probability (boxes under
- * `minHeight` are kept unchecked, without one).
+ * `minHeight` are kept unchecked, without one). With `confirm`, the doubted ones (under
+ * `doubtBelow`) are scored by it too and dropped under `confirmMinProbability`.
  */
 export async function verifyFaceBoxes(
   session: InferenceSession,
   entry: ModelManifestEntry,
-  image: RgbImage,
+  image: RgbImage | RasterFrame,
   boxes: readonly FaceBox[],
   options: Partial<DetectionVerifierOptions> = {},
+  confirm?: ClassifierSession,
 ): Promise<VerifiedFaceBox[]> {
   const o = { ...defaultDetectionVerifierOptions, ...options };
   const checked = boxes.filter((b) => b.y2 - b.y1 >= o.minHeight);
   const scores = await scoreFaceBoxes(session, entry, image, checked, o.cropScale);
   const probability = new Map(checked.map((b, i) => [b, scores[i]]));
+  const doubted = checked.filter((b, i) => {
+    const p = scores[i];
+    return keepsFace(b.y2 - b.y1, p, o) && p < o.doubtBelow;
+  });
+  const confirmed = confirm
+    ? await scoreFaceBoxes(confirm.session, confirm.entry, image, doubted, o.cropScale)
+    : [];
+  const second = new Map(doubted.map((b, i) => [b, confirmed[i]]));
   const out: VerifiedFaceBox[] = [];
   for (const box of boxes) {
     const p = probability.get(box);
+    const q = second.get(box);
     if (p === undefined) out.push(box);
-    else if (keepsFace(box.y2 - box.y1, p, o)) out.push({ ...box, faceProbability: p });
+    else if (!keepsFace(box.y2 - box.y1, p, o)) continue;
+    else if (q === undefined) out.push({ ...box, faceProbability: p });
+    else if (q >= o.confirmMinProbability) {
+      out.push({ ...box, faceProbability: p, confirmProbability: q });
+    }
   }
   return out;
 }
@@ -159,10 +202,10 @@ export async function verifyFaceBoxes(
 /** A verifier with its own inference session, created on first use. */
 export interface DetectionVerifier {
   /** The boxes of `image` the classifier keeps (see {@link verifyFaceBoxes}). */
-  verify(image: RgbImage, boxes: readonly FaceBox[]): Promise<VerifiedFaceBox[]>;
+  verify(image: RgbImage | RasterFrame, boxes: readonly FaceBox[]): Promise<VerifiedFaceBox[]>;
   /**
-   * The Confidence scale for `box`: the doubted faces' own calibration when the classifier
-   * doubted it and one is configured, else `fallback`.
+   * The Confidence scale for `box`: the curve of the first `confidenceBands` band its face
+   * probability is under, else `fallback`.
    */
   confidenceFor(box: FaceBox, fallback: DetectionConfidence): DetectionConfidence;
   /** Creates the session now (after the model's sha256 check). */
@@ -177,18 +220,8 @@ export interface DetectionVerifierModel {
   readonly sessionOptions?: SessionOptions;
 }
 
-/**
- * A {@link DetectionVerifier} on `backend` for a `verification` model (a face/non-face classifier
- * with an `[N, 2]` probability output).
- * @throws {Error} when the model is not a verification model or has no such output.
- */
-export function createDetectionVerifier(options: {
-  backend: InferenceBackend;
-  model: DetectionVerifierModel;
-  options?: Partial<DetectionVerifierOptions>;
-  sessionOptions?: SessionOptions;
-}): DetectionVerifier {
-  const { backend, model } = options;
+/** @throws {Error} when `model` is not a verification model with an `[N, 2]` output. */
+function checkVerificationModel(model: DetectionVerifierModel): void {
   if (model.entry.task !== 'verification') {
     throw new Error(
       `Model ${model.entry.id} is a ${model.entry.task} model; a detection verifier needs a verification model.`,
@@ -196,39 +229,74 @@ export function createDetectionVerifier(options: {
   }
   verificationOutput(model.entry);
   inputSize(model.entry.input);
+}
+
+/**
+ * A {@link DetectionVerifier} on `backend` for a `verification` model (a face/non-face classifier
+ * with an `[N, 2]` probability output) and, optionally, a second one (`confirm`) for the faces
+ * the first doubts.
+ * @throws {Error} when a model is not a verification model or has no such output.
+ */
+export function createDetectionVerifier(options: {
+  backend: InferenceBackend;
+  model: DetectionVerifierModel;
+  confirm?: DetectionVerifierModel;
+  options?: Partial<DetectionVerifierOptions>;
+  sessionOptions?: SessionOptions;
+}): DetectionVerifier {
+  const { backend, model, confirm } = options;
+  checkVerificationModel(model);
+  if (confirm) checkVerificationModel(confirm);
   const settings = { ...defaultDetectionVerifierOptions, ...options.options };
-  const doubted = settings.doubtedConfidence
-    ? piecewiseLinearDetectionConfidence(settings.doubtedConfidence)
-    : undefined;
-  let session: Promise<InferenceSession> | undefined;
-  const getSession = () => {
-    session ??= verifyModelBytes(model.entry, model.bytes)
-      .then(() =>
-        backend.loadModel(model.bytes, { ...options.sessionOptions, ...model.sessionOptions }),
-      )
-      .catch((error: unknown) => {
-        session = undefined;
-        throw error;
-      });
-    return session;
+  const bands = [...(settings.confidenceBands ?? [])]
+    .sort((a, b) => a.below - b.below)
+    .map((band) => ({
+      below: band.below,
+      confidence: piecewiseLinearDetectionConfidence(band.confidence),
+    }));
+  type Sessions = { main: InferenceSession; confirm?: InferenceSession };
+  const open = async (m: DetectionVerifierModel) => {
+    await verifyModelBytes(m.entry, m.bytes);
+    return backend.loadModel(m.bytes, { ...options.sessionOptions, ...m.sessionOptions });
+  };
+  let sessions: Promise<Sessions> | undefined;
+  const getSessions = () => {
+    sessions ??= Promise.allSettled([open(model), confirm ? open(confirm) : undefined]).then(
+      async ([main, second]) => {
+        if (main.status === 'fulfilled' && second.status === 'fulfilled') {
+          return { main: main.value, confirm: second.value };
+        }
+        // Free whichever did load before reporting the failure.
+        if (main.status === 'fulfilled') await main.value.release();
+        if (second.status === 'fulfilled') await second.value?.release();
+        sessions = undefined;
+        throw main.status === 'rejected' ? main.reason : (second as PromiseRejectedResult).reason;
+      },
+    );
+    return sessions;
   };
   return {
     async verify(image, boxes) {
       if (!boxes.some((b) => b.y2 - b.y1 >= settings.minHeight)) return [...boxes];
-      return verifyFaceBoxes(await getSession(), model.entry, image, boxes, settings);
+      const s = await getSessions();
+      const second =
+        s.confirm && confirm ? { session: s.confirm, entry: confirm.entry } : undefined;
+      return verifyFaceBoxes(s.main, model.entry, image, boxes, settings, second);
     },
     confidenceFor(box, fallback) {
       const p = (box as VerifiedFaceBox).faceProbability;
-      return doubted && p !== undefined && p < settings.doubtBelow ? doubted : fallback;
+      if (p === undefined) return fallback;
+      return bands.find((band) => p < band.below)?.confidence ?? fallback;
     },
     async load() {
-      await getSession();
+      await getSessions();
     },
     async close() {
-      const pending = session;
-      session = undefined;
+      const pending = sessions;
+      sessions = undefined;
       const s = await pending?.catch(() => undefined);
-      await s?.release();
+      await s?.main.release();
+      await s?.confirm?.release();
     },
   };
 }

@@ -5,7 +5,7 @@ import type {
   ExplainedFace,
   ExplainMatchRequest,
   ExplainMatchResponse,
-} from '../../model/people-model.js';
+} from '../../model/identification-model.js';
 import type { Attribute } from '../../model/wire-types.generated.js';
 import type { CollectionStats, StoredFace } from '../../storage/face-store.js';
 import { dot } from '../../vector/vector-math.js';

@@ -5,7 +5,8 @@ import type {
 import type { RequestOptions } from '../request-options.js';
 import { calibrationOperations } from './calibration.js';
 import type { ExtensionOperationHandlers, ExtensionOperationOf } from './operation.js';
-import { peopleHandlers } from './people.js';
+import { identificationHandlers } from './identification.js';
+import { peopleOperations } from './people.js';
 
 /**
  * Every facekit extension operation (`X-Amz-Target: FacekitService.<Operation>`), beside the
@@ -16,7 +17,8 @@ import { peopleHandlers } from './people.js';
  */
 export const extensionHandlers = {
   ...calibrationOperations,
-  ...peopleHandlers,
+  ...identificationHandlers,
+  ...peopleOperations,
 } satisfies ExtensionOperationHandlers;
 
 type Input<M extends keyof typeof extensionHandlers> =

@@ -7,6 +7,7 @@ import { indexFacesOperations } from './index-faces.js';
 import type { OperationHandlers, OperationOf } from './operation.js';
 import { tagOperations } from './tags.js';
 import { userOperations } from './users.js';
+import { videoOperations } from './video.js';
 
 /**
  * Every operation of the service, the one list it is declared in: `FaceService.execute`
@@ -20,6 +21,7 @@ export const operationHandlers = {
   ...imageOperations,
   ...userOperations,
   ...tagOperations,
+  ...videoOperations,
 } satisfies OperationHandlers;
 
 type Input<M extends keyof typeof operationHandlers> = OperationShapes[OperationOf<M>]['input'];

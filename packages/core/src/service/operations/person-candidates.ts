@@ -1,5 +1,5 @@
 import { falseAcceptRateAt } from '../../analysis/false-accept-rate.js';
-import type { PersonCandidate } from '../../model/people-model.js';
+import type { PersonCandidate } from '../../model/identification-model.js';
 import type { CollectionStats } from '../../storage/face-store.js';
 import { type ServiceContext, similarityFor } from '../service-context.js';
 

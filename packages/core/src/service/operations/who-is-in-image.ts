@@ -3,7 +3,7 @@ import type {
   PersonCandidate,
   WhoIsInImageRequest,
   WhoIsInImageResponse,
-} from '../../model/people-model.js';
+} from '../../model/identification-model.js';
 import { imageBytes } from '../image-input.js';
 import { qualityReasons } from '../quality-filter.js';
 import type { RequestOptions } from '../request-options.js';

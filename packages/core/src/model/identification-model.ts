@@ -14,8 +14,8 @@ import type {
 } from './wire-types.generated.js';
 
 /**
- * The people extension operations (`X-Amz-Target: FacekitService.WhoIsInImage`, `.ExplainMatch`):
- * their shapes in the Rekognition model's format (requests are validated by the same rules as
+ * The identification extension operations (`X-Amz-Target: FacekitService.WhoIsInImage`,
+ * `.ExplainMatch`): their shapes in the Rekognition model's format (requests are validated by the same rules as
  * Rekognition's; members reuse its shapes: `CollectionId`, `Image`, `Percent`...), their specs and
  * their wire types, PascalCase like Rekognition's.
  */
@@ -32,12 +32,12 @@ const errors = [
   'ThrottlingException',
 ] as const;
 
-export const peopleOperations = {
+export const identificationOperations = {
   WhoIsInImage: { input: 'WhoIsInImageRequest', output: 'WhoIsInImageResponse', errors },
   ExplainMatch: { input: 'ExplainMatchRequest', output: 'ExplainMatchResponse', errors },
 } as const satisfies Record<string, OperationSpec>;
 
-export const peopleShapes: Readonly<Record<string, ShapeSpec>> = {
+export const identificationShapes: Readonly<Record<string, ShapeSpec>> = {
   WhoIsInImageRequest: {
     type: 'structure',
     members: {
@@ -154,8 +154,8 @@ export const peopleShapes: Readonly<Record<string, ShapeSpec>> = {
   MaxCandidates: { type: 'integer', min: 1, max: 10 },
 };
 
-/** Input and output wire types of each people operation. */
-export interface PeopleOperationShapes {
+/** Input and output wire types of each identification operation. */
+export interface IdentificationOperationShapes {
   WhoIsInImage: { input: WhoIsInImageRequest; output: WhoIsInImageResponse };
   ExplainMatch: { input: ExplainMatchRequest; output: ExplainMatchResponse };
 }

@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, runCli } from '../src/index.js';
+import { fakeIo } from './io.js';
+
+const modelsBuilt = existsSync(
+  fileURLToPath(
+    new URL('../../../models/dist/faceplugin-embed-mobilefacenet512.onnx', import.meta.url),
+  ),
+);
+const photos = fileURLToPath(
+  new URL('../../../../shared/datasets/deepface/tests/unit/dataset/', import.meta.url),
+);
+const datasets = existsSync(photos);
+// Three people of deepface's labelled photos (its "Yes" pairs), four photos each, and one more
+// photo of the third.
+const people = [
+  ['img38.jpg', 'img39.jpg', 'img40.jpg', 'img41.jpg'],
+  ['img3.jpg', 'img12.jpg', 'img53.jpg', 'img54.jpg'],
+  ['img1.jpg', 'img2.jpg', 'img4.jpg', 'img5.jpg'],
+];
+const later = 'img7.jpg';
+const personOf = new Map(people.flatMap((files, person) => files.map((f) => [f, person])));
+personOf.set(later, 2);
+
+const skipReason = !datasets
+  ? ' (skipped: ../shared/datasets is absent)'
+  : !modelsBuilt
+    ? ' (skipped: models not built; pnpm turbo run build --filter=@facekit/models)'
+    : '';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'facekit-cli-people-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function facekit(argv: string[]) {
+  const t = fakeIo({ FACEKIT_DATA_DIR: join(dir, 'data') }, dir);
+  const result = await runCli(argv, t.io);
+  if (result.kind !== 'exit') throw new Error('a command kept running');
+  return { code: result.exitCode, stdout: t.stdout(), stderr: t.stderr() };
+}
+
+async function json(argv: string[]) {
+  const run = await facekit([...argv, '-o', 'json']);
+  // `index` reports progress on stderr; everything else is quiet there.
+  if (argv[0] !== 'index') expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout);
+}
+
+describe.skipIf(skipReason !== '')(`facekit people on real photos${skipReason}`, () => {
+  it('clusters three people, names one, adds a new photo to it, and serves the same', async () => {
+    await mkdir(join(dir, 'photos'));
+    for (const file of people.flat()) await copyFile(join(photos, file), join(dir, 'photos', file));
+    await json(['collections', 'create', 'family']);
+    await json(['index', 'family', join(dir, 'photos')]);
+    const faces = await json(['faces', 'list', 'family']);
+    const fileOf = new Map<string, string>(
+      faces.Faces.map((f: { FaceId: string; ExternalImageId: string }) => [
+        f.FaceId,
+        f.ExternalImageId,
+      ]),
+    );
+    const personOfFace = (faceId: string) => personOf.get(fileOf.get(faceId) ?? '');
+
+    const first = await json(['people', 'cluster', 'family']);
+    const groups = first.Clusters.map((c: { FaceIds: string[] }) =>
+      [...new Set(c.FaceIds.map(personOfFace))].sort(),
+    );
+    // Never two people in one cluster (precision); each person in one cluster (recall).
+    expect(groups.every((g: number[]) => g.length === 1)).toBe(true);
+    expect(groups.flat().sort()).toEqual([0, 1, 2]);
+    expect(first.UnclusteredFaceCount).toBe(faces.Faces.length - 12);
+
+    const third = first.Clusters.find(
+      (c: { FaceIds: string[] }) => personOfFace(c.FaceIds[0]) === 2,
+    );
+    const named = await facekit(['people', 'name', 'family', 'ana', ...third.FaceIds]);
+    expect(named).toMatchObject({ code: 0, stderr: '' });
+    await copyFile(join(photos, later), join(dir, 'photos', later));
+    await json(['index', 'family', join(dir, 'photos', later)]);
+    const again = await json(['people', 'cluster', 'family']);
+    const ana = again.Clusters.find((c: { UserId?: string }) => c.UserId === 'ana');
+    expect(ana.UserFaceCount).toBe(4);
+    expect(ana.FaceIds).toHaveLength(1);
+    expect(fileOf.get(ana.FaceIds[0]) ?? later).toBe(later);
+    expect(again.Clusters).toHaveLength(3);
+
+    // With its face models: Similarity is their calibration.
+    const t = fakeIo({ FACEKIT_DATA_DIR: join(dir, 'data') }, dir);
+    const server: CliResult = await runCli(['serve', '--port', '0', '--log-level', 'silent'], t.io);
+    if (server.kind !== 'serving') throw new Error(t.stderr());
+    try {
+      expect(await json(['people', 'cluster', 'family', '--endpoint', server.url])).toEqual(again);
+    } finally {
+      await server.close();
+    }
+  }, 240_000);
+});

@@ -1,0 +1,62 @@
+import { SignatureV4 } from '@smithy/signature-v4';
+import { session } from './session.js';
+
+/** A failed extension call, named like the Rekognition error the server answered. */
+class ExtensionError extends Error {
+  constructor(
+    override readonly name: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One of facekit's extension operations (`X-Amz-Target: FacekitService.<Operation>`): a plain
+ * AWS JSON request signed with SigV4 as the SDK signs Rekognition's (the SDK has no command for
+ * them). Fails with the server's error name, so an authentication failure opens the key dialog.
+ */
+export async function callExtension<T>(operation: string, input: unknown): Promise<T> {
+  const url = new URL('/', window.location.origin);
+  const { accessKeyId, secretAccessKey, region } = session.credentials;
+  const body = JSON.stringify(input);
+  const signer = new SignatureV4({
+    credentials: { accessKeyId, secretAccessKey },
+    region,
+    service: 'rekognition',
+    sha256: session.client.config.sha256,
+  });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    ...(url.port ? { port: Number(url.port) } : {}),
+    path: url.pathname,
+    query: {},
+    headers: {
+      host: url.host,
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': `FacekitService.${operation}`,
+    },
+    body,
+  });
+  // The browser sets Host itself (the same value); fetch drops the header.
+  const response = await fetch(url, { method: 'POST', headers: signed.headers, body });
+  const output = (await response.json()) as T & { __type?: string; Message?: string };
+  if (!response.ok) {
+    throw new ExtensionError(
+      output.__type ?? 'UnknownError',
+      output.Message ?? response.statusText,
+    );
+  }
+  return output;
+}
+
+/** ClusterFaces' answer (README, "Extensions"). */
+export interface ClusterFacesOutput {
+  SimilarityThreshold: number;
+  Clusters: { UserId?: string; UserFaceCount?: number; FaceIds: string[]; Similarity: number }[];
+  ClusterCount: number;
+  FaceCount: number;
+  UnclusteredFaceCount: number;
+}

@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InvalidImageFormatException, RekognitionError } from '@facekit/core';
+import type { OnnxFaceAnalyzer } from '@facekit/core/analyzer';
+import { loadManifest, modelsDir } from '@facekit/models';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeFaceAnalyzer, createNodeFaceAnalyzerPool, faceModels } from '../src/index.js';
+
+const datasets = process.env.FACEKIT_DATASETS
+  ? resolve(process.env.FACEKIT_DATASETS)
+  : fileURLToPath(new URL('../../../../shared/datasets', import.meta.url));
+const train = join(datasets, 'face_recognition/examples/knn_examples/train');
+const photos = ['obama/obama.jpg', 'biden/biden.jpg', 'rose_leslie/img1.jpg', 'obama/obama2.jpg'];
+const manifest = loadManifest();
+const missing = Object.values(faceModels['1.0']).filter((id) => {
+  const entry = manifest.find((e) => e.id === id);
+  return !entry || !existsSync(join(modelsDir(), entry.file));
+});
+const why =
+  missing.length > 0
+    ? ' (SKIPPED: models not built; run pnpm --filter @facekit/models build)'
+    : !existsSync(train)
+      ? ` (SKIPPED: datasets not found at ${train}; set FACEKIT_DATASETS)`
+      : '';
+const options = { attributes: [], embedLargest: 1 } as const;
+
+describe.skipIf(why !== '')(`createNodeFaceAnalyzerPool${why}`, () => {
+  let pool: OnnxFaceAnalyzer;
+  let inThread: OnnxFaceAnalyzer;
+  let images: Uint8Array[];
+  beforeAll(async () => {
+    images = await Promise.all(photos.map((p) => readFile(join(train, p))));
+    pool = await createNodeFaceAnalyzerPool({ workers: 2 });
+    inThread = await createNodeFaceAnalyzer();
+  }, 120_000);
+  afterAll(async () => {
+    await pool?.close();
+    await inThread?.close();
+  });
+
+  it('answers as the in-thread analyzer does, images spread over the workers', async () => {
+    const [pooled, direct] = await Promise.all([
+      Promise.all(images.map((b) => pool.analyze(b, options))),
+      Promise.all(images.map((b) => inThread.analyze(b, options))),
+    ]);
+    expect(pool.faceModelVersion).toBe(inThread.faceModelVersion);
+    for (const [i, analysis] of pooled.entries()) {
+      expect(analysis.faces.length).toBe(direct[i].faces.length);
+      expect(analysis.faces[0].detail).toEqual(direct[i].faces[0].detail);
+      expect(analysis.faces[0].embedding).toBeInstanceOf(Float32Array);
+      expect(Array.from(analysis.faces[0].embedding ?? [])).toEqual(
+        Array.from(direct[i].faces[0].embedding ?? []),
+      );
+    }
+  }, 120_000);
+
+  it('rebuilds core errors thrown in a worker as the same class', async () => {
+    const error = await pool
+      .analyze(new TextEncoder().encode('not an image at all'), options)
+      .catch((e: unknown) => e);
+    expect(RekognitionError.isInstance(error)).toBe(true);
+    expect(error).toBeInstanceOf(InvalidImageFormatException);
+  });
+
+  it('leaves the calling thread free while the workers compute', async () => {
+    // Timer ticks measure how long the event loop is held: with inference on this thread each
+    // image holds it for tens of ms.
+    let worst = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      worst = Math.max(worst, now - last);
+      last = now;
+    }, 2);
+    await Promise.all([...images, ...images].map((b) => pool.analyze(b, options)));
+    clearInterval(timer);
+    // In-thread inference holds it for about 190 ms here; the margin is for a loaded machine.
+    expect(worst).toBeLessThan(60);
+  }, 120_000);
+});
