@@ -1,13 +1,19 @@
 // The worker side of `createNodeFaceAnalyzerPool`: one full analyzer (decoding, ONNX sessions)
 // per thread, answering `analyze` messages from the pool.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { AnalyzeOptions, ImageAnalysis } from '@facekit/core';
+import type { AnalyzeOptions, ImageAnalysis, RgbImage } from '@facekit/core';
 import { RekognitionError } from '@facekit/core';
 import { createNodeFaceAnalyzer, type NodeFaceAnalyzerOptions } from './node-face-analyzer.js';
 
 /** A request from the pool. */
 export type WorkerRequest =
   | { id: number; kind: 'analyze'; bytes: Uint8Array; options: AnalyzeOptions }
+  | {
+      id: number;
+      kind: 'analyzePixels';
+      image: RgbImage;
+      options: AnalyzeOptions & { tryTurned?: boolean };
+    }
   | { id: number; kind: 'load' }
   | { id: number; kind: 'close' };
 
@@ -36,7 +42,10 @@ port.on('message', async (request: WorkerRequest) => {
     const a = await analyzer;
     let analysis: ImageAnalysis | undefined;
     if (request.kind === 'analyze') analysis = await a.analyze(request.bytes, request.options);
-    else if (request.kind === 'load') await a.load();
+    else if (request.kind === 'analyzePixels') {
+      if (!a.analyzePixels) throw new Error('This analyzer cannot analyse decoded frames.');
+      analysis = await a.analyzePixels(request.image, request.options);
+    } else if (request.kind === 'load') await a.load();
     else await a.close();
     const response: WorkerResponse = { id: request.id, ok: true, analysis };
     port.postMessage(response);

@@ -7,6 +7,7 @@ import {
   type ImageAnalysis,
   InternalServerError,
   type RekognitionErrorName,
+  type RgbImage,
 } from '@facekit/core';
 import {
   type FaceModelVersion,
@@ -124,6 +125,23 @@ export async function createNodeFaceAnalyzerPool(
         id: nextId++,
         kind: 'analyze',
         bytes,
+        options: analyzeOptions,
+      });
+      if (!response.ok) throw rebuildError(response.error);
+      return response.analysis as ImageAnalysis;
+    },
+
+    // Video frames: the pixels are copied to the worker (a 1080p frame is ~6 MB, well under the
+    // cost of analysing it).
+    async analyzePixels(
+      image: RgbImage,
+      analyzeOptions: AnalyzeOptions & { tryTurned?: boolean },
+    ): Promise<ImageAnalysis> {
+      const entry = ensureWorkers().reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+      const response = await send(entry, {
+        id: nextId++,
+        kind: 'analyzePixels',
+        image,
         options: analyzeOptions,
       });
       if (!response.ok) throw rebuildError(response.error);

@@ -6,7 +6,12 @@ import { InvalidImageFormatException, RekognitionError } from '@facekit/core';
 import type { OnnxFaceAnalyzer } from '@facekit/core/analyzer';
 import { loadManifest, modelsDir } from '@facekit/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeFaceAnalyzer, createNodeFaceAnalyzerPool, faceModels } from '../src/index.js';
+import {
+  createNodeFaceAnalyzer,
+  createNodeFaceAnalyzerPool,
+  createScaledImageDecoder,
+  faceModels,
+} from '../src/index.js';
 
 const datasets = process.env.FACEKIT_DATASETS
   ? resolve(process.env.FACEKIT_DATASETS)
@@ -56,6 +61,21 @@ describe.skipIf(why !== '')(`createNodeFaceAnalyzerPool${why}`, () => {
     }
   }, 120_000);
 
+  it('analyses decoded pixels (video frames) in a worker as in-thread', async () => {
+    const pixels = await createScaledImageDecoder().decode(images[0]);
+    const frameOptions = { ...options, tryTurned: false };
+    const [pooled, direct] = await Promise.all([
+      pool.analyzePixels?.(pixels, frameOptions),
+      inThread.analyzePixels?.(pixels, frameOptions),
+    ]);
+    expect(pooled?.faces.length).toBeGreaterThan(0);
+    expect(pooled?.faces.length).toBe(direct?.faces.length);
+    expect(pooled?.faces[0].detail).toEqual(direct?.faces[0].detail);
+    expect(Array.from(pooled?.faces[0].embedding ?? [])).toEqual(
+      Array.from(direct?.faces[0].embedding ?? []),
+    );
+  }, 120_000);
+
   it('rebuilds core errors thrown in a worker as the same class', async () => {
     const error = await pool
       .analyze(new TextEncoder().encode('not an image at all'), options)
@@ -65,18 +85,23 @@ describe.skipIf(why !== '')(`createNodeFaceAnalyzerPool${why}`, () => {
   });
 
   it('leaves the calling thread free while the workers compute', async () => {
-    // Timer ticks measure how long the event loop is held: with inference on this thread each
-    // image holds it for tens of ms.
-    let worst = 0;
-    let last = performance.now();
-    const timer = setInterval(() => {
-      const now = performance.now();
-      worst = Math.max(worst, now - last);
-      last = now;
-    }, 2);
-    await Promise.all([...images, ...images].map((b) => pool.analyze(b, options)));
-    clearInterval(timer);
-    // In-thread inference holds it for about 190 ms here; the margin is for a loaded machine.
-    expect(worst).toBeLessThan(60);
+    // Timer ticks measure how long the event loop is held. Compared with the in-thread analyzer
+    // on the same images in the same run, so a loaded machine slows both alike.
+    const longestHold = async (analyzer: OnnxFaceAnalyzer) => {
+      let worst = 0;
+      let last = performance.now();
+      const timer = setInterval(() => {
+        const now = performance.now();
+        worst = Math.max(worst, now - last);
+        last = now;
+      }, 2);
+      await Promise.all([...images, ...images].map((b) => analyzer.analyze(b, options)));
+      clearInterval(timer);
+      return worst;
+    };
+    const inThreadHold = await longestHold(inThread);
+    const pooledHold = await longestHold(pool);
+    // In-thread inference holds the loop for a whole image (about 190 ms on an idle machine).
+    expect(pooledHold).toBeLessThan(inThreadHold / 2);
   }, 120_000);
 });

@@ -107,7 +107,7 @@ class ExactScanIndex extends PersistedFaceIndex {
     return this.rows.count > 0 ? this.rows.dim : 0;
   }
 
-  add(seqs: readonly number[], vectors: readonly Float32Array[]): void {
+  override add(seqs: readonly number[], vectors: readonly Float32Array[]): void {
     if (seqs.length === 0) return;
     for (const [i, seq] of seqs.entries()) {
       const unit = Float32Array.from(vectors[i]);
