@@ -5,6 +5,7 @@ import { imageView } from '../image-view.js';
 import { dropZone, imageBytes, knownImage, plural } from '../photos.js';
 import { call, session } from '../session.js';
 import { belowThresholdHint, isMatch, MATCH_SIMILARITY, similarityCell } from '../similarity.js';
+import { whoSection } from './who.js';
 
 /** SearchFacesByImage takes at most 4096 faces (`MaxFaces`). */
 const MAX_FACES_LIMIT = 4096;
@@ -104,6 +105,7 @@ export function renderSearch(panel: HTMLElement, collection: string) {
             ),
         ),
       ),
+      whoSection(collection, bytes, url, file.name),
     );
   };
   const run = async (files: File[]) => {

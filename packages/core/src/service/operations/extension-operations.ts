@@ -4,8 +4,8 @@ import type {
 } from '../../model/extension-model.js';
 import type { RequestOptions } from '../request-options.js';
 import { calibrationOperations } from './calibration.js';
-import type { ExtensionOperationHandlers, ExtensionOperationOf } from './operation.js';
 import { identificationHandlers } from './identification.js';
+import type { ExtensionOperationHandlers, ExtensionOperationOf } from './operation.js';
 import { peopleOperations } from './people.js';
 
 /**
