@@ -11,7 +11,7 @@
  * labelled set, and the 22 faces of face-api's six sample photos), for whom the only right
  * answer is UNKNOWN.
  *
- * Run: pnpm bench:who (standalone), or as a section of pnpm bench:people.
+ * Run: pnpm bench:who (standalone), or as a section of pnpm bench:people (with the photos).
  */
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
