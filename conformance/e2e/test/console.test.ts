@@ -450,6 +450,26 @@ describe.skipIf(reason !== '')(
       await shot('who');
     });
 
+    it('Search: "Explain" on a match says why (ExplainMatch): rate, both faces measured, margin', async () => {
+      const result = page.getByTestId('search-result');
+      await result
+        .locator('table.matches tbody tr')
+        .first()
+        .getByRole('button', { name: 'Explain' })
+        .click();
+      const explained = page.getByTestId('explain-result');
+      const summary = explained.locator('.summary');
+      await summary.waitFor();
+      expect(await summary.textContent()).toMatch(
+        /\d+\.\d% \(a match\), false accept rate ≤0\.1%; weaker face: .*; next-best person .* margin \d/,
+      );
+      const rows = explained.locator('tbody tr');
+      expect(await rows.count()).toBe(2);
+      // Both faces measured in pixels: the searched photo, and the indexed one the server kept.
+      for (const row of await rows.all()) expect(await row.textContent()).toMatch(/\d+ px/);
+      expect(pageErrors).toEqual([]);
+    });
+
     it("shows the faces' pictures after a reload, from the images the server kept", async () => {
       await page.reload();
       await page.getByText(`connected as ${KEY.id}`).waitFor();

@@ -2,6 +2,7 @@ import { h, render } from '../dom.js';
 import { callExtension } from '../extensions.js';
 import { imageView, type Overlay } from '../image-view.js';
 import { call } from '../session.js';
+import { toBase64 } from './explain.js';
 
 /** WhoIsInImage's answer, the members shown here (README, "People"). */
 interface Candidate {
@@ -25,8 +26,10 @@ interface WhoIsInImageOutput {
 const name = (c: Partial<Candidate>) =>
   c.UserId ?? (c.ExternalImageId ? `face ${c.ExternalImageId}` : `face ${c.FaceId}`);
 
+export type RateEstimate = NonNullable<Candidate['FalseAcceptRate']>;
+
 /** `0.32%`, or `≤0.1%` / `≥10%` outside the range the face model was measured in. */
-function rate(estimate: Candidate['FalseAcceptRate']): string {
+export function formatRate(estimate: RateEstimate | undefined): string {
   if (!estimate) return '–';
   const value = `${Number((estimate.Rate * 100).toPrecision(2))}%`;
   return estimate.Bound === 'AT_MOST'
@@ -50,7 +53,7 @@ export function whoSection(collection: string, bytes: Uint8Array, url: string, a
     const output = await call(() =>
       callExtension<WhoIsInImageOutput>('WhoIsInImage', {
         CollectionId: collection,
-        Image: { Bytes: base64(bytes) },
+        Image: { Bytes: toBase64(bytes) },
       }),
     );
     button.disabled = false;
@@ -97,7 +100,7 @@ export function whoSection(collection: string, bytes: Uint8Array, url: string, a
                 { 'data-testid': 'who-face' },
                 h('td', null, named(face) ? name(face) : face.Identity.toLowerCase()),
                 h('td', null, named(face) ? `${face.Similarity?.toFixed(1)}%` : '–'),
-                h('td', null, named(face) ? rate(face.FalseAcceptRate) : '–'),
+                h('td', null, named(face) ? formatRate(face.FalseAcceptRate) : '–'),
                 h('td', null, other ? `${name(other)} ${other.Similarity.toFixed(1)}%` : '–'),
               );
             }),
@@ -107,12 +110,4 @@ export function whoSection(collection: string, bytes: Uint8Array, url: string, a
     );
   });
   return h('div', { class: 'who' }, button, out);
-}
-
-function base64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
 }
