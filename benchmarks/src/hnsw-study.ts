@@ -11,8 +11,10 @@
  *   own vector does not find in its top 10 ("unreachable": usearch 2.25's parallel add strands
  *   some nodes, unum-cloud/USearch#735);
  * - per search setting (efSearch, candidate pool): recall@10 after rescoring the pool exactly in
- *   float32 (what the store does from SQLite), and the graph search time (p50/p99, µs; the
- *   store's rescoring adds one SQLite point read per candidate on top).
+ *   float32 (what the store does from SQLite), the share of the true top 10 at or above
+ *   Similarity 80 found ("matches"), how many of the matches missed their own vector does not
+ *   find either, and the graph search time (p50/p99, µs; the store's rescoring adds one SQLite
+ *   point read per candidate on top).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -93,6 +95,7 @@ const searchRows: string[][] = [
     'pool',
     'recall@10',
     'matches found',
+    'missed matches unreachable',
     'graph p50 µs',
     'graph p99 µs',
   ],
@@ -145,7 +148,7 @@ try {
           for (const pool of list(args.pool)) {
             if (pool < K) continue;
             const times: number[] = [];
-            const found = { top: 0, matches: 0, matchesFound: 0 };
+            const found = { top: 0, matches: 0, matchesFound: 0, missed: 0, unreachable: 0 };
             for (let q = -5; q < queries; q++) {
               const at = Math.max(0, q);
               const probe = probes.slice(at * DIM, (at + 1) * DIM);
@@ -153,7 +156,7 @@ try {
               const { keys } = view.search(probe, pool, 1);
               if (q >= 0) times.push((performance.now() - t) * 1000);
               if (q < 0) continue;
-              recallOf(keys, at, found);
+              recallOf(keys, at, found, view);
             }
             times.sort((a, b) => a - b);
             searchRows.push([
@@ -162,6 +165,7 @@ try {
               String(pool),
               num(found.top / (queries * K), 3),
               num(found.matches > 0 ? found.matchesFound / found.matches : Number.NaN, 3),
+              `${found.unreachable} of ${found.missed}`,
               num(percentile(times, 0.5), 0),
               num(percentile(times, 0.99), 0),
             ]);
@@ -183,12 +187,20 @@ console.log(`\n${formatTable(buildRows)}\n\n${formatTable(searchRows)}`);
 
 /**
  * Counts the true neighbours among the best `K` of `keys` once rescored exactly (float32 inner
- * product), and those of them at or above {@link MATCH_COSINE}.
+ * product), and those of them at or above {@link MATCH_COSINE}; of the matches missed, those
+ * whose own vector does not find them in `index` either (no search leads to them).
  */
 function recallOf(
   keys: BigUint64Array,
   query: number,
-  found: { top: number; matches: number; matchesFound: number },
+  found: {
+    top: number;
+    matches: number;
+    matchesFound: number;
+    missed: number;
+    unreachable: number;
+  },
+  index: ReturnType<typeof newIndex>,
 ): void {
   const q = queryData.subarray(query * DIM, (query + 1) * DIM);
   const scored: { row: number; score: number }[] = [];
@@ -207,6 +219,12 @@ function recallOf(
     if (returned.has(row)) found.top++;
     if (score < MATCH_COSINE) continue;
     found.matches++;
-    if (returned.has(row)) found.matchesFound++;
+    if (returned.has(row)) {
+      found.matchesFound++;
+      continue;
+    }
+    found.missed++;
+    const own = index.search(rows.slice(row * DIM, (row + 1) * DIM), K, 1).keys;
+    if (!Array.from(own).includes(BigInt(row))) found.unreachable++;
   }
 }

@@ -41,7 +41,7 @@ const { values: args } = parseArgs({
 const METHODS: readonly ClusteringMethod[] = ['average', 'single', 'whispers'];
 const THRESHOLDS = [60, 70, 75, 80, 85, 90];
 /** ClusterFaces' defaults. */
-const DEFAULT_THRESHOLD = 80;
+const DEFAULT_THRESHOLD = 85;
 const NEIGHBOURS = 16;
 const load = () => loadavg()[0].toFixed(1);
 

@@ -100,7 +100,7 @@ describe('FacekitService.ClusterFaces and SeparateFaces', () => {
   it('answers an empty collection with no clusters', async () => {
     const { service } = await setup();
     expect(await service.clusterFaces({ CollectionId: 'c' })).toEqual({
-      SimilarityThreshold: 80,
+      SimilarityThreshold: 85,
       Clusters: [],
       ClusterCount: 0,
       FaceCount: 0,

@@ -107,17 +107,6 @@ class ExactScanIndex extends PersistedFaceIndex {
     return this.rows.count > 0 ? this.rows.dim : 0;
   }
 
-  override add(seqs: readonly number[], vectors: readonly Float32Array[]): void {
-    if (seqs.length === 0) return;
-    for (const [i, seq] of seqs.entries()) {
-      const unit = Float32Array.from(vectors[i]);
-      normalizeInPlace(unit, 0, unit.length);
-      const slot = this.rows.appendSlot(seq, unit.length);
-      quantizeInto(unit, 0, unit.length, slot.data, slot.offset);
-    }
-    this.changed();
-  }
-
   remove(seqs: ReadonlySet<number>): void {
     const before = this.rows.count;
     this.rows.remove(seqs);

@@ -15,7 +15,7 @@ export const peopleCommands: Command[] = [
       threshold: {
         type: 'string',
         value: '<0-100>',
-        description: 'SimilarityThreshold: how alike two groups must be on average [80]',
+        description: 'SimilarityThreshold: how alike two groups must be on average [85]',
       },
       ...falseAcceptRateOption,
       'min-size': {

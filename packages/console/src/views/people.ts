@@ -26,7 +26,7 @@ export async function renderPeople(panel: HTMLElement, collection: string) {
     min: 0,
     max: 100,
     step: 1,
-    value: '80',
+    value: '85',
     'aria-label': 'Similarity threshold',
   });
   const find = h('button', { type: 'submit' }, 'Find people');

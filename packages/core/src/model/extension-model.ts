@@ -173,7 +173,7 @@ export interface ClusterFacesRequest {
   CollectionId: string;
   /**
    * How alike (calibrated `Similarity`, 0..100) two groups of faces must be on average to be
-   * one person. Default: the threshold of `MaxFalseAcceptRate`, or 80.
+   * one person. Default: the threshold of `MaxFalseAcceptRate`, or 85.
    */
   SimilarityThreshold?: number;
   /**

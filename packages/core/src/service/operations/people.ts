@@ -8,6 +8,13 @@ import { type ServiceContext, similarityFor } from '../service-context.js';
 import { matchThreshold } from './matching.js';
 import { defineExtensionOperations } from './operation.js';
 
+/**
+ * `SimilarityThreshold` when neither it nor a false accept rate is given: above the 80 of pair
+ * matching, since average linkage is judged over many pairs. `pnpm bench:people` measured 85
+ * against 80 on 10,000 face-like vectors: BCubed precision 0.9992 vs 0.9974 for recall 0.9881 vs
+ * 0.9884, and both perfect on the labelled photos.
+ */
+const DEFAULT_SIMILARITY_THRESHOLD = 85;
 /** Neighbours per face in the graph clustering works on. */
 const NEIGHBOURS = 16;
 /** Faces read per store call while loading a collection. */
@@ -34,13 +41,17 @@ export const peopleOperations = defineExtensionOperations({
         'Give MaxFalseAcceptRate in the body or the x-facekit-max-false-accept-rate header, not both.',
       );
     }
-    const threshold = matchThreshold(
-      input.SimilarityThreshold,
-      'SimilarityThreshold',
-      { maxFalseAcceptRate: input.MaxFalseAcceptRate ?? options.maxFalseAcceptRate },
-      collection.faceModelVersion,
-      scale,
-    );
+    const rate = input.MaxFalseAcceptRate ?? options.maxFalseAcceptRate;
+    const threshold =
+      rate === undefined
+        ? (input.SimilarityThreshold ?? DEFAULT_SIMILARITY_THRESHOLD)
+        : matchThreshold(
+            input.SimilarityThreshold,
+            'SimilarityThreshold',
+            { maxFalseAcceptRate: rate },
+            collection.faceModelVersion,
+            scale,
+          );
     const faces = await loadFaces(context, input.CollectionId);
     const separations = await store.listFaceSeparations(input.CollectionId);
     const problem = clusteringProblem(faces, separations);
