@@ -26,6 +26,7 @@ import { FaceLikeVectors } from './face-like-vectors.js';
 import { clusterIdentities } from './identity-clusters.js';
 import { readImageForApi } from './image-bytes.js';
 import { formatTable, num } from './report-format.js';
+import { measureWhoIsInPhoto } from './who-is-in-photo.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -219,7 +220,12 @@ function timing(count: number, scale: SimilarityScale): void {
 }
 
 const embedderScale = similarityScaleFor('faceplugin-embed-mobilefacenet512');
-if (!args['skip-photos']) await photos();
+if (!args['skip-photos']) {
+  await photos();
+  // Who is in this photo (FacekitService.WhoIsInImage): its own file, also pnpm bench:who.
+  console.log('\n== Who is in this photo: labelled group photos (face model 1.0) ==');
+  await measureWhoIsInPhoto(requireDatasets());
+}
 if (Number(args['quality-faces']) > 0) {
   qualityTable(
     faceLike(Number(args['quality-faces']), 7),

@@ -428,6 +428,48 @@ describe.skipIf(reason !== '')(
       await notice.getByRole('button', { name: 'Dismiss' }).click();
     });
 
+    it('Search: "who is in this photo?" names every face (WhoIsInImage), ana among them', async () => {
+      // sample1.jpg's face associated with "ana" above is in this photo; its other faces are
+      // faces of no user (indexed from the same photo), named after their ExternalImageId.
+      await page.getByRole('tab', { name: 'Search' }).click();
+      await page.setInputFiles('#search-file', sample(1));
+      const result = page.getByTestId('search-result');
+      await result.locator('.summary').first().waitFor();
+      await result.getByRole('button', { name: 'Who is in this photo?' }).click();
+      const who = page.getByTestId('who-result');
+      const rows = who.getByTestId('who-face');
+      await rows.first().waitFor();
+      const texts = await rows.allTextContents();
+      expect(texts.length).toBeGreaterThan(1);
+      const ana = texts.find((t) => t.startsWith('ana'));
+      expect(ana).toMatch(/^ana100\.0%≤0\.1%/);
+      // Every face is boxed on the photo, with its name or "unknown".
+      expect(await who.locator('.box').count()).toBe(texts.length);
+      await who.locator('.box .label', { hasText: /^ana 100\.0%$/ }).waitFor();
+      expect(pageErrors).toEqual([]);
+      await shot('who');
+    });
+
+    it('Search: "Explain" on a match says why (ExplainMatch): rate, both faces measured, margin', async () => {
+      const result = page.getByTestId('search-result');
+      await result
+        .locator('table.matches tbody tr')
+        .first()
+        .getByRole('button', { name: 'Explain' })
+        .click();
+      const explained = page.getByTestId('explain-result');
+      const summary = explained.locator('.summary');
+      await summary.waitFor();
+      expect(await summary.textContent()).toMatch(
+        /\d+\.\d% \(a match\), false accept rate ≤0\.1%; weaker face: .*; next-best person .* margin \d/,
+      );
+      const rows = explained.locator('tbody tr');
+      expect(await rows.count()).toBe(2);
+      // Both faces measured in pixels: the searched photo, and the indexed one the server kept.
+      for (const row of await rows.all()) expect(await row.textContent()).toMatch(/\d+ px/);
+      expect(pageErrors).toEqual([]);
+    });
+
     it("shows the faces' pictures after a reload, from the images the server kept", async () => {
       await page.reload();
       await page.getByText(`connected as ${KEY.id}`).waitFor();

@@ -98,7 +98,7 @@ describe.skipIf(!modelsBuilt)(
       expect(self.FaceMatches[0].Face.ExternalImageId).toBe('sample1.jpg');
       expect(lines[2].FaceMatches[0].Face.ExternalImageId).toBe('sample1.jpg');
       expect(run.stderr).toMatch(
-        /^Note: \d of 5 photos have more than one face; SearchFacesByImage searches the largest face only; searching every face of a photo comes with the people features\.\n$/m,
+        /^Note: \d of 5 photos have more than one face; SearchFacesByImage searches the largest face only; facekit who names every face of a photo\.\n$/m,
       );
     }, 120_000);
 

@@ -9,7 +9,10 @@ export type {
   FaceAnalyzer,
   ImageAnalysis,
 } from './analysis/face-analyzer.js';
-export type { FalseAcceptPoint } from './analysis/false-accept-rate.js';
+export type {
+  FalseAcceptPoint,
+  FalseAcceptRateEstimate,
+} from './analysis/false-accept-rate.js';
 export type { SimilarityScale } from './analysis/similarity-scale.js';
 export * from './errors/exceptions.js';
 export {
@@ -44,6 +47,7 @@ export type {
   Tensor,
 } from './inference/inference-backend.js';
 export * from './model/extension-model.js';
+export * from './model/identification-model.js';
 export type {
   BlobShapeSpec,
   BooleanShapeSpec,

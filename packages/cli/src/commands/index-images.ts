@@ -9,7 +9,9 @@ import { collectImages, type ImageFile, ImageFileError } from '../images.js';
 import { renderTable } from '../output.js';
 import { formatDuration, Progress } from '../progress.js';
 import { UsageError } from '../usage-error.js';
+import { falseAcceptRateOption } from './images.js';
 import { listPages } from './paginate.js';
+import { indexUsersFromFolders } from './users-from-folders.js';
 
 /** Errors that no other image would escape: stop instead of failing every file the same way. */
 const fatalErrors = new Set(['ResourceNotFoundException', 'AccessDeniedException']);
@@ -60,6 +62,17 @@ export const indexCommand: Command = {
       value: '<dir>',
       description: 'write a copy of each image with its indexed (green) and unindexed (red) faces',
     },
+    'users-from-folders': {
+      type: 'boolean',
+      description:
+        'each subfolder is a person: CreateUser named after it, AssociateFaces with its face in each photo',
+    },
+    threshold: {
+      type: 'string',
+      value: '<0-100>',
+      description: 'with --users-from-folders: Similarity at which two photos show one person [80]',
+    },
+    ...falseAcceptRateOption,
     ...noResizeOption,
     quiet: { type: 'boolean', short: 'q', description: 'no progress, only the summary' },
   },
@@ -76,14 +89,27 @@ interruption continues where it stopped. Images in which no face was indexed are
 A bad file never stops the run: it is reported in the summary and the exit code is 1.
 Output: a progress bar (terminal) or one line per image (stderr), then a summary;
 --output jsonl prints each IndexFaces response as it arrives; --output json prints the
-response for a single image file, or an array of them.`,
+response for a single image file, or an array of them.
+
+People from folders (--users-from-folders people/): each subfolder of people/ is a person
+(people/José María/*.jpg -> UserId Jose_Maria; a folder name is made a valid UserId). Every
+photo is indexed as above (AUTO quality filter), then SearchFaces finds, in each photo, the face
+that matches the folder's other photos at --threshold (80: a false accept rate of about
+0.1%; or --max-false-accept-rate); that face is associated with the user (CreateUser, AssociateFaces). A bystander or
+a second face is never associated; a photo whose faces match none of the others is skipped.
+The summary lists skipped photos and why: no face, too small, low quality, no face matching
+the others, several people equally often (the folder does not say who it is). Resumable: run
+it again and only what is missing is indexed and associated.`,
   examples: [
     'facekit index family photos/',
     'facekit index family photos/ more/ana.jpg --concurrency 4',
     'facekit index family photos/ --output jsonl > indexed.jsonl',
     'facekit index family photos/ --endpoint http://127.0.0.1:8080 --draw drawn/',
+    'facekit index family --users-from-folders people/   # people/ana/*.jpg -> user ana',
   ],
-  async run({ io, output, positionals, values, client }) {
+  async run(context) {
+    if (context.values['users-from-folders']) return indexUsersFromFolders(context);
+    const { io, output, positionals, values, client } = context;
     const [CollectionId, ...paths] = positionals;
     const concurrency = numberFlag(values, 'concurrency') ?? defaultConcurrency();
     if (!Number.isInteger(concurrency) || concurrency < 1) {

@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { calibrationCommand } from './calibration.js';
 import { archiveCommands } from './collection-archive.js';
 import { collectionCommands } from './collections.js';
+import { explainCommand } from './explain.js';
 import { faceCommands } from './faces.js';
 import { imageCommands } from './images.js';
 import { indexCommand } from './index-images.js';
@@ -11,6 +12,7 @@ import { searchCommand } from './search-images.js';
 import { tagCommands } from './tags.js';
 import { userCommands } from './users.js';
 import { videoCommands } from './video.js';
+import { whoCommand } from './who.js';
 
 /** Every API command, in the order `facekit --help` lists them. */
 export const commands: readonly Command[] = [
@@ -20,6 +22,8 @@ export const commands: readonly Command[] = [
   indexCommand,
   imageCommands[0],
   searchCommand,
+  whoCommand,
+  explainCommand,
   ...imageCommands.slice(1),
   ...faceCommands,
   ...userCommands,

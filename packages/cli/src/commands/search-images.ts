@@ -14,7 +14,7 @@ import { falseAcceptRateFlag, falseAcceptRateOption, qualityOption } from './ima
 const fatalErrors = new Set(['ResourceNotFoundException', 'AccessDeniedException']);
 
 const LARGEST_ONLY =
-  'SearchFacesByImage searches the largest face only; searching every face of a photo comes with the people features';
+  'SearchFacesByImage searches the largest face only; facekit who names every face of a photo';
 
 /** One photo's line of a batch search. */
 export interface SearchResult {
@@ -53,8 +53,8 @@ export const searchCommand: Command = {
     ...noResizeOption,
     quiet: { type: 'boolean', short: 'q', description: 'no progress, only the results' },
   },
-  notes: `SearchFacesByImage searches the largest face only; searching every face of a photo
-comes with the people features. The face count of each photo comes from DetectFaces (one more
+  notes: `SearchFacesByImage searches the largest face only; facekit who names every face of a
+photo. The face count of each photo comes from DetectFaces (one more
 call per photo). Folders are walked as by index (.jpg, .jpeg, .png, recursively, sorted); the
 face models load once for all of them.
 

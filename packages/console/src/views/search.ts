@@ -5,6 +5,8 @@ import { imageView } from '../image-view.js';
 import { dropZone, imageBytes, knownImage, plural } from '../photos.js';
 import { call, session } from '../session.js';
 import { belowThresholdHint, isMatch, MATCH_SIMILARITY, similarityCell } from '../similarity.js';
+import { explainButton } from './explain.js';
+import { whoSection } from './who.js';
 
 /** SearchFacesByImage takes at most 4096 faces (`MaxFaces`). */
 const MAX_FACES_LIMIT = 4096;
@@ -33,6 +35,7 @@ export function renderSearch(panel: HTMLElement, collection: string) {
   });
   const result = h('div', { class: 'result', 'data-testid': 'search-result' });
   const search = async (file: File, bytes: Uint8Array, url: string, limit: number) => {
+    const explained = h('div', { 'data-testid': 'explain-result' });
     const minimum = Number(threshold.value);
     const output = await call(() =>
       session.client.send(
@@ -83,7 +86,7 @@ export function renderSearch(panel: HTMLElement, collection: string) {
                   h(
                     'tr',
                     null,
-                    ['Similarity', 'Face', 'ExternalImageId', 'FaceId', 'UserId'].map((t) =>
+                    ['Similarity', 'Face', 'ExternalImageId', 'FaceId', 'UserId', ''].map((t) =>
                       h('th', null, t),
                     ),
                   ),
@@ -91,7 +94,13 @@ export function renderSearch(panel: HTMLElement, collection: string) {
                 h(
                   'tbody',
                   null,
-                  found.map((match) => faceRow(match.Face, similarityCell(match.Similarity))),
+                  found.map((match) => {
+                    const row = faceRow(match.Face, similarityCell(match.Similarity));
+                    const id = match.Face?.FaceId;
+                    if (id)
+                      row.append(h('td', null, explainButton(collection, id, bytes, explained)));
+                    return row;
+                  }),
                 ),
               ),
           belowThresholdHint(found.length - matches),
@@ -104,6 +113,8 @@ export function renderSearch(panel: HTMLElement, collection: string) {
             ),
         ),
       ),
+      explained,
+      whoSection(collection, bytes, url, file.name),
     );
   };
   const run = async (files: File[]) => {

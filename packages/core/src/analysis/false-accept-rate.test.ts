@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidParameterException } from '../errors/exceptions.js';
-import { checkFalseAcceptPoints, similarityForFalseAcceptRate } from './false-accept-rate.js';
+import {
+  checkFalseAcceptPoints,
+  falseAcceptRateAt,
+  similarityForFalseAcceptRate,
+} from './false-accept-rate.js';
 
 const points = [
   [50, 0.1],
@@ -60,5 +64,37 @@ describe('checkFalseAcceptPoints', () => {
       ]),
     ).toThrow(/rise in similarity/);
     expect(() => checkFalseAcceptPoints([[50, 0]])).toThrow(/out of range/);
+  });
+});
+
+describe('falseAcceptRateAt', () => {
+  it('inverts similarityForFalseAcceptRate inside the measured range', () => {
+    expect(falseAcceptRateAt(points, 57.5)).toEqual({ Rate: 0.0316, Bound: 'INTERPOLATED' });
+    for (const rate of [0.1, 0.03, 0.01, 0.004, 0.0015]) {
+      const at = falseAcceptRateAt(points, similarityForFalseAcceptRate(points, rate, '1.0'));
+      expect(at?.Bound).toBe('INTERPOLATED');
+      // The threshold is rounded up to 0.01, so the rate there is at most the one asked for.
+      expect(at?.Rate).toBeLessThanOrEqual(rate * 1.0001);
+      expect(at?.Rate).toBeGreaterThan(rate * 0.99);
+    }
+  });
+
+  it('only bounds the rate outside the measured range', () => {
+    expect(falseAcceptRateAt(points, 80)).toEqual({ Rate: 0.001, Bound: 'AT_MOST' });
+    expect(falseAcceptRateAt(points, 99)).toEqual({ Rate: 0.001, Bound: 'AT_MOST' });
+    expect(falseAcceptRateAt(points, 20)).toEqual({ Rate: 0.1, Bound: 'AT_LEAST' });
+  });
+
+  it('falls as Similarity rises', () => {
+    let previous = 1;
+    for (let s = 50; s < 80; s += 0.7) {
+      const rate = falseAcceptRateAt(points, s)?.Rate ?? 1;
+      expect(rate).toBeLessThanOrEqual(previous);
+      previous = rate;
+    }
+  });
+
+  it('is undefined for an uncalibrated model', () => {
+    expect(falseAcceptRateAt(undefined, 90)).toBeUndefined();
   });
 });

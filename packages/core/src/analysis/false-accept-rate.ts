@@ -67,3 +67,43 @@ export function checkFalseAcceptPoints(points: readonly FalseAcceptPoint[]): voi
     }
   }
 }
+
+/**
+ * The false accept rate a face model measured at `Similarity` ≥ `similarity`: the inverse of
+ * {@link similarityForFalseAcceptRate}, interpolated in log(FAR) between the measured points.
+ * Outside the measured range the data only bounds it: above the highest measured threshold the
+ * rate is at most the lowest measured one (`AT_MOST`), below the lowest at least the highest
+ * (`AT_LEAST`). Undefined when the model has no measured points.
+ * @param similarity percent, 0..100.
+ */
+export function falseAcceptRateAt(
+  points: readonly FalseAcceptPoint[] | undefined,
+  similarity: number,
+): FalseAcceptRateEstimate | undefined {
+  if (!points || points.length < 2 || !Number.isFinite(similarity)) return undefined;
+  const sorted = [...points].sort((a, b) => a[0] - b[0]);
+  const [lowS, highRate] = sorted[0];
+  const [highS, lowRate] = sorted[sorted.length - 1];
+  if (similarity >= highS) return { Rate: lowRate, Bound: 'AT_MOST' };
+  if (similarity < lowS) return { Rate: highRate, Bound: 'AT_LEAST' };
+  for (let i = 1; i < sorted.length; i++) {
+    const [s0, f0] = sorted[i - 1];
+    const [s1, f1] = sorted[i];
+    if (similarity <= s1) {
+      const t = s1 === s0 ? 0 : (similarity - s0) / (s1 - s0);
+      const rate = Math.exp(Math.log(f0) + t * (Math.log(f1) - Math.log(f0)));
+      return { Rate: Number(rate.toPrecision(3)), Bound: 'INTERPOLATED' };
+    }
+  }
+  return { Rate: lowRate, Bound: 'AT_MOST' };
+}
+
+/**
+ * A false accept rate (0..1, the fraction of different-person pairs that score at least this
+ * `Similarity`) and how it was read off the face model's measurements: `INTERPOLATED` between
+ * measured points, or only bounded (`AT_MOST`, `AT_LEAST`) outside the measured range.
+ */
+export interface FalseAcceptRateEstimate {
+  Rate: number;
+  Bound: 'INTERPOLATED' | 'AT_MOST' | 'AT_LEAST';
+}

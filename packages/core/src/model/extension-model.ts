@@ -1,3 +1,8 @@
+import {
+  type IdentificationOperationShapes,
+  identificationOperations,
+  identificationShapes,
+} from './identification-model.js';
 import type { OperationSpec, ShapeSpec } from './shape-spec.js';
 
 /**
@@ -86,6 +91,8 @@ export const extensionShapes: Readonly<Record<string, ShapeSpec>> = {
       UnknownFaceIds: { target: 'ClusterFaceIdList' },
     },
   },
+
+  ...identificationShapes,
 };
 
 /** Every extension operation: input and output shapes and the errors it may answer. */
@@ -123,6 +130,7 @@ export const extensionOperations = {
       'ThrottlingException',
     ],
   },
+  ...identificationOperations,
 } as const satisfies Record<string, OperationSpec>;
 
 export type ExtensionOperationName = keyof typeof extensionOperations;
@@ -132,7 +140,7 @@ export const extensionOperationNames = Object.keys(
 ) as readonly ExtensionOperationName[];
 
 /** Input and output wire types of each extension operation. */
-export interface ExtensionOperationShapes {
+export interface ExtensionOperationShapes extends IdentificationOperationShapes {
   ClusterFaces: { input: ClusterFacesRequest; output: ClusterFacesResponse };
   SeparateFaces: { input: SeparateFacesRequest; output: SeparateFacesResponse };
   DescribeSimilarityCalibration: {

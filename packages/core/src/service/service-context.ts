@@ -5,7 +5,6 @@ import {
   InvalidParameterException,
   ServiceQuotaExceededException,
 } from '../errors/exceptions.js';
-import type { OperationName } from '../model/wire-types.generated.js';
 import type { CollectionStats, FaceStore } from '../storage/face-store.js';
 import type { SourceImageStore } from '../storage/source-image-store.js';
 import type { VideoDecoder } from '../video/video-decoder.js';
@@ -143,7 +142,7 @@ export function createServiceContext(options: FaceServiceOptions): ServiceContex
 }
 
 /** The analyzer for new collections and collection-less operations (DetectFaces, CompareFaces). */
-export function defaultAnalyzer(context: ServiceContext, operation: OperationName): FaceAnalyzer {
+export function defaultAnalyzer(context: ServiceContext, operation: string): FaceAnalyzer {
   const analyzer = context.analyzers.get(context.faceModelVersion);
   if (!analyzer) {
     throw new AccessDeniedException(
@@ -156,7 +155,7 @@ export function defaultAnalyzer(context: ServiceContext, operation: OperationNam
 /** The analyzer of a collection's own face model: vectors of two models never meet. */
 export function analyzerFor(
   context: ServiceContext,
-  operation: OperationName,
+  operation: string,
   collection: CollectionStats,
 ): FaceAnalyzer {
   const analyzer = context.analyzers.get(collection.faceModelVersion);

@@ -4,6 +4,7 @@ import type {
 } from '../../model/extension-model.js';
 import type { RequestOptions } from '../request-options.js';
 import { calibrationOperations } from './calibration.js';
+import { identificationHandlers } from './identification.js';
 import type { ExtensionOperationHandlers, ExtensionOperationOf } from './operation.js';
 import { peopleOperations } from './people.js';
 
@@ -16,6 +17,7 @@ import { peopleOperations } from './people.js';
  */
 export const extensionHandlers = {
   ...calibrationOperations,
+  ...identificationHandlers,
   ...peopleOperations,
 } satisfies ExtensionOperationHandlers;
 
