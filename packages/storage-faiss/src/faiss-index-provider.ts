@@ -47,7 +47,7 @@ const FIRST_K = 64;
 /**
  * A {@link FaceVectorIndexProvider} on faiss: one index per collection, vectors L2-normalised so
  * that inner product is cosine similarity, saved beside the SQLite database and checked against
- * it on open (see {@link CollectionVectorState}).
+ * it on open (the rules of `PersistedFaceIndex` in `@facekit/storage-sqlite`).
  *
  * @throws {InternalServerError} when faiss-node's addon cannot be loaded.
  */
