@@ -240,7 +240,7 @@ describe.skipIf(reason !== '')(`stored video through facekit serve${reason}`, ()
     ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 
-  it('the aws CLI starts a face detection job and polls it', async () => {
+  it('the aws CLI starts face detection and face search jobs and polls them', async () => {
     const env = {
       PATH: process.env.PATH,
       HOME: home,
@@ -274,6 +274,21 @@ describe.skipIf(reason !== '')(`stored video through facekit serve${reason}`, ()
     expect(result.JobStatus).toBe('SUCCEEDED');
     expect(result.Faces).toHaveLength(3);
     expect(result.NextToken).toEqual(expect.any(String));
+
+    const search = (await aws(
+      'start-face-search',
+      '--collection-id',
+      'people',
+      '--video',
+      'S3Object={Bucket=videos,Name=clip.mp4}',
+    )) as { JobId: string };
+    do result = await aws('get-face-search', '--job-id', search.JobId, '--sort-by', 'INDEX');
+    while (result.JobStatus === 'IN_PROGRESS');
+    expect(result.JobStatus).toBe('SUCCEEDED');
+    const persons = result.Persons as { Person: { Index: number }; FaceMatches?: unknown[] }[];
+    // The clip's three people (two known to the collection), each under one index.
+    expect(new Set(persons.map((p) => p.Person.Index)).size).toBe(3);
+    expect(persons.some((p) => (p.FaceMatches ?? []).length > 0)).toBe(true);
   }, 180_000);
 
   it('keeps finished jobs across a restart', async () => {
