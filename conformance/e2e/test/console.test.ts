@@ -512,6 +512,50 @@ describe.skipIf(reason !== '')(
       await page.locator('#compare-threshold').fill('80');
     });
 
+    it('Compare: "Explain" on a match of an indexed target photo calls ExplainMatch; otherwise says why not', async () => {
+      // friends is selected and holds sample1.jpg's faces (Index tab): the match is explainable.
+      await page.getByRole('button', { name: 'Compare', exact: true }).click();
+      const result = page.getByTestId('compare-result');
+      // The previous result (at threshold 0) had a button per face: wait for the one match's.
+      const buttons = result.getByRole('button', { name: /^Explain / });
+      await expect.poll(() => buttons.count(), { timeout: 10_000 }).toBe(1);
+      const compared = Number.parseFloat(
+        (await result.locator('.box.match .label').textContent()) ?? '',
+      );
+      await buttons.click();
+      const explained = page.getByTestId('compare-explain-result');
+      const summary = explained.locator('.summary');
+      await summary.waitFor();
+      const text = (await summary.textContent()) ?? '';
+      expect(text).toMatch(/\d+\.\d% \(a match\), false accept rate ≤0\.1%; weaker face: /);
+      // The indexed face of sample1.jpg is the one CompareFaces matched: the same score.
+      const similarity = Number.parseFloat(/: (\d+\.\d)%/.exec(text)?.[1] ?? '');
+      expect(Math.abs(similarity - compared)).toBeLessThan(1);
+      const rows = explained.locator('tbody tr');
+      expect(await rows.locator('td:first-child').allTextContents()).toEqual(['target', 'source']);
+      for (const row of await rows.all()) expect(await row.textContent()).toMatch(/\d+ px/);
+
+      // sample3.jpg was never indexed: its match cannot be explained, and the console says so.
+      await page.setInputFiles('#compare-source', sample(1));
+      await page.setInputFiles('#compare-target', sample(3));
+      // At threshold 0 every face of sample3.jpg scores, so each has a button.
+      await page.locator('#compare-threshold').fill('0');
+      await page.getByRole('button', { name: 'Compare', exact: true }).click();
+      await result.getByText(/faces in sample3\.jpg match/).waitFor();
+      await result
+        .getByRole('button', { name: /^Explain / })
+        .first()
+        .click();
+      await explained
+        .getByText('in sample3.jpg is not indexed in friends: index sample3.jpg into it', {
+          exact: false,
+        })
+        .waitFor();
+      await page.locator('#compare-threshold').fill('80');
+      expect(pageErrors).toEqual([]);
+      await shot('compare-explain');
+    });
+
     it('works at 768 px wide: every tab reachable and whole, the panel within the window', async () => {
       await page.setViewportSize({ width: 768, height: 1024 });
       try {

@@ -1,9 +1,17 @@
-import { CompareFacesCommand } from '@aws-sdk/client-rekognition';
+import {
+  type BoundingBox,
+  CompareFacesCommand,
+  type CompareFacesMatch,
+  ListFacesCommand,
+} from '@aws-sdk/client-rekognition';
+import { selection } from '../collections.js';
 import { byId, h, percent, render } from '../dom.js';
+import { externalImageIdOf } from '../external-image-id.js';
 import { imageView, type Overlay } from '../image-view.js';
 import { dropZone, imageBytes, knownImage } from '../photos.js';
 import { call, session } from '../session.js';
 import { isMatch, MATCH_SIMILARITY } from '../similarity.js';
+import { explainInto } from './explain.js';
 
 /** Compare: CompareFaces between the largest face of a source photo and every face of a target. */
 export function renderCompare(panel: HTMLElement) {
@@ -48,6 +56,8 @@ export function renderCompare(panel: HTMLElement) {
     const matches = found.filter((m) => isMatch(m.Similarity)).length;
     const candidates = found.length - matches;
     const minimum = Number(threshold.value);
+    const explained = h('div', { 'data-testid': 'compare-explain-result' });
+    const explainTarget = { collection: selection.collection, file: target, sourceBytes };
     render(
       result,
       h(
@@ -83,6 +93,8 @@ export function renderCompare(panel: HTMLElement) {
           target.name,
         ),
       ),
+      found.length > 0 && explainButtons(found, explainTarget, explained),
+      explained,
     );
   });
   render(
@@ -116,4 +128,95 @@ export function renderCompare(panel: HTMLElement) {
     ),
     result,
   );
+}
+
+/**
+ * ExplainMatch explains a face of a collection with the largest face of a photo, and CompareFaces
+ * keeps no faces. So a match of the target photo is explained when that photo was indexed into
+ * the selected collection: its face there (same ExternalImageId, the box at the same spot) with
+ * the source photo, whose largest face is the one CompareFaces compared.
+ */
+function explainButtons(
+  found: CompareFacesMatch[],
+  target: { collection: string | undefined; file: File; sourceBytes: Uint8Array },
+  out: HTMLElement,
+): HTMLElement {
+  const { collection, file, sourceBytes } = target;
+  if (!collection) {
+    return h(
+      'p',
+      { class: 'hint' },
+      `To explain a match, select a collection into which ${file.name} was indexed (ExplainMatch explains a face of a collection).`,
+    );
+  }
+  return h(
+    'p',
+    { class: 'row' },
+    found.map((match) => {
+      const button = h(
+        'button',
+        { type: 'button', class: 'quiet' },
+        `Explain ${percent(match.Similarity)}`,
+      );
+      button.addEventListener('click', async () => {
+        const faceId = await indexedFaceAt(collection, file.name, match.Face?.BoundingBox, button);
+        if (faceId === null) return;
+        if (faceId === undefined) {
+          render(
+            out,
+            h(
+              'p',
+              { class: 'hint' },
+              `The face at ${percent(match.Similarity)} in ${file.name} is not indexed in ${collection}: index ${file.name} into it to explain this match.`,
+            ),
+          );
+          return;
+        }
+        await explainInto(out, button, collection, faceId, sourceBytes, ['target', 'source']);
+      });
+      return button;
+    }),
+  );
+}
+
+/**
+ * The FaceId of the face indexed from photo `name` at `box` (the one overlapping it most, by at
+ * least half: the same detector finds the same box), undefined when there is none, null when
+ * ListFaces failed (its error is shown).
+ */
+async function indexedFaceAt(
+  collection: string,
+  name: string,
+  box: BoundingBox | undefined,
+  button: HTMLButtonElement,
+): Promise<string | undefined | null> {
+  if (!box) return undefined;
+  const externalImageId = externalImageIdOf(name);
+  const best = await call(async () => {
+    let found: { faceId?: string; overlap: number } = { overlap: 0.5 };
+    let NextToken: string | undefined;
+    do {
+      const page = await session.client.send(
+        new ListFacesCommand({ CollectionId: collection, MaxResults: 1000, NextToken }),
+      );
+      for (const face of page.Faces ?? []) {
+        if (face.ExternalImageId !== externalImageId || !face.BoundingBox) continue;
+        const overlap = intersectionOverUnion(box, face.BoundingBox);
+        if (overlap >= found.overlap) found = { faceId: face.FaceId, overlap };
+      }
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return found;
+  }, button);
+  return best ? best.faceId : null;
+}
+
+function intersectionOverUnion(a: BoundingBox, b: BoundingBox): number {
+  const [al, at, aw, ah] = [a.Left ?? 0, a.Top ?? 0, a.Width ?? 0, a.Height ?? 0];
+  const [bl, bt, bw, bh] = [b.Left ?? 0, b.Top ?? 0, b.Width ?? 0, b.Height ?? 0];
+  const w = Math.max(0, Math.min(al + aw, bl + bw) - Math.max(al, bl));
+  const hgt = Math.max(0, Math.min(at + ah, bt + bh) - Math.max(at, bt));
+  const inter = w * hgt;
+  const union = aw * ah + bw * bh - inter;
+  return union > 0 ? inter / union : 0;
 }
