@@ -7,6 +7,7 @@ import {
   type VideoDecoder,
   type VideoJobStore,
 } from '@facekit/core';
+import { faceModelSimilarityScales } from '@facekit/core/analyzer';
 import type { FaceModelVersion } from '@facekit/pipeline-node';
 import { openImageObjects } from './image-objects.js';
 import type { ServeConfig } from './serve-config.js';
@@ -84,6 +85,7 @@ export function createLocalServices(config: LocalServiceConfig): LocalServices {
   let openingObjects: Promise<ImageObjectSource | undefined> | undefined;
   let videoDecoder: VideoDecoder | undefined;
   let openingDecoder: Promise<VideoDecoder | string> | undefined;
+  const similarityScales = faceModelSimilarityScales();
   return {
     storeLocation: stores.location,
     sourceImagesLocation:
@@ -130,6 +132,8 @@ export function createLocalServices(config: LocalServiceConfig): LocalServices {
         region: config.region,
         accountId,
         analyzers: [...analyzers],
+        // Searches of stored faces score as with the models loaded, without loading them.
+        similarityScales,
         ...(objects ? { imageObjects: objects } : {}),
         ...(videoDecoder ? { videoDecoder } : {}),
         ...(videoJobs ? { videoJobStore: videoJobs } : {}),

@@ -20,6 +20,7 @@ export {
   defaultDetectionVerifier,
   defaultVerifier,
   type FaceModelVersion,
+  faceModelSimilarityScales,
   faceModels,
   type Int8Stage,
   int8Models,

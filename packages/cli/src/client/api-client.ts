@@ -78,15 +78,13 @@ export const imageOperations: ReadonlySet<OperationName> = new Set<OperationName
 
 /**
  * Extension operations that need the face models: those that take an image (their model
- * declares ImageTooLargeException), and those that read the models' Similarity calibration.
+ * declares ImageTooLargeException). The Similarity calibration needs none (see local-service).
  */
-export const modelExtensions: ReadonlySet<ExtensionOperationName> = new Set([
-  ...(Object.keys(extensionOperations) as ExtensionOperationName[]).filter((name) =>
+export const modelExtensions: ReadonlySet<ExtensionOperationName> = new Set(
+  (Object.keys(extensionOperations) as ExtensionOperationName[]).filter((name) =>
     (extensionOperations[name].errors as readonly string[]).includes('ImageTooLargeException'),
   ),
-  'ClusterFaces',
-  'DescribeSimilarityCalibration',
-]);
+);
 
 /** Wire JSON carries blobs as base64; clients take raw bytes. */
 export function encodeBytes(value: unknown): unknown {

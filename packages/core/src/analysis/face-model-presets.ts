@@ -14,6 +14,7 @@ import {
   type OnnxFaceAnalyzer,
 } from './onnx-face-analyzer.js';
 import { similarityScaleFor } from './similarity-calibration.js';
+import type { SimilarityScale } from './similarity-scale.js';
 
 /*
  * The model choice and detection settings of facekit's default pipeline, the same on every
@@ -39,6 +40,16 @@ export const faceModels = {
 } as const;
 
 export type FaceModelVersion = keyof typeof faceModels;
+
+/**
+ * The Similarity calibration of each face model, by version: the analyzers' own, for a
+ * `FaceService` that searches stored faces without loading the networks (`similarityScales`).
+ */
+export function faceModelSimilarityScales(): Record<FaceModelVersion, SimilarityScale> {
+  return Object.fromEntries(
+    Object.entries(faceModels).map(([version, ids]) => [version, similarityScaleFor(ids.embedder)]),
+  ) as Record<FaceModelVersion, SimilarityScale>;
+}
 
 /** The models of a face model that have an int8 variant. */
 export type Int8Stage = 'detector' | 'embedder';

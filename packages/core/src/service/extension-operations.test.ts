@@ -68,4 +68,18 @@ describe('extension operations (FacekitService.*)', () => {
       await new FaceService({ store: oneCollectionStore }).describeSimilarityCalibration(),
     ).toEqual({ FaceModelVersion: '7.0', FalseAcceptRates: [] });
   });
+
+  it('takes the calibration of the collection face model from similarityScales, without analyzers', async () => {
+    const byVersion = (version: string) =>
+      new FaceService({ store: oneCollectionStore, similarityScales: { [version]: calibrated } });
+    expect(
+      (await byVersion('7.0').describeSimilarityCalibration({ CollectionId: 'c' }))
+        .FalseAcceptRates,
+    ).toHaveLength(2);
+    // Another model's calibration is not this collection's: the linear default stays.
+    expect(
+      (await byVersion('1.0').describeSimilarityCalibration({ CollectionId: 'c' }))
+        .FalseAcceptRates,
+    ).toEqual([]);
+  });
 });

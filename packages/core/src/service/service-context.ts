@@ -37,7 +37,13 @@ export interface FaceServiceOptions {
    * analyzer's version, or `7.0` when there is none.
    */
   faceModelVersion?: string;
-  /** Similarity calibration for collections whose model has no analyzer here. Default: linear. */
+  /**
+   * Similarity calibration by face model version, for collections whose model has no analyzer
+   * here: searching stored faces needs no network (`faceModelSimilarityScales()` of
+   * `@facekit/core/analyzer` gives facekit's own face models').
+   */
+  similarityScales?: Readonly<Record<string, SimilarityScale>>;
+  /** Similarity calibration for collections whose model has neither. Default: linear. */
   similarity?: SimilarityScale;
   limits?: Partial<FaceServiceLimits>;
   /**
@@ -94,7 +100,9 @@ export interface ServiceContext {
   readonly scope: ArnScope;
   /** One analyzer per face model version. */
   readonly analyzers: ReadonlyMap<string, FaceAnalyzer>;
-  /** Calibration of collections whose model has no analyzer here. */
+  /** Calibration by face model version, for collections whose model has no analyzer here. */
+  readonly similarityScales: ReadonlyMap<string, SimilarityScale>;
+  /** Calibration of collections whose model has neither. */
   readonly fallbackSimilarity: SimilarityScale;
   readonly now: () => number;
   /** Serialises read-then-write operations on one collection. */
@@ -122,6 +130,7 @@ export function createServiceContext(options: FaceServiceOptions): ServiceContex
       accountId: options.accountId ?? '000000000000',
     },
     analyzers: new Map(analyzers.map((a) => [a.faceModelVersion, a])),
+    similarityScales: new Map(Object.entries(options.similarityScales ?? {})),
     fallbackSimilarity: options.similarity ?? linearSimilarityScale,
     now,
     collectionLocks: options.collectionLocks ?? new KeyedMutex(),
@@ -168,10 +177,13 @@ export function analyzerFor(
 
 export function similarityFor(
   context: ServiceContext,
-  collection: CollectionStats,
+  collection: Pick<CollectionStats, 'faceModelVersion'>,
 ): SimilarityScale {
+  const version = collection.faceModelVersion;
   return (
-    context.analyzers.get(collection.faceModelVersion)?.similarity ?? context.fallbackSimilarity
+    context.analyzers.get(version)?.similarity ??
+    context.similarityScales.get(version) ??
+    context.fallbackSimilarity
   );
 }
 

@@ -1,3 +1,4 @@
+import { similarityFor } from '../service-context.js';
 import { defineExtensionOperations } from './operation.js';
 
 export const calibrationOperations = defineExtensionOperations({
@@ -12,7 +13,7 @@ export const calibrationOperations = defineExtensionOperations({
       input.CollectionId === undefined
         ? context.faceModelVersion
         : (await context.store.describeCollection(input.CollectionId)).faceModelVersion;
-    const scale = context.analyzers.get(faceModelVersion)?.similarity ?? context.fallbackSimilarity;
+    const scale = similarityFor(context, { faceModelVersion });
     const points = [...(scale.falseAcceptRates ?? [])].sort((a, b) => a[0] - b[0]);
     return {
       FaceModelVersion: faceModelVersion,

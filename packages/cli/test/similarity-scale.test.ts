@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, runCli } from '../src/index.js';
+import { fakeIo } from './io.js';
+
+const modelsBuilt = existsSync(
+  fileURLToPath(
+    new URL('../../../models/dist/faceplugin-embed-mobilefacenet512.onnx', import.meta.url),
+  ),
+);
+const photos = fileURLToPath(
+  new URL('../../../../shared/datasets/deepface/tests/unit/dataset/', import.meta.url),
+);
+const skipReason = !existsSync(photos)
+  ? ' (skipped: ../shared/datasets is absent)'
+  : !modelsBuilt
+    ? ' (skipped: models not built; pnpm turbo run build --filter=@facekit/models)'
+    : '';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'facekit-cli-similarity-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** One command in its own in-process client, as a fresh `facekit` process would run it. */
+async function json(argv: string[]) {
+  const t = fakeIo({ FACEKIT_DATA_DIR: join(dir, 'data') }, dir);
+  const result = await runCli([...argv, '-o', 'json'], t.io);
+  if (result.kind !== 'exit') throw new Error('a command kept running');
+  expect(result.exitCode, t.stderr()).toBe(0);
+  return JSON.parse(t.stdout());
+}
+
+describe.skipIf(skipReason !== '')(`Similarity in-process and served${skipReason}`, () => {
+  it('is the face model calibration in both, also for searches that load no model', async () => {
+    // Two photos of one person (a "Yes" pair of deepface's labels).
+    await json(['collections', 'create', 'one']);
+    await json(['index', 'one', join(photos, 'img1.jpg'), join(photos, 'img2.jpg')]);
+    const [a, b] = (await json(['faces', 'list', 'one'])).Faces.map(
+      (f: { FaceId: string }) => f.FaceId,
+    );
+    await json(['users', 'create', 'one', 'ana']);
+    await json(['users', 'associate', 'one', 'ana', b]);
+
+    const searchFace = ['search-face', 'one', a, '--threshold', '0'];
+    const searchUsers = ['users', 'search', 'one', '--face-id', a, '--threshold', '0'];
+    const calibration = ['calibration', 'one'];
+    const inProcess = [await json(searchFace), await json(searchUsers)];
+    // The user's vector is its one face's, up to float rounding.
+    expect(inProcess[1].UserMatches[0].Similarity).toBeCloseTo(
+      inProcess[0].FaceMatches[0].Similarity,
+      4,
+    );
+
+    const t = fakeIo({ FACEKIT_DATA_DIR: join(dir, 'data') }, dir);
+    const server: CliResult = await runCli(['serve', '--port', '0', '--log-level', 'silent'], t.io);
+    if (server.kind !== 'serving') throw new Error(t.stderr());
+    try {
+      const endpoint = ['--endpoint', server.url];
+      expect([
+        await json([...searchFace, ...endpoint]),
+        await json([...searchUsers, ...endpoint]),
+      ]).toEqual(inProcess);
+      expect(await json([...calibration, ...endpoint])).toEqual(await json(calibration));
+    } finally {
+      await server.close();
+    }
+  }, 240_000);
+});
