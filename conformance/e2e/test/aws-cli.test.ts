@@ -1,13 +1,13 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type CliResult, runCli } from '@facekit/cli';
 import { faceModels } from '@facekit/pipeline-node';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsRekognition } from './aws-cli-client.js';
 import { faceApiSamplesDir, repoRoot } from './sample-photos.js';
 
 /**
@@ -94,25 +94,7 @@ describe.skipIf(reason !== '')(`aws rekognition CLI against facekit serve${reaso
     rmSync(home, { recursive: true, force: true });
   });
 
-  async function aws(...args: string[]): Promise<Record<string, unknown>> {
-    const { stdout } = await promisify(execFile)(
-      'aws',
-      ['rekognition', ...args, '--endpoint-url', url, '--output', 'json'],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: home,
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_DEFAULT_REGION: 'us-east-1',
-          AWS_PAGER: '',
-          AWS_CONFIG_FILE: join(home, 'config'),
-          AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-        },
-      },
-    );
-    return JSON.parse(stdout) as Record<string, unknown>;
-  }
+  const aws = (...args: string[]) => awsRekognition(url, home)(...args);
 
   it('creates a collection, indexes a photo, searches by image, lists faces and deletes', async () => {
     expect(await aws('create-collection', '--collection-id', 'family')).toEqual({

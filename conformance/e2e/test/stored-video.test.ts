@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   CreateCollectionCommand,
   GetFaceDetectionCommand,
@@ -18,6 +16,7 @@ import { type CliResult, runCli } from '@facekit/cli';
 import { renderSlideshow } from '@facekit/video-ffmpeg';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsRekognition } from './aws-cli-client.js';
 import {
   appearances,
   examplesDir,
@@ -241,27 +240,8 @@ describe.skipIf(reason !== '')(`stored video through facekit serve${reason}`, ()
   });
 
   it('the aws CLI starts face detection and face search jobs and polls them', async () => {
-    const env = {
-      PATH: process.env.PATH,
-      HOME: home,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_PAGER: '',
-      AWS_CONFIG_FILE: join(home, 'config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-    };
     const url = server?.kind === 'serving' ? server.url : '';
-    const aws = async (...args: string[]) =>
-      JSON.parse(
-        (
-          await promisify(execFile)(
-            'aws',
-            ['rekognition', ...args, '--endpoint-url', url, '--output', 'json'],
-            { env },
-          )
-        ).stdout,
-      ) as Record<string, unknown>;
+    const aws = awsRekognition(url, home);
     const { JobId } = (await aws(
       'start-face-detection',
       '--video',
