@@ -1,34 +1,18 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { InvalidImageFormatException, RekognitionError } from '@facekit/core';
 import type { OnnxFaceAnalyzer } from '@facekit/core/analyzer';
-import { loadManifest, modelsDir } from '@facekit/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createNodeFaceAnalyzer,
   createNodeFaceAnalyzerPool,
   createScaledImageDecoder,
-  faceModels,
 } from '../src/index.js';
+import { datasets, realPhotoSkipReason } from './real-photo-setup.js';
 
-const datasets = process.env.FACEKIT_DATASETS
-  ? resolve(process.env.FACEKIT_DATASETS)
-  : fileURLToPath(new URL('../../../../shared/datasets', import.meta.url));
 const train = join(datasets, 'face_recognition/examples/knn_examples/train');
 const photos = ['obama/obama.jpg', 'biden/biden.jpg', 'rose_leslie/img1.jpg', 'obama/obama2.jpg'];
-const manifest = loadManifest();
-const missing = Object.values(faceModels['1.0']).filter((id) => {
-  const entry = manifest.find((e) => e.id === id);
-  return !entry || !existsSync(join(modelsDir(), entry.file));
-});
-const why =
-  missing.length > 0
-    ? ' (SKIPPED: models not built; run pnpm --filter @facekit/models build)'
-    : !existsSync(train)
-      ? ` (SKIPPED: datasets not found at ${train}; set FACEKIT_DATASETS)`
-      : '';
+const why = realPhotoSkipReason(train);
 const options = { attributes: [], embedLargest: 1 } as const;
 
 describe.skipIf(why !== '')(`createNodeFaceAnalyzerPool${why}`, () => {

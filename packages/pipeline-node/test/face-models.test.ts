@@ -1,16 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { dot } from '@facekit/core/vector';
-import { loadManifest, modelsDir } from '@facekit/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeFaceAnalyzer, type FaceModelVersion, faceModels } from '../src/index.js';
+import { datasets, missingModels } from './real-photo-setup.js';
 
-/** `../shared/datasets` beside the repository, or `FACEKIT_DATASETS`. */
-const datasets = process.env.FACEKIT_DATASETS
-  ? resolve(process.env.FACEKIT_DATASETS)
-  : fileURLToPath(new URL('../../../../shared/datasets', import.meta.url));
 const people = join(datasets, 'face_recognition/examples/knn_examples/train');
 
 /** Two photos of each of four people (face_recognition's knn example, one face per photo). */
@@ -24,12 +19,6 @@ const photos: Record<string, [string, string]> = {
 const embeddingLength: Record<FaceModelVersion, number> = { '1.0': 512, '2.0': 128 };
 
 const haveDatasets = existsSync(people);
-const manifest = loadManifest();
-const missingModels = (version: FaceModelVersion) =>
-  Object.values(faceModels[version]).filter((id) => {
-    const entry = manifest.find((e) => e.id === id);
-    return !entry || !existsSync(join(modelsDir(), entry.file));
-  });
 
 for (const version of Object.keys(faceModels) as FaceModelVersion[]) {
   const missing = missingModels(version);

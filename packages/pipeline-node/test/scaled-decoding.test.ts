@@ -1,32 +1,17 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { BoundingBox } from '@facekit/core';
 import type { OnnxFaceAnalyzer } from '@facekit/core/analyzer';
 import { dot } from '@facekit/core/vector';
-import { loadManifest, modelsDir } from '@facekit/models';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeFaceAnalyzer, faceModels } from '../src/index.js';
+import { createNodeFaceAnalyzer } from '../src/index.js';
+import { datasets, realPhotoSkipReason } from './real-photo-setup.js';
 
-const datasets = process.env.FACEKIT_DATASETS
-  ? resolve(process.env.FACEKIT_DATASETS)
-  : fileURLToPath(new URL('../../../../shared/datasets', import.meta.url));
 const photosDir = join(datasets, 'deepface/tests/unit/dataset');
 /** Photos of 0.2–3.6 MP: one face each, and two for the couple. */
 const photos = ['img1.jpg', 'img11.jpg', 'img22.jpg', 'couple.jpg'];
-const manifest = loadManifest();
-const missing = Object.values(faceModels['1.0']).filter((id) => {
-  const entry = manifest.find((e) => e.id === id);
-  return !entry || !existsSync(join(modelsDir(), entry.file));
-});
-const why =
-  missing.length > 0
-    ? ' (SKIPPED: models not built; run pnpm --filter @facekit/models build)'
-    : !existsSync(photosDir)
-      ? ` (SKIPPED: datasets not found at ${photosDir}; set FACEKIT_DATASETS)`
-      : '';
+const why = realPhotoSkipReason(photosDir);
 const options = { attributes: [], embedLargest: 100 } as const;
 
 function iou(a: BoundingBox, b: BoundingBox): number {
