@@ -1,21 +1,11 @@
-import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, runCli } from '../src/index.js';
 import { fakeIo } from './io.js';
+import { deepfacePhotos as photos, realPhotoSkipReason } from './real-photo-setup.js';
 
-const modelsBuilt = existsSync(
-  fileURLToPath(
-    new URL('../../../models/dist/faceplugin-embed-mobilefacenet512.onnx', import.meta.url),
-  ),
-);
-const photos = fileURLToPath(
-  new URL('../../../../shared/datasets/deepface/tests/unit/dataset/', import.meta.url),
-);
-const datasets = existsSync(photos);
 // Three people of deepface's labelled photos (its "Yes" pairs), four photos each, and one more
 // photo of the third.
 const people = [
@@ -27,11 +17,7 @@ const later = 'img7.jpg';
 const personOf = new Map(people.flatMap((files, person) => files.map((f) => [f, person])));
 personOf.set(later, 2);
 
-const skipReason = !datasets
-  ? ' (skipped: ../shared/datasets is absent)'
-  : !modelsBuilt
-    ? ' (skipped: models not built; pnpm turbo run build --filter=@facekit/models)'
-    : '';
+const skipReason = realPhotoSkipReason(photos);
 
 let dir: string;
 beforeAll(async () => {
