@@ -176,7 +176,7 @@ async function run(
   const skipped = all.filter((p) => p.faceId === undefined && p.skip).length;
   if (outcome.ok) {
     say(
-      `${plural(people.length, 'person')}, ${plural(all.length, 'photo')}: ${associated} associated, ${skipped} skipped.`,
+      `${plural(people.length, 'folder')}, ${plural(all.length, 'photo')}: ${associated} associated, ${skipped} skipped.`,
     );
     progress.classList.toggle(
       'has-failures',
