@@ -31,7 +31,11 @@ export function dotRows(
  * on 48-d and 512-d rows), else in JavaScript. Sums are in single precision in the kernel
  * (relative error ~1e-6 at 512-d).
  */
-export function dotProducts(
+export const dotProducts: DotProducts = (a, aFirst, aCount, b, bFirst, bCount, dim, out) =>
+  (simdKernel()?.dotProducts ?? dotProductsInJs)(a, aFirst, aCount, b, bFirst, bCount, dim, out);
+
+/** The signature of the kernels. */
+export type DotProducts = (
   a: Float32Array,
   aFirst: number,
   aCount: number,
@@ -40,26 +44,13 @@ export function dotProducts(
   bCount: number,
   dim: number,
   out: Float32Array,
-): void {
-  const kernel = simdKernel();
-  if (kernel) kernel.dotProducts(a, aFirst, aCount, b, bFirst, bCount, dim, out);
-  else dotProductsInJs(a, aFirst, aCount, b, bFirst, bCount, dim, out);
-}
+) => void;
 
 /**
  * `dotProducts` in plain JavaScript: a blocked matrix multiply, 2 × 4 rows at a time, so each
  * element loaded serves 2 or 4 products (about twice the speed of one dot product at a time).
  */
-export function dotProductsInJs(
-  a: Float32Array,
-  aFirst: number,
-  aCount: number,
-  b: Float32Array,
-  bFirst: number,
-  bCount: number,
-  dim: number,
-  out: Float32Array,
-): void {
+export const dotProductsInJs: DotProducts = (a, aFirst, aCount, b, bFirst, bCount, dim, out) => {
   let x = 0;
   for (; x + 1 < aCount; x += 2) {
     const a0 = (aFirst + x) * dim;
@@ -117,7 +108,7 @@ export function dotProductsInJs(
       out[x * bCount + y] = dotRows(a, a0, b, (bFirst + y) * dim, dim);
     }
   }
-}
+};
 
 /** The part of the WebAssembly API used here (core is built without DOM or Node types). */
 interface WasmApi {
@@ -154,16 +145,7 @@ class SimdKernel {
     this.view = new Float32Array(memory.buffer);
   }
 
-  dotProducts(
-    a: Float32Array,
-    aFirst: number,
-    aCount: number,
-    b: Float32Array,
-    bFirst: number,
-    bCount: number,
-    dim: number,
-    out: Float32Array,
-  ): void {
+  readonly dotProducts: DotProducts = (a, aFirst, aCount, b, bFirst, bCount, dim, out) => {
     const width = (dim + 3) & ~3;
     const aRows = (aCount + 1) & ~1;
     const bRows = (bCount + 3) & ~3;
@@ -182,7 +164,7 @@ class SimdKernel {
       const from = outAt + x * bRows;
       out.set(view.subarray(from, from + bCount), x * bCount);
     }
-  }
+  };
 
   /** Grows the memory to hold `floats`, and renews the view a growth detaches. */
   private reserve(floats: number): void {
