@@ -19,13 +19,15 @@ export function zeroTinyWeights(
 ): { bytes: Uint8Array; zeroed: number } {
   const bytes = new Uint8Array(model);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // |w| < below, compared on the bits of little-endian float32s: magnitudes order as integers.
+  const limit = float32Bits(below);
   let zeroed = 0;
 
   const zeroFloats = (start: number, end: number) => {
     for (let at = start; at + 4 <= end; at += 4) {
-      const value = view.getFloat32(at, true);
-      if (value !== 0 && Math.abs(value) < below) {
-        view.setFloat32(at, 0, true);
+      const magnitude = view.getUint32(at, true) & 0x7fffffff;
+      if (magnitude !== 0 && magnitude < limit) {
+        view.setUint32(at, 0, true);
         zeroed++;
       }
     }
@@ -35,7 +37,8 @@ export function zeroTinyWeights(
     let dataType = 0;
     const floats: [number, number][] = [];
     forEachField(bytes, start, end, (field, wireType, from, to) => {
-      if (field === TENSOR_DATA_TYPE && wireType === VARINT) dataType = readVarint(bytes, from).value;
+      if (field === TENSOR_DATA_TYPE && wireType === VARINT)
+        dataType = readVarint(bytes, from).value;
       // float_data, packed (length-delimited) or one value per field, and raw_data.
       else if ((field === TENSOR_FLOAT_DATA || field === TENSOR_RAW_DATA) && wireType === BYTES)
         floats.push([from, to]);
@@ -67,6 +70,12 @@ export function zeroTinyWeights(
     if (field === MODEL_GRAPH && wireType === BYTES) graph(from, to);
   });
   return { bytes, zeroed };
+}
+
+/** The bits of the smallest float32 at or above `value` (> 0): float32 `x` < `value` ⇔ bits(x) < it. */
+function float32Bits(value: number): number {
+  const bits = new Uint32Array(new Float32Array([value]).buffer)[0];
+  return new Float32Array(new Uint32Array([bits]).buffer)[0] < value ? bits + 1 : bits;
 }
 
 // Field numbers of onnx.proto3 that lead to float weights.
@@ -111,7 +120,8 @@ function forEachField(
       from = length.next;
       at = from + length.value;
     } else throw new Error(`not an ONNX model: protobuf wire type ${wireType} at byte ${at}`);
-    if (at > end) throw new Error(`not an ONNX model: a field overruns its message at byte ${from}`);
+    if (at > end)
+      throw new Error(`not an ONNX model: a field overruns its message at byte ${from}`);
     visit(field, wireType, from, at);
   }
 }
