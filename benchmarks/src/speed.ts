@@ -18,7 +18,11 @@ import {
   type InferenceBackend,
   type SessionOptions,
 } from '@facekit/core';
-import { createOnnxFaceAnalyzer, type ModelSource } from '@facekit/core/analyzer';
+import {
+  createOnnxFaceAnalyzer,
+  type ModelSource,
+  sessionOptionsByModel,
+} from '@facekit/core/analyzer';
 import { dot } from '@facekit/core/vector';
 import { createNapiImageDecoder } from '@facekit/image-napi';
 import { loadModel } from '@facekit/models';
@@ -118,17 +122,8 @@ async function startServer(): Promise<{ url: string; child: ChildProcess }> {
   return { url, child };
 }
 
-/**
- * Per-model session options of the shipped pipeline (`packages/pipeline-node`, which does not
- * export them), copied for the models of face model 1.0. The stage breakdown runs an instrumented
- * copy of the pipeline with these, checked against the shipped analyzer's output and time; for
- * models not listed here it is skipped rather than guessed.
- */
-const mirroredSessionOptions: Record<string, SessionOptions> = {
-  'faceplugin-detect-rfb320': { graphOptimizationLevel: 'all' },
-  'faceplugin-landmark68': { graphOptimizationLevel: 'all' },
-  'faceplugin-embed-mobilefacenet512': { graphOptimizationLevel: 'extended' },
-};
+/** Per-model session options of the shipped pipeline (core's presets), for the models of face model 1.0. */
+const mirroredSessionOptions: Record<string, SessionOptions> = sessionOptionsByModel;
 
 const stageOf = (name: string | undefined): string =>
   name === ids.detector

@@ -86,4 +86,63 @@ describe.skipIf(skipReason !== '')(`facekit people on real photos${skipReason}`,
       await server.close();
     }
   }, 240_000);
+
+  it('"not this person" is listed and taken back (separate --undo), through a server too', async () => {
+    const cluster = async (endpoint: string[] = []) =>
+      (await json(['people', 'cluster', 'family', ...endpoint])).Clusters.find(
+        (c: { UserId?: string }) => c.UserId === 'ana',
+      );
+    const [newFace] = (await cluster()).FaceIds;
+    expect(
+      await facekit(['people', 'separate', 'family', newFace, '--user', 'ana', '-o', 'table']),
+    ).toMatchObject({ code: 0, stdout: 'Separated 1 faces\n' });
+    expect(await cluster()).toBeUndefined();
+    expect(await json(['people', 'separations', 'family'])).toEqual({
+      Separations: [{ FaceId: newFace, UserId: 'ana' }],
+    });
+    const table = await facekit([
+      'people',
+      'separations',
+      'family',
+      '--user',
+      'ana',
+      '-o',
+      'table',
+    ]);
+    expect(table.stdout).toContain(newFace);
+    expect(table.stdout).toContain('user ana');
+
+    const t = fakeIo({ FACEKIT_DATA_DIR: join(dir, 'data') }, dir);
+    const server: CliResult = await runCli(['serve', '--port', '0', '--log-level', 'silent'], t.io);
+    if (server.kind !== 'serving') throw new Error(t.stderr());
+    try {
+      const endpoint = ['--endpoint', server.url];
+      const undo = [
+        'people',
+        'separate',
+        'family',
+        newFace,
+        '--user',
+        'ana',
+        '--undo',
+        '-o',
+        'table',
+        ...endpoint,
+      ];
+      expect(await facekit(undo)).toMatchObject({
+        code: 0,
+        stdout: `Took back 1 decision: ${newFace} not user ana\n`,
+      });
+      expect(await facekit(undo)).toMatchObject({
+        code: 0,
+        stdout: 'Took back 0 decisions (none was recorded)\n',
+      });
+      expect(await json(['people', 'separations', 'family', ...endpoint])).toEqual({
+        Separations: [],
+      });
+      expect((await cluster(endpoint)).FaceIds).toEqual([newFace]);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });

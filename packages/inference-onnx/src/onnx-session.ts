@@ -6,6 +6,7 @@ import {
   type Tensor,
 } from '@facekit/core';
 import { errorMessage } from './load-runtime.js';
+import { zeroTinyWeights } from './zero-tiny-weights.js';
 
 /** Per-model options of both backends. */
 export interface OnnxSessionOptions extends SessionOptions {
@@ -71,7 +72,9 @@ export async function loadOnnxModel(
   const label = await modelLabel(model, options.name);
   let session: OrtSessionLike;
   try {
-    session = await binding.schedule(() => binding.createSession(model, options));
+    const below = options.zeroWeightsBelow;
+    const bytes = below !== undefined && below > 0 ? zeroTinyWeights(model, below).bytes : model;
+    session = await binding.schedule(() => binding.createSession(bytes, options));
   } catch (cause) {
     throw new InternalServerError(
       `${binding.runtime} could not load model ${label} (${model.byteLength} bytes): ${errorMessage(cause)}`,

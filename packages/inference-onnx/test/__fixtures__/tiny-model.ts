@@ -17,21 +17,26 @@ export const TINY_W = Float32Array.of(
 );
 export const TINY_B = Float32Array.of(0.125, -0.1875, 0.3125);
 
-/** `[Y, H]` computed in JS for X `[n, 4]` (row-major), accumulating in float64. */
-export function tinyReference(x: Float32Array): { y: Float32Array; h: Float32Array } {
+/** `[Y, H]` computed in JS for X `[n, 4]` (row-major), accumulating in float64; `weights` and `bias` as in {@link tinyModel}. */
+export function tinyReference(
+  x: Float32Array,
+  weights: Float32Array = TINY_W,
+  bias: Float32Array = TINY_B,
+): { y: Float32Array; h: Float32Array } {
   const n = x.length / TINY_IN;
   const h = new Float32Array(n * TINY_OUT);
   for (let r = 0; r < n; r++) {
     for (let c = 0; c < TINY_OUT; c++) {
       let sum = 0;
-      for (let k = 0; k < TINY_IN; k++) sum += x[r * TINY_IN + k] * TINY_W[k * TINY_OUT + c];
-      h[r * TINY_OUT + c] = sum + TINY_B[c];
+      for (let k = 0; k < TINY_IN; k++) sum += x[r * TINY_IN + k] * weights[k * TINY_OUT + c];
+      h[r * TINY_OUT + c] = sum + bias[c];
     }
   }
   return { y: h.map((v) => Math.max(0, v)), h };
 }
 
-export function tinyModel(): Uint8Array {
+/** The model; `weights` and `bias` replace {@link TINY_W} and {@link TINY_B}. */
+export function tinyModel(weights: Float32Array = TINY_W, bias: Float32Array = TINY_B): Uint8Array {
   const tensorType = (dims: (number | string)[]) =>
     msg([
       [
@@ -66,8 +71,8 @@ export function tinyModel(): Uint8Array {
     [1, node('Add', ['XW', 'B'], ['H'])],
     [1, node('Relu', ['H'], ['Y'])],
     [2, 'tiny'],
-    [5, initializer('W', [TINY_IN, TINY_OUT], TINY_W)],
-    [5, initializer('B', [TINY_OUT], TINY_B)],
+    [5, initializer('W', [TINY_IN, TINY_OUT], weights)],
+    [5, initializer('B', [TINY_OUT], bias)],
     [11, valueInfo('X', ['N', TINY_IN])],
     [12, valueInfo('Y', ['N', TINY_OUT])],
     [12, valueInfo('H', ['N', TINY_OUT])],

@@ -142,61 +142,109 @@ interface Resampling {
   out: Uint8Array;
 }
 
+/**
+ * Bilinear resampling. Columns whose two taps are both inside the image (most of them) take a
+ * loop without border checks; every sample is the same sum of the same products either way, so
+ * the split changes no output value.
+ */
 function resizeBilinear(job: Resampling): void {
-  const { src, srcW, srcH, region, width, height, stepX, stepY, fill, clamp, out } = job;
+  const { src, srcW, srcH, region, width, height, stepX, stepY, clamp, out } = job;
   // Per-column tables: left tap index and weight of the right tap.
   const x0s = new Int32Array(width);
   const wxs = new Float32Array(width);
+  // Columns [inFrom, inTo) have both taps inside the image (taps move right with u).
+  let inFrom = width;
+  let inTo = 0;
   for (let u = 0; u < width; u++) {
     let sx = region.x + (u + 0.5) * stepX - 0.5;
     if (clamp) sx = Math.min(Math.max(sx, 0), srcW - 1);
     const x0 = Math.floor(sx);
     x0s[u] = x0;
     wxs[u] = sx - x0;
+    if (x0 >= 0 && x0 + 1 < srcW) {
+      if (u < inFrom) inFrom = u;
+      inTo = u + 1;
+    }
   }
-  const f0 = fill[0];
-  const f1 = fill[1];
-  const f2 = fill[2];
-  let o = 0;
+  const rowBytes = srcW * 3;
   for (let v = 0; v < height; v++) {
     let sy = region.y + (v + 0.5) * stepY - 0.5;
     if (clamp) sy = Math.min(Math.max(sy, 0), srcH - 1);
     const y0 = Math.floor(sy);
     const wy = sy - y0;
-    const y1 = y0 + 1;
     const row0ok = y0 >= 0 && y0 < srcH;
-    const row1ok = y1 >= 0 && y1 < srcH;
-    const r0 = y0 * srcW * 3;
-    const r1 = y1 * srcW * 3;
-    for (let u = 0; u < width; u++) {
-      const x0 = x0s[u];
+    const row1ok = y0 + 1 >= 0 && y0 + 1 < srcH;
+    const rowOut = v * width * 3;
+    if (!(row0ok && row1ok)) {
+      bilinearSpan(job, x0s, wxs, y0, wy, 0, width, rowOut);
+      continue;
+    }
+    bilinearSpan(job, x0s, wxs, y0, wy, 0, inFrom, rowOut);
+    const r0 = y0 * rowBytes;
+    const r1 = r0 + rowBytes;
+    const my = 1 - wy;
+    for (let u = inFrom, o = rowOut + inFrom * 3; u < inTo; u++, o += 3) {
       const wx = wxs[u];
-      const x1 = x0 + 1;
-      const w00 = (1 - wx) * (1 - wy);
-      const w01 = wx * (1 - wy);
+      const w00 = (1 - wx) * my;
+      const w01 = wx * my;
       const w10 = (1 - wx) * wy;
       const w11 = wx * wy;
-      if (row0ok && row1ok && x0 >= 0 && x1 < srcW) {
-        const a = r0 + x0 * 3;
-        const b = r1 + x0 * 3;
-        out[o] = src[a] * w00 + src[a + 3] * w01 + src[b] * w10 + src[b + 3] * w11 + 0.5;
-        out[o + 1] =
-          src[a + 1] * w00 + src[a + 4] * w01 + src[b + 1] * w10 + src[b + 4] * w11 + 0.5;
-        out[o + 2] =
-          src[a + 2] * w00 + src[a + 5] * w01 + src[b + 2] * w10 + src[b + 5] * w11 + 0.5;
-      } else {
-        const c0ok = x0 >= 0 && x0 < srcW;
-        const c1ok = x1 >= 0 && x1 < srcW;
-        for (let c = 0; c < 3; c++) {
-          const fc = c === 0 ? f0 : c === 1 ? f1 : f2;
-          const p00 = row0ok && c0ok ? src[r0 + x0 * 3 + c] : fc;
-          const p01 = row0ok && c1ok ? src[r0 + x1 * 3 + c] : fc;
-          const p10 = row1ok && c0ok ? src[r1 + x0 * 3 + c] : fc;
-          const p11 = row1ok && c1ok ? src[r1 + x1 * 3 + c] : fc;
-          out[o + c] = p00 * w00 + p01 * w01 + p10 * w10 + p11 * w11 + 0.5;
-        }
+      const a = r0 + x0s[u] * 3;
+      const b = r1 + x0s[u] * 3;
+      out[o] = src[a] * w00 + src[a + 3] * w01 + src[b] * w10 + src[b + 3] * w11 + 0.5;
+      out[o + 1] = src[a + 1] * w00 + src[a + 4] * w01 + src[b + 1] * w10 + src[b + 4] * w11 + 0.5;
+      out[o + 2] = src[a + 2] * w00 + src[a + 5] * w01 + src[b + 2] * w10 + src[b + 5] * w11 + 0.5;
+    }
+    bilinearSpan(job, x0s, wxs, y0, wy, Math.max(inTo, inFrom), width, rowOut);
+  }
+}
+
+/**
+ * Columns `[from, to)` of the output row starting at byte `rowOut` (taps at rows `y0`, `y0 + 1`),
+ * with border checks.
+ */
+function bilinearSpan(
+  job: Resampling,
+  x0s: Int32Array,
+  wxs: Float32Array,
+  y0: number,
+  wy: number,
+  from: number,
+  to: number,
+  rowOut: number,
+): void {
+  const { src, srcW, srcH, fill, out } = job;
+  const y1 = y0 + 1;
+  const row0ok = y0 >= 0 && y0 < srcH;
+  const row1ok = y1 >= 0 && y1 < srcH;
+  const r0 = y0 * srcW * 3;
+  const r1 = y1 * srcW * 3;
+  for (let u = from; u < to; u++) {
+    const o = rowOut + u * 3;
+    const x0 = x0s[u];
+    const wx = wxs[u];
+    const x1 = x0 + 1;
+    const w00 = (1 - wx) * (1 - wy);
+    const w01 = wx * (1 - wy);
+    const w10 = (1 - wx) * wy;
+    const w11 = wx * wy;
+    if (row0ok && row1ok && x0 >= 0 && x1 < srcW) {
+      const a = r0 + x0 * 3;
+      const b = r1 + x0 * 3;
+      out[o] = src[a] * w00 + src[a + 3] * w01 + src[b] * w10 + src[b + 3] * w11 + 0.5;
+      out[o + 1] = src[a + 1] * w00 + src[a + 4] * w01 + src[b + 1] * w10 + src[b + 4] * w11 + 0.5;
+      out[o + 2] = src[a + 2] * w00 + src[a + 5] * w01 + src[b + 2] * w10 + src[b + 5] * w11 + 0.5;
+    } else {
+      const c0ok = x0 >= 0 && x0 < srcW;
+      const c1ok = x1 >= 0 && x1 < srcW;
+      for (let c = 0; c < 3; c++) {
+        const fc = fill[c];
+        const p00 = row0ok && c0ok ? src[r0 + x0 * 3 + c] : fc;
+        const p01 = row0ok && c1ok ? src[r0 + x1 * 3 + c] : fc;
+        const p10 = row1ok && c0ok ? src[r1 + x0 * 3 + c] : fc;
+        const p11 = row1ok && c1ok ? src[r1 + x1 * 3 + c] : fc;
+        out[o + c] = p00 * w00 + p01 * w01 + p10 * w10 + p11 * w11 + 0.5;
       }
-      o += 3;
     }
   }
 }
@@ -236,9 +284,48 @@ function resizeArea(job: Resampling): void {
   const xs = sampleTable(region.x, stepX, width, nx, clamp ? srcW : 0);
   const ys = sampleTable(region.y, stepY, height, ny, clamp ? srcH : 0);
   const norm = 1 / (nx * ny);
+  // Output pixels whose every tap is inside the image (most of them) take a loop without border
+  // checks that adds the same products in the same order, so no output value changes.
+  const x0s = xs.x0;
+  const wxs = xs.w;
+  const y0s = ys.x0;
+  const wys = ys.w;
+  const inside = (taps: Int32Array, from: number, count: number, size: number) => {
+    for (let k = from; k < from + count; k++) if (taps[k] < 0 || taps[k] + 1 >= size) return false;
+    return true;
+  };
+  const columnInside = new Uint8Array(width);
+  for (let u = 0; u < width; u++) columnInside[u] = inside(x0s, u * nx, nx, srcW) ? 1 : 0;
+  const rowBytes = srcW * 3;
   let o = 0;
   for (let v = 0; v < height; v++) {
+    const rowInside = inside(y0s, v * ny, ny, srcH);
     for (let u = 0; u < width; u++, o += 3) {
+      if (rowInside && columnInside[u] === 1) {
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        for (let ky = v * ny; ky < (v + 1) * ny; ky++) {
+          const wy = wys[ky];
+          const row = y0s[ky] * rowBytes;
+          for (let kx = u * nx; kx < (u + 1) * nx; kx++) {
+            const wx = wxs[kx];
+            const w00 = (1 - wx) * (1 - wy);
+            const w01 = wx * (1 - wy);
+            const w10 = (1 - wx) * wy;
+            const w11 = wx * wy;
+            const a = row + x0s[kx] * 3;
+            const b = a + rowBytes;
+            s0 += src[a] * w00 + src[a + 3] * w01 + src[b] * w10 + src[b + 3] * w11;
+            s1 += src[a + 1] * w00 + src[a + 4] * w01 + src[b + 1] * w10 + src[b + 4] * w11;
+            s2 += src[a + 2] * w00 + src[a + 5] * w01 + src[b + 2] * w10 + src[b + 5] * w11;
+          }
+        }
+        out[o] = s0 * norm + 0.5;
+        out[o + 1] = s1 * norm + 0.5;
+        out[o + 2] = s2 * norm + 0.5;
+        continue;
+      }
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
