@@ -11,18 +11,12 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { InferenceBackend, InferenceSession, Tensor } from '@facekit/core';
-import {
-  createPresetFaceAnalyzer,
-  faceModels,
-  int8Models,
-  sessionOptionsByModel,
-} from '@facekit/core/analyzer';
-import { createNapiImageDecoder } from '@facekit/image-napi';
+import type { Tensor } from '@facekit/core';
+import { faceModels, int8Models, sessionOptionsByModel } from '@facekit/core/analyzer';
 import { createOnnxNodeBackend } from '@facekit/inference-onnx/node';
 import { loadModel } from '@facekit/models';
 import { requireDatasets } from './datasets.js';
-import { readImageForApi } from './image-bytes.js';
+import { modelInputs } from './model-inputs.js';
 import { formatTable, num } from './report-format.js';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });
@@ -32,47 +26,12 @@ const { detector, embedder } = faceModels['1.0'];
 
 // 1. The inputs the pipeline gives each model on deepface's photos.
 const base = createOnnxNodeBackend({ threads: 1 });
-const feeds = new Map<string, Record<string, Tensor>[]>([
-  [detector, []],
-  [embedder, []],
-]);
-const capturing: InferenceBackend = {
-  specificationVersion: 'v1',
-  name: base.name,
-  async loadModel(bytes, options) {
-    const session = await base.loadModel(bytes, options);
-    const kept = feeds.get(options?.name ?? '');
-    if (!kept) return session;
-    const wrapped: InferenceSession = {
-      inputNames: session.inputNames,
-      outputNames: session.outputNames,
-      run(feed) {
-        const copy = Object.entries(feed).map(([k, t]) => [
-          k,
-          { data: Float32Array.from(t.data), dims: [...t.dims] },
-        ]);
-        kept.push(Object.fromEntries(copy));
-        return session.run(feed);
-      },
-      release: () => session.release(),
-    };
-    return wrapped;
-  },
-};
-const analyzer = await createPresetFaceAnalyzer({
-  backend: capturing,
-  decoder: createNapiImageDecoder(),
-  loadModel: (id) => loadModel(id),
-  attributes: false,
-});
 const dir = join(root, 'deepface/tests/unit/dataset');
-for (const file of readdirSync(dir)
+const photos = readdirSync(dir)
   .filter((f) => f.endsWith('.jpg'))
-  .sort()) {
-  const image = await readImageForApi(join(dir, file));
-  await analyzer.analyze(image.bytes, { attributes: ['DEFAULT'], embedLargest: 1 });
-}
-await analyzer.close();
+  .sort()
+  .map((file) => join(dir, file));
+const { feeds } = await modelInputs(base, [detector, embedder], photos, 1);
 
 // 2. Float and int8 sessions on the same inputs.
 async function measure(id: string, inputs: Record<string, Tensor>[]) {

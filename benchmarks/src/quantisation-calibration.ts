@@ -15,19 +15,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { InferenceBackend, InferenceSession, Tensor } from '@facekit/core';
-import { createPresetFaceAnalyzer, faceModels } from '@facekit/core/analyzer';
+import { faceModels } from '@facekit/core/analyzer';
 import { sha256Hex } from '@facekit/core/onnx-models';
-import { createNapiImageDecoder } from '@facekit/image-napi';
 import { createOnnxNodeBackend } from '@facekit/inference-onnx/node';
-import {
-  type CalibrationRanges,
-  calibrateActivations,
-  loadModel,
-  type RangeStatistic,
-} from '@facekit/models';
+import { type CalibrationRanges, calibrateActivations, type RangeStatistic } from '@facekit/models';
 import { calibrationPhotos, requireDatasets } from './datasets.js';
-import { readImageForApi } from './image-bytes.js';
+import { modelInputs } from './model-inputs.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -47,62 +40,17 @@ const { detector, embedder } = faceModels['1.0'];
 const targets = [detector, embedder];
 
 const base = createOnnxNodeBackend({ threads: 1 });
-const feeds = new Map<string, Record<string, Tensor>[]>(targets.map((id) => [id, []]));
-const floatModels = new Map<string, Uint8Array>();
-
-/** The backend, except that the target models' inputs are kept for calibration. */
-const backend: InferenceBackend = {
-  specificationVersion: 'v1',
-  name: base.name,
-  async loadModel(bytes, options) {
-    const session = await base.loadModel(bytes, options);
-    const kept = feeds.get(options?.name ?? '');
-    if (!kept) return session;
-    floatModels.set(options?.name ?? '', bytes);
-    const wrapped: InferenceSession = {
-      inputNames: session.inputNames,
-      outputNames: session.outputNames,
-      run(feed) {
-        const copy = Object.entries(feed).map(([name, t]) => [
-          name,
-          { data: Float32Array.from(t.data), dims: [...t.dims] },
-        ]);
-        kept.push(Object.fromEntries(copy));
-        return session.run(feed);
-      },
-      release: () => session.release(),
-    };
-    return wrapped;
-  },
-};
-
-const analyzer = await createPresetFaceAnalyzer({
-  backend,
-  decoder: createNapiImageDecoder(),
-  loadModel: (id) => loadModel(id),
-  faceModelVersion: '1.0',
-  attributes: false,
-});
-
 const photos = calibrationPhotos(root).slice(0, args.limit ? Number(args.limit) : undefined);
-let faces = 0;
 const started = performance.now();
-for (const [i, path] of photos.entries()) {
-  const image = await readImageForApi(path);
-  const result = await analyzer.analyze(image.bytes, {
-    attributes: ['DEFAULT'],
-    embedLargest: 100,
-  });
-  faces += result.faces.length;
-  if (process.stderr.isTTY) process.stderr.write(`\r  ${i + 1}/${photos.length}`);
-}
-await analyzer.close();
+const { feeds, modelBytes, faces } = await modelInputs(base, targets, photos, 100, (done) => {
+  if (process.stderr.isTTY) process.stderr.write(`\r  ${done}/${photos.length}`);
+});
 
 console.log(
   `Ran the pipeline on ${photos.length} photos (${faces} faces) in ${((performance.now() - started) / 1000).toFixed(0)} s`,
 );
 for (const id of targets) {
-  const bytes = floatModels.get(id);
+  const bytes = modelBytes.get(id);
   const inputs = feeds.get(id) ?? [];
   if (!bytes || inputs.length === 0) throw new Error(`${id} never ran`);
   const t0 = performance.now();

@@ -1,6 +1,7 @@
 /**
  * `pnpm bench:search [--sizes 10k,100k] [--dims 512,128] [--adapters sqlite,faiss-flat,faiss-hnsw]
- *   [--data face,random] [--queries 200] [--http-size 10k] [--batch 1000] [--database-url URL]`
+ *   [--data face,random] [--queries 200] [--http-size 10k] [--http-adapters a,b] [--batch 1000]
+ *   [--jobs 1] [--out results.json] [--database-url URL]`
  *
  * Vector search of each store (see `search-subjects/`) on seeded unit vectors, `face`-like
  * (identity clusters whose cosines match our embedder's on labelled photos: see
@@ -15,10 +16,13 @@
  * (SearchFaces, MaxFaces 10), to show the protocol's overhead. Sizes take a `k`/`m` suffix; 1m
  * takes long (opt in with `--sizes 10k,100k,1m`). `--adapters memory` adds the memory store.
  * `--database-url` is passed to the subjects as `FACEKIT_BENCH_DATABASE_URL` (the postgres
- * subjects can use a real server instead of embedded PGlite).
+ * subjects can use a real server instead of embedded PGlite). `--jobs N` runs N measurements at
+ * once, largest collections first (each row then records its start/end time and the load average
+ * around it: single-threaded graph builds take one core each); `--http-adapters` limits the
+ * through-serve rows to those stores; `--out` writes every result as JSON.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +43,9 @@ const { values: args } = parseArgs({
     'database-url': { type: 'string' },
     queries: { type: 'string', default: '200' },
     'http-size': { type: 'string', default: '10k' },
+    'http-adapters': { type: 'string' },
+    jobs: { type: 'string', default: '1' },
+    out: { type: 'string' },
     batch: { type: 'string', default: '1000' },
     // Internal: run one measurement in this process and print it as JSON.
     child: { type: 'string' },
@@ -78,6 +85,13 @@ interface Result {
   addPerSecond: number;
   /** Faces added per second of the process's CPU time (all threads). */
   addPerCpuSecond: number;
+  /** Seconds `open` took to build the index over the bulk-loaded rows (subjects with `bulkLoad`). */
+  indexBuildSeconds?: number;
+  /** Wall-clock start and end (ISO) and the load average then: what the machine was doing. */
+  started: string;
+  ended: string;
+  loadStart: number[];
+  loadEnd: number[];
   rssBytes: number;
   diskBytes: number;
   p50: number;
@@ -118,12 +132,14 @@ async function measure(
 ): Promise<Result> {
   const queries = Number(args.queries);
   const batch = Number(args.batch);
+  const started = new Date().toISOString();
+  const loadStart = loadavg();
   const { data, queryData, truths } = dataOf(kind, size, dim, queries);
   log(`${subject.name} ${kind} ${size}×${dim}: data ready, adding`);
   const baseline = process.memoryUsage().rss;
   const dir = mkdtempSync(join(tmpdir(), `facekit-bench-search-${subject.name}-`));
   try {
-    let store = await subject.open(dir);
+    let store = await (subject.bulkLoad ?? subject.open)(dir);
     await store.createCollection({
       collectionId: COLLECTION,
       faceModelVersion: '1.0',
@@ -147,6 +163,14 @@ async function measure(
         });
       }
       await store.putFaces(COLLECTION, faces);
+    }
+    let indexBuildSeconds: number | undefined;
+    if (subject.bulkLoad) {
+      await store.close();
+      const buildStart = performance.now();
+      store = await subject.open(dir);
+      indexBuildSeconds = (performance.now() - buildStart) / 1000;
+      log(`${subject.name}: index built over the loaded rows in ${indexBuildSeconds.toFixed(1)} s`);
     }
     const addSeconds = (performance.now() - addStart) / 1000;
     const addCpuUsed = process.cpuUsage(addCpu);
@@ -228,6 +252,11 @@ async function measure(
       dim,
       addPerSecond: size / addSeconds,
       addPerCpuSecond: size / addCpuSeconds,
+      ...(indexBuildSeconds === undefined ? {} : { indexBuildSeconds }),
+      started,
+      ended: '',
+      loadStart,
+      loadEnd: [],
       rssBytes,
       diskBytes,
       ...stats,
@@ -244,6 +273,8 @@ async function measure(
         },
       );
     }
+    result.ended = new Date().toISOString();
+    result.loadEnd = loadavg();
     return result;
   } finally {
     await subject.destroy?.(dir);
@@ -500,82 +531,120 @@ async function main(): Promise<void> {
       .map((x) => x.toFixed(2))
       .join(' ')}`,
   );
+  // One task per (data, dimension, size, store); with --jobs N, N run at once (each in its own
+  // child process), the largest sizes first, so long graph builds share the cores.
+  const httpAdapters = args['http-adapters']?.split(',').map((s) => s.trim());
+  const tasks: {
+    kind: DataKind;
+    dim: number;
+    size: number;
+    subject: SearchBenchSubject;
+    http: boolean;
+  }[] = [];
   for (const kind of kinds) {
     for (const dim of dims) {
       for (const size of sizes) {
         for (const subject of subjects) {
-          const http = size === httpSize && dim === 512 && kind === kinds[0];
-          try {
-            const r = await runChild(subject.name, kind, size, dim, http);
-            const row = [
-              r.subject,
-              r.data,
-              String(r.size),
-              String(r.dim),
-              num(r.addPerSecond, 0),
-              num(r.addPerCpuSecond, 0),
-              mb(r.rssBytes),
-              mb(r.diskBytes),
-              ms(r.p50),
-              ms(r.p99),
-              ms(r.cpuP50),
-              ms(r.waitP50),
-              num(r.recall, 3),
-              num(r.matchRecall, 3),
-              num(r.reopenSeconds, 2),
-              mb(r.reopenRssBytes),
-            ];
-            rows.push(row);
-            console.log(formatTable([header, row]).split('\n')[1]);
-            for (const v of r.variants ?? []) {
-              const variantRow = [
-                `${r.subject} ${v.label}`,
-                r.data,
-                String(r.size),
-                String(r.dim),
-                '',
-                '',
-                '',
-                '',
-                ms(v.p50),
-                ms(v.p99),
-                ms(v.cpuP50),
-                ms(v.waitP50),
-                num(v.recall, 3),
-                num(v.matchRecall, 3),
-                '',
-                '',
-              ];
-              rows.push(variantRow);
-              console.log(formatTable([header, variantRow]).split('\n')[1]);
-            }
-            if (r.operations) {
-              const o = r.operations;
-              console.log(
-                `  DescribeCollection ${ms(o.describe)} ms, ListFaces page of 1000 ${ms(o.listPage)} ms, SearchUsers first ${ms(o.searchUsersFirst)} ms, after an association change ${ms(o.searchUsersAfterChange)} ms (p50)`,
-              );
-            }
-            if (r.http) {
-              httpRows.push([
-                r.subject,
-                r.data,
-                String(size),
-                String(dim),
-                ms(r.http.p50),
-                ms(r.http.p99),
-                ms(r.http.serverCpuMs),
-                ms(r.http.clientCpuMs),
-              ]);
-              console.log(
-                `  through facekit serve: p50 ${ms(r.http.p50)} ms, p99 ${ms(r.http.p99)} ms; CPU per request: server ${ms(r.http.serverCpuMs)} ms, client ${ms(r.http.clientCpuMs)} ms`,
-              );
-            }
-          } catch (error) {
-            console.log(`  ${(error as Error).message}`);
-          }
+          const http =
+            size === httpSize &&
+            dim === 512 &&
+            kind === kinds[0] &&
+            (httpAdapters === undefined || httpAdapters.includes(subject.name));
+          tasks.push({ kind, dim, size, subject, http });
         }
       }
     }
+  }
+  const results = new Map<number, Result>();
+  const report = (r: Result) => {
+    const row = [
+      r.subject,
+      r.data,
+      String(r.size),
+      String(r.dim),
+      num(r.addPerSecond, 0),
+      num(r.addPerCpuSecond, 0),
+      mb(r.rssBytes),
+      mb(r.diskBytes),
+      ms(r.p50),
+      ms(r.p99),
+      ms(r.cpuP50),
+      ms(r.waitP50),
+      num(r.recall, 3),
+      num(r.matchRecall, 3),
+      num(r.reopenSeconds, 2),
+      mb(r.reopenRssBytes),
+    ];
+    rows.push(row);
+    console.log(formatTable([header, row]).split('\n')[1]);
+    for (const v of r.variants ?? []) {
+      const variantRow = [
+        `${r.subject} ${v.label}`,
+        r.data,
+        String(r.size),
+        String(r.dim),
+        '',
+        '',
+        '',
+        '',
+        ms(v.p50),
+        ms(v.p99),
+        ms(v.cpuP50),
+        ms(v.waitP50),
+        num(v.recall, 3),
+        num(v.matchRecall, 3),
+        '',
+        '',
+      ];
+      rows.push(variantRow);
+      console.log(formatTable([header, variantRow]).split('\n')[1]);
+    }
+    if (r.operations) {
+      const o = r.operations;
+      console.log(
+        `  ${r.subject} ${r.size}: DescribeCollection ${ms(o.describe)} ms, ListFaces page of 1000 ${ms(o.listPage)} ms, SearchUsers first ${ms(o.searchUsersFirst)} ms, after an association change ${ms(o.searchUsersAfterChange)} ms (p50)`,
+      );
+    }
+    if (r.http) {
+      httpRows.push([
+        r.subject,
+        r.data,
+        String(r.size),
+        String(r.dim),
+        ms(r.http.p50),
+        ms(r.http.p99),
+        ms(r.http.serverCpuMs),
+        ms(r.http.clientCpuMs),
+      ]);
+      console.log(
+        `  ${r.subject} ${r.size} through facekit serve: p50 ${ms(r.http.p50)} ms, p99 ${ms(r.http.p99)} ms; CPU per request: server ${ms(r.http.serverCpuMs)} ms, client ${ms(r.http.clientCpuMs)} ms`,
+      );
+    }
+  };
+  const order = tasks.map((_, i) => i).sort((a, b) => tasks[b].size - tasks[a].size || a - b);
+  const jobs = Math.max(1, Number(args.jobs));
+  let next = 0;
+  const worker = async () => {
+    while (next < order.length) {
+      const i = order[next++];
+      const { subject, kind, size, dim, http } = tasks[i];
+      try {
+        const r = await runChild(subject.name, kind, size, dim, http);
+        results.set(i, r);
+        console.log(
+          `${r.subject} ${r.size}×${r.dim} ${r.data}: ${r.started.slice(11, 19)}–${r.ended.slice(11, 19)} UTC, load ${r.loadStart.map((x) => x.toFixed(1)).join(' ')} → ${r.loadEnd.map((x) => x.toFixed(1)).join(' ')}${r.indexBuildSeconds === undefined ? '' : `, index build ${r.indexBuildSeconds.toFixed(1)} s (in add/s)`}`,
+        );
+      } catch (error) {
+        console.log(`  ${(error as Error).message}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: jobs }, worker));
+  if (args.out) writeFileSync(args.out, `${JSON.stringify([...results.values()], null, 1)}\n`);
+  // The tables in the order asked for, whatever order the tasks finished in.
+  for (let i = 0; i < tasks.length; i++) {
+    const r = results.get(i);
+    if (r) report(r);
   }
   console.log(
     `\nload average at the end: ${loadavg()

@@ -8,6 +8,7 @@ export default packageConfig([
   'src/clustering.ts',
   'src/image.ts',
   'src/onnx-models.ts',
+  'src/people.ts',
   'src/pipeline.ts',
   'src/reindex.ts',
   'src/sql-store.ts',

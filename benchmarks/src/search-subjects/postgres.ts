@@ -63,24 +63,26 @@ function postgresServerSubject(search: 'exact' | 'hnsw'): SearchBenchSubject {
     server ??= startPostgres({
       name: 'facekit-bench-search-pg',
       // The HNSW graph of 100k × 512 must fit in maintenance memory to be built quickly.
-      settings: { shared_buffers: '1GB', maintenance_work_mem: '2GB' },
+      // 1M × 512 needs ~3 GB.
+      settings: { shared_buffers: '1GB', maintenance_work_mem: '4GB' },
     }).then((s) => {
       serverUrl = s.url;
       return s;
     });
     return server;
   };
-  const open = async (efSearch?: number) => {
+  const open = async (efSearch?: number, as: 'exact' | 'hnsw' = search) => {
     const { url } = await started();
     return createPostgresFaceStore({
       driver: await createPgDriver({ connectionString: url }),
       schema: SCHEMA,
-      search,
+      search: as,
       hnsw: { exactBelow: 0, ...(efSearch === undefined ? {} : { efSearch }) },
     });
   };
   return {
     name: `postgres-server-${search}`,
+    ...(search === 'hnsw' ? { bulkLoad: () => open(undefined, 'exact') } : {}),
     unavailable: async () => postgresUnavailableReason(),
     ...(search === 'hnsw'
       ? {

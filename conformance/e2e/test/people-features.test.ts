@@ -216,6 +216,76 @@ describe.skipIf(unavailable !== undefined)(
         expect(drawn.width).toBe(2280);
       }, 120_000);
 
+      it('who <folder>: every photo of it, one summary each, named copies, a failed file listed', async () => {
+        const photos = join(dir, 'who-photos');
+        await mkdir(join(photos, 'more'), { recursive: true });
+        await copyFile(
+          join(datasetsDir, 'face_recognition/examples/two_people.jpg'),
+          join(photos, 'two people.jpg'),
+        );
+        await copyFile(
+          join(datasetsDir, 'deepface/tests/unit/dataset/couple.jpg'),
+          join(photos, 'more/couple.jpg'),
+        );
+        await copyFile(
+          join(datasetsDir, 'misc/debian-skimage/coffee.png'),
+          join(photos, 'coffee.png'),
+        );
+        await writeFile(join(photos, 'broken.jpg'), 'not a JPEG');
+        const run = await facekit([
+          'who',
+          'family',
+          'who-photos',
+          '--draw',
+          'who-named',
+          '--output',
+          'json',
+        ]);
+        // The broken file fails alone: listed with its error, exit code 1, the others answered.
+        expect(run.code).toBe(1);
+        type Answer = {
+          Path: string;
+          Error?: string;
+          Faces?: { UserId?: string; Identity: string }[];
+        };
+        const { Images } = JSON.parse(run.stdout) as { Images: Answer[] };
+        const byName: Record<string, Answer> = Object.fromEntries(
+          Images.map((i) => [i.Path.split('/').pop(), i]),
+        );
+        expect(Object.keys(byName).sort()).toEqual([
+          'broken.jpg',
+          'coffee.png',
+          'couple.jpg',
+          'two people.jpg',
+        ]);
+        expect(byName['broken.jpg'].Error).toMatch(/^InvalidImageFormatException: /);
+        expect(byName['coffee.png'].Faces).toEqual([]);
+        expect(byName['couple.jpg'].Faces?.map((f) => f.Identity)).toEqual(['UNKNOWN', 'UNKNOWN']);
+        expect(byName['two people.jpg'].Faces?.map((f) => f.UserId).sort()).toEqual([
+          'biden',
+          'obama',
+        ]);
+        // A named copy per answered photo, under the same relative path.
+        const drawn = await new Transformer(
+          await readFile(join(dir, 'who-named/more/couple.jpg')),
+        ).metadata();
+        expect(drawn.width).toBe(2280);
+        expect(existsSync(join(dir, 'who-named/two people.jpg'))).toBe(true);
+
+        // The table: one line per photo.
+        const table = await facekit(['who', 'family', 'who-photos', '--output', 'table']);
+        const lines = table.stdout.trimEnd().split('\n');
+        expect(lines[0]).toMatch(/^Image\s+Faces\s+Who$/);
+        expect(lines.find((l) => l.includes('couple.jpg'))).toMatch(/\s2\s+unknown, unknown$/);
+        expect(lines.find((l) => l.includes('two people.jpg'))).toMatch(
+          /\s2\s+(obama|biden) \d+\.\d%, (obama|biden) \d+\.\d%$/,
+        );
+        expect(lines.find((l) => l.includes('coffee.png'))).toMatch(/\s0\s+no face$/);
+        expect(lines.find((l) => l.includes('broken.jpg'))).toMatch(
+          /failed: InvalidImageFormatException/,
+        );
+      }, 120_000);
+
       it('explain: Similarity, false accept rate, both faces measured, margin to the next person', async () => {
         const faces = (await json(['faces', 'list', 'family'])).Faces as {
           FaceId: string;

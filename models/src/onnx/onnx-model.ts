@@ -167,9 +167,16 @@ export interface OnnxNode {
   [field: string]: unknown;
 }
 
+/** `TensorShapeProto.Dimension`: a size (int64, a decimal string once read) or a free name. */
+export interface OnnxDimension {
+  dimValue?: number | string;
+  dimParam?: string;
+  [field: string]: unknown;
+}
+
 export interface OnnxValueInfo {
   name: string;
-  type?: { tensorType?: { elemType?: number; shape?: { dim?: object[] } } };
+  type?: { tensorType?: { elemType?: number; shape?: { dim?: OnnxDimension[] } } };
   [field: string]: unknown;
 }
 
@@ -180,22 +187,27 @@ export interface OnnxGraphProto {
   input: OnnxValueInfo[];
   output: OnnxValueInfo[];
   valueInfo?: OnnxValueInfo[];
-  sparseInitializer?: unknown[];
+  sparseInitializer?: { values?: OnnxTensor; [field: string]: unknown }[];
   [field: string]: unknown;
 }
 
-/** A whole `ModelProto` as plain objects (int64 fields as numbers), editable and writable again. */
-export interface OnnxModelProto {
+/** A `ModelProto` as {@link decodeModelProto} gives it: `graph` is absent when the file has none. */
+export interface DecodedModelProto {
   irVersion: number;
   opsetImport: { domain?: string; version: number }[];
   producerName?: string;
   producerVersion?: string;
   docString?: string;
-  graph: OnnxGraphProto;
+  graph?: OnnxGraphProto;
   metadataProps?: { key: string; value: string }[];
   trainingInfo?: unknown[];
   functions?: unknown[];
   [field: string]: unknown;
+}
+
+/** A whole `ModelProto` as plain objects (int64 fields as numbers), editable and writable again. */
+export interface OnnxModelProto extends DecodedModelProto {
+  graph: OnnxGraphProto;
 }
 
 let modelType: protobuf.Type | undefined;
@@ -205,34 +217,54 @@ function onnxModelType(): protobuf.Type {
 }
 
 /**
- * Decodes a whole ONNX model into plain objects: `bytes` stay `Uint8Array`; int64 values are
- * decimal strings (exact: exporters write INT64_MAX as an open Slice end), except tensor dims
- * and the IR and opset versions, which become numbers.
- * @throws {Error} for models with training info, local functions or external tensor data, which
- *   the tools here do not handle.
+ * Decodes a whole ONNX model into plain objects, judging nothing: `bytes` stay `Uint8Array`;
+ * int64 values are decimal strings (exact: exporters write INT64_MAX as an open Slice end),
+ * except initializer dims and the IR and opset versions, which become numbers. Both the
+ * quantiser's {@link readOnnxModel} and the manifest's `readOnnxGraph` read models through it.
+ * @throws {Error} when the bytes do not decode as `onnx.ModelProto`.
+ */
+export function decodeModelProto(bytes: Uint8Array): DecodedModelProto {
+  const type = onnxModelType();
+  let model: DecodedModelProto;
+  try {
+    model = type.toObject(type.decode(bytes), {
+      longs: String,
+      bytes: Uint8Array,
+      arrays: true,
+      defaults: false,
+    }) as DecodedModelProto;
+  } catch (cause) {
+    throw new Error('Not an ONNX model: the protobuf does not decode as onnx.ModelProto', {
+      cause,
+    });
+  }
+  model.irVersion = Number(model.irVersion ?? 0);
+  for (const opset of model.opsetImport) opset.version = Number(opset.version ?? 0);
+  if (model.graph) {
+    for (const key of ['node', 'initializer', 'input', 'output'] as const) model.graph[key] ??= [];
+    for (const tensor of model.graph.initializer) tensor.dims = (tensor.dims ?? []).map(Number);
+  }
+  return model;
+}
+
+/**
+ * Decodes a whole ONNX model for editing and writing again (see {@link decodeModelProto}); a
+ * model without a graph gets an empty one.
+ * @throws {Error} for bytes that are not a model, and for models with training info, local
+ *   functions or external tensor data, which the tools here do not handle.
  */
 export function readOnnxModel(bytes: Uint8Array): OnnxModelProto {
-  const type = onnxModelType();
-  const model = type.toObject(type.decode(bytes), {
-    longs: String,
-    bytes: Uint8Array,
-    arrays: true,
-    defaults: false,
-  }) as OnnxModelProto;
+  const model = decodeModelProto(bytes);
   if (model.trainingInfo?.length || model.functions?.length) {
     throw new Error('ONNX models with training info or local functions are not supported here');
   }
-  model.irVersion = Number(model.irVersion);
-  for (const opset of model.opsetImport) opset.version = Number(opset.version);
   model.graph ??= { node: [], initializer: [], input: [], output: [] };
-  for (const key of ['node', 'initializer', 'input', 'output'] as const) model.graph[key] ??= [];
   for (const tensor of model.graph.initializer) {
-    tensor.dims = (tensor.dims ?? []).map(Number);
     if (tensor.dataLocation === 1) {
       throw new Error(`ONNX initializer "${tensor.name}" keeps its data in an external file`);
     }
   }
-  return model;
+  return model as OnnxModelProto;
 }
 
 /** Encodes a model built or edited as plain objects (see {@link readOnnxModel}). */

@@ -1,62 +1,4 @@
-import protobuf from 'protobufjs';
-
-/**
- * The part of `onnx.proto` (IR version 3 and later) that describes a model's interface. Fields
- * not listed here, such as tensor data, are skipped by the decoder without being copied.
- * @see https://github.com/onnx/onnx/blob/main/onnx/onnx.proto
- */
-const ONNX_PROTO_SUBSET = `
-syntax = "proto2";
-package onnx;
-message StringStringEntryProto { optional string key = 1; optional string value = 2; }
-message OperatorSetIdProto { optional string domain = 1; optional int64 version = 2; }
-message ModelProto {
-  optional int64 ir_version = 1;
-  repeated OperatorSetIdProto opset_import = 8;
-  optional string producer_name = 2;
-  optional string producer_version = 3;
-  optional string domain = 4;
-  optional int64 model_version = 5;
-  optional string doc_string = 6;
-  optional GraphProto graph = 7;
-  repeated StringStringEntryProto metadata_props = 14;
-}
-message NodeProto {
-  optional string name = 3;
-  optional string op_type = 4;
-  optional string domain = 7;
-}
-message TensorProto { optional string name = 8; }
-message SparseTensorProto { optional TensorProto values = 1; }
-message GraphProto {
-  repeated NodeProto node = 1;
-  optional string name = 2;
-  repeated TensorProto initializer = 5;
-  repeated SparseTensorProto sparse_initializer = 15;
-  optional string doc_string = 10;
-  repeated ValueInfoProto input = 11;
-  repeated ValueInfoProto output = 12;
-}
-message ValueInfoProto {
-  optional string name = 1;
-  optional TypeProto type = 2;
-  optional string doc_string = 3;
-}
-message TypeProto {
-  message Tensor {
-    optional int32 elem_type = 1;
-    optional TensorShapeProto shape = 2;
-  }
-  oneof value { Tensor tensor_type = 1; }
-}
-message TensorShapeProto {
-  message Dimension {
-    oneof value { int64 dim_value = 1; string dim_param = 2; }
-    optional string denotation = 3;
-  }
-  repeated Dimension dim = 1;
-}
-`;
+import { decodeModelProto, type OnnxValueInfo as OnnxValueInfoProto } from './onnx-model.js';
 
 /** `TensorProto.DataType` names, indexed by their enum value. */
 const ELEM_TYPES = [
@@ -110,47 +52,15 @@ export interface OnnxGraphInfo {
   readonly outputs: readonly OnnxValueInfo[];
 }
 
-interface RawDimension {
-  dim_value?: number;
-  dim_param?: string;
-}
-interface RawValueInfo {
-  name?: string;
-  type?: { tensor_type?: { elem_type?: number; shape?: { dim?: RawDimension[] } } };
-}
-interface RawModel {
-  ir_version?: number;
-  producer_name?: string;
-  producer_version?: string;
-  doc_string?: string;
-  opset_import?: { domain?: string; version?: number }[];
-  metadata_props?: { key?: string; value?: string }[];
-  graph?: {
-    name?: string;
-    node?: { op_type?: string }[];
-    initializer?: { name?: string }[];
-    sparse_initializer?: { values?: { name?: string } }[];
-    input?: RawValueInfo[];
-    output?: RawValueInfo[];
-  };
-}
-
-let modelType: protobuf.Type | undefined;
-
-function getModelType(): protobuf.Type {
-  modelType ??= protobuf
-    .parse(ONNX_PROTO_SUBSET, { keepCase: true })
-    .root.lookupType('onnx.ModelProto');
-  return modelType;
-}
-
-function toValueInfo(raw: RawValueInfo): OnnxValueInfo {
-  const tensor = raw.type?.tensor_type;
-  const elem = tensor?.elem_type ?? 0;
+function toValueInfo(raw: OnnxValueInfoProto): OnnxValueInfo {
+  const tensor = raw.type?.tensorType;
+  const elem = tensor?.elemType ?? 0;
   return {
     name: raw.name ?? '',
     elemType: ELEM_TYPES[elem] ?? `unknown(${elem})`,
-    dims: (tensor?.shape?.dim ?? []).map((d) => d.dim_value ?? d.dim_param ?? '?'),
+    dims: (tensor?.shape?.dim ?? []).map((d) =>
+      d.dimValue !== undefined ? Number(d.dimValue) : (d.dimParam ?? '?'),
+    ),
   };
 }
 
@@ -160,41 +70,28 @@ function toValueInfo(raw: RawValueInfo): OnnxValueInfo {
  * @throws {Error} when the bytes are not a ModelProto with a graph.
  */
 export function readOnnxGraph(bytes: Uint8Array): OnnxGraphInfo {
-  const type = getModelType();
-  let raw: RawModel;
-  try {
-    raw = type.toObject(type.decode(bytes), {
-      longs: Number,
-      defaults: false,
-      oneofs: false,
-    }) as RawModel;
-  } catch (cause) {
-    throw new Error('Not an ONNX model: the protobuf does not decode as onnx.ModelProto', {
-      cause,
-    });
-  }
-  const graph = raw.graph;
+  const model = decodeModelProto(bytes);
+  const graph = model.graph;
   if (!graph) throw new Error('Not an ONNX model: ModelProto has no graph');
   const weights = new Set<string>();
-  for (const t of graph.initializer ?? []) if (t.name) weights.add(t.name);
-  for (const t of graph.sparse_initializer ?? []) if (t.values?.name) weights.add(t.values.name);
+  for (const t of graph.initializer) if (t.name) weights.add(t.name);
+  for (const t of graph.sparseInitializer ?? []) if (t.values?.name) weights.add(t.values.name);
   const opsets: Record<string, number> = {};
-  for (const o of raw.opset_import ?? []) opsets[o.domain ?? ''] = o.version ?? 0;
+  for (const o of model.opsetImport) opsets[o.domain ?? ''] = o.version;
   const metadata: Record<string, string> = {};
-  for (const p of raw.metadata_props ?? []) if (p.key) metadata[p.key] = p.value ?? '';
-  const nodes = graph.node ?? [];
+  for (const p of model.metadataProps ?? []) if (p.key) metadata[p.key] = p.value ?? '';
   return {
-    irVersion: raw.ir_version ?? 0,
-    producerName: raw.producer_name ?? '',
-    producerVersion: raw.producer_version ?? '',
-    docString: raw.doc_string ?? '',
+    irVersion: model.irVersion,
+    producerName: model.producerName ?? '',
+    producerVersion: model.producerVersion ?? '',
+    docString: model.docString ?? '',
     opsets,
     metadata,
     graphName: graph.name ?? '',
-    opTypes: [...new Set(nodes.map((n) => n.op_type ?? ''))].sort(),
-    nodeCount: nodes.length,
+    opTypes: [...new Set(graph.node.map((n) => n.opType ?? ''))].sort(),
+    nodeCount: graph.node.length,
     initializerCount: weights.size,
-    inputs: (graph.input ?? []).filter((i) => !weights.has(i.name ?? '')).map(toValueInfo),
-    outputs: (graph.output ?? []).map(toValueInfo),
+    inputs: graph.input.filter((i) => !weights.has(i.name ?? '')).map(toValueInfo),
+    outputs: graph.output.map(toValueInfo),
   };
 }

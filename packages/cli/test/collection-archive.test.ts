@@ -129,7 +129,7 @@ describe.each(stores)('collection export/import on the %s store', (_name, open) 
       expect(lines).toHaveLength(1 + 3 + 30);
       expect(JSON.parse(lines[0])).toMatchObject({
         Format: 'facekit-collection',
-        FormatVersion: 1,
+        FormatVersion: 2,
         CollectionId: 'source',
         FaceModelVersion: MODEL,
         VectorDimension: DIMENSION,
@@ -137,6 +137,7 @@ describe.each(stores)('collection export/import on the %s store', (_name, open) 
         Tags: { team: 'vision', env: 'test' },
         FaceCount: 30,
         UserCount: 3,
+        SeparationCount: 0,
       });
 
       const result = await importCollection(target, lines, {
@@ -144,7 +145,12 @@ describe.each(stores)('collection export/import on the %s store', (_name, open) 
         vectorDimension: DIMENSION,
         batchSize: 4,
       });
-      expect(result).toEqual({ collectionId: 'source', faceCount: 30, userCount: 3 });
+      expect(result).toEqual({
+        collectionId: 'source',
+        faceCount: 30,
+        userCount: 3,
+        separationCount: 0,
+      });
       expect(await snapshot(target, 'source')).toEqual(await snapshot(source, 'source'));
 
       // Into another id of the same store, from an async iterable.
@@ -157,6 +163,71 @@ describe.each(stores)('collection export/import on the %s store', (_name, open) 
       expect(copy.faces).toEqual(original.faces);
       expect(copy.searches).toEqual(original.searches);
       expect(copy.describe).toEqual({ ...original.describe });
+    } finally {
+      await source.close();
+      await target.close();
+    }
+  });
+
+  it('carries "not this person" decisions, and still reads version 1 archives', async () => {
+    const source = await open();
+    const target = await open();
+    try {
+      const ids = await seed(source);
+      await source.putFaceSeparations('source', [
+        { faceId: ids[1], otherFaceId: ids[2] },
+        { faceId: ids[3], otherFaceId: ids[1] },
+        { faceId: ids[5], userId: 'ana' },
+        { faceId: ids[6], userId: 'empty' },
+      ]);
+      const lines = await collect(exportCollection(source, 'source', { batchSize: 7 }));
+      expect(lines).toHaveLength(1 + 3 + 30 + 4);
+      expect(JSON.parse(lines[0]).SeparationCount).toBe(4);
+      const decisions = lines.slice(34).map((l) => JSON.parse(l));
+      expect(decisions.every((d) => d.Type === 'Separation')).toBe(true);
+      // Pairs of faces first, then face–user decisions, each group by FaceId: a stable file.
+      expect(decisions.map((d) => (d.UserId === undefined ? 'pair' : 'user'))).toEqual([
+        'pair',
+        'pair',
+        'user',
+        'user',
+      ]);
+      const byFace = (x: { FaceId: string }, y: { FaceId: string }) =>
+        x.FaceId < y.FaceId ? -1 : 1;
+      expect(decisions.slice(2)).toEqual(
+        [
+          { Type: 'Separation', FaceId: ids[5], UserId: 'ana' },
+          { Type: 'Separation', FaceId: ids[6], UserId: 'empty' },
+        ].sort(byFace),
+      );
+
+      // A batch of 1: every decision is checked and written on its own.
+      const result = await importCollection(target, lines, {
+        faceModelVersion: MODEL,
+        batchSize: 1,
+      });
+      expect(result.separationCount).toBe(4);
+      const sorted = async (store: FaceStore, id: string) =>
+        (await store.listFaceSeparations(id)).map((s) => JSON.stringify(s)).sort();
+      expect(await sorted(target, 'source')).toEqual(await sorted(source, 'source'));
+      // And ClusterFaces reads them there: the same answer from both stores.
+      const cluster = (store: FaceStore) =>
+        new FaceService({ store, faceModelVersion: MODEL }).clusterFaces({
+          CollectionId: 'source',
+          SimilarityThreshold: 0,
+          MinClusterSize: 1,
+        });
+      expect(await cluster(target)).toEqual(await cluster(source));
+
+      // Version 1 (written before decisions were carried): no count, no decisions.
+      const header = JSON.parse(lines[0]);
+      const { SeparationCount: _count, ...v1 } = { ...header, FormatVersion: 1 };
+      const old = await importCollection(target, [JSON.stringify(v1), ...lines.slice(1, 34)], {
+        collectionId: 'old',
+        faceModelVersion: MODEL,
+      });
+      expect(old).toMatchObject({ faceCount: 30, separationCount: 0 });
+      expect(await target.listFaceSeparations('old')).toEqual([]);
     } finally {
       await source.close();
       await target.close();
@@ -225,6 +296,45 @@ describe.each(stores)('collection export/import on the %s store', (_name, open) 
         /ConflictException|exists|repeat|duplicate|line 35/i,
       );
       await expectRefused([], /empty/);
+    });
+
+    it('decisions that are malformed, out of place, or name faces not in the archive', async () => {
+      const [a, b] = [face(1).FaceId, face(2).FaceId];
+      const header = { ...JSON.parse(lines[0]), SeparationCount: 1 };
+      const withDecision = (decision: unknown, at = lines.length) => [
+        JSON.stringify(header),
+        ...lines.slice(1, at),
+        JSON.stringify({ Type: 'Separation', ...(decision as object) }),
+        ...lines.slice(at),
+      ];
+      await expectRefused(
+        withDecision({ FaceId: a, OtherFaceId: '00000000-0000-4000-8000-000000000000' }),
+        /line 35: the separation names face 00000000-0000-4000-8000-000000000000, which is not in the archive/,
+      );
+      await expectRefused(withDecision({ FaceId: a, UserId: 'ghost' }), /line 35: user ghost/);
+      await expectRefused(
+        withDecision({ FaceId: a, OtherFaceId: b, UserId: 'ana' }),
+        /line 35: a separation names exactly one of OtherFaceId and UserId/,
+      );
+      await expectRefused(withDecision({ FaceId: a, OtherFaceId: a }), /line 35: .*itself/);
+      await expectRefused(
+        withDecision({ FaceId: a, OtherFaceId: b }, 20),
+        /line 22: users and faces must come before separations/,
+      );
+      // The count in the header must match, as for faces and users.
+      await expectRefused(
+        [JSON.stringify(header), ...lines.slice(1)],
+        /header announces 1 separations, the file has 0/,
+      );
+      // Version 1 knows no decisions.
+      await expectRefused(
+        [
+          JSON.stringify({ ...JSON.parse(lines[0]), FormatVersion: 1 }),
+          ...lines.slice(1),
+          JSON.stringify({ Type: 'Separation', FaceId: a, OtherFaceId: b }),
+        ],
+        /line 35: unknown Type "Separation" \(expected "User" or "Face"\)/,
+      );
     });
 
     it('an existing collection id, which stays as it was', async () => {
@@ -298,6 +408,7 @@ describe('facekit collections export / import', () => {
       CollectionId: 'family-copy',
       FaceCount: 30,
       UserCount: 3,
+      SeparationCount: 0,
     });
     const again = await facekit(['collections', 'import', 'family.jsonl']);
     expect(again.code).toBe(1);

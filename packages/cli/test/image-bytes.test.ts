@@ -1,28 +1,15 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageFormatOf, imageReader, MAX_IMAGE_BYTES } from '../src/image-bytes.js';
 import { runCli } from '../src/index.js';
 import { fakeIo } from './io.js';
+import { realPhotoSkipReason, samplePhotosDir } from './real-photo-setup.js';
 
-const modelsBuilt = existsSync(
-  fileURLToPath(
-    new URL('../../../models/dist/faceplugin-embed-mobilefacenet512.onnx', import.meta.url),
-  ),
-);
-const samples = join(
-  dirname(
-    createRequire(new URL('../../../models/package.json', import.meta.url)).resolve(
-      '@vladmandic/face-api/package.json',
-    ),
-  ),
-  'demo',
-);
+const samples = samplePhotosDir();
+const skipReason = realPhotoSkipReason();
 
 let dir: string;
 let big: string;
@@ -154,61 +141,58 @@ describe('photos over 5 MiB', () => {
   });
 });
 
-describe.skipIf(!modelsBuilt)(
-  `a shrunk photo on the real models${modelsBuilt ? '' : ' (skipped: models not built; run pnpm build)'}`,
-  () => {
-    it('finds the same faces at the same ratios as the photo itself', async () => {
-      // sample1 blown up to 4000 px wide with fine noise: over 5 MiB, so it is shrunk to 2048.
-      const original = join(samples, 'sample1.jpg');
-      const { width = 0, height = 0 } = await sharp(original).metadata();
-      const scale = 4000 / width;
-      const upscaled = await sharp(original)
-        .resize(Math.round(width * scale), Math.round(height * scale))
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      for (let i = 0; i < upscaled.data.length; i++) {
-        upscaled.data[i] = Math.min(255, upscaled.data[i] + ((i * 2654435761) >>> 29));
+describe.skipIf(skipReason !== '')(`a shrunk photo on the real models${skipReason}`, () => {
+  it('finds the same faces at the same ratios as the photo itself', async () => {
+    // sample1 blown up to 4000 px wide with fine noise: over 5 MiB, so it is shrunk to 2048.
+    const original = join(samples, 'sample1.jpg');
+    const { width = 0, height = 0 } = await sharp(original).metadata();
+    const scale = 4000 / width;
+    const upscaled = await sharp(original)
+      .resize(Math.round(width * scale), Math.round(height * scale))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    for (let i = 0; i < upscaled.data.length; i++) {
+      upscaled.data[i] = Math.min(255, upscaled.data[i] + ((i * 2654435761) >>> 29));
+    }
+    const huge = await sharp(upscaled.data, { raw: upscaled.info })
+      .jpeg({ quality: 100 })
+      .toBuffer();
+    expect(huge.byteLength).toBeGreaterThan(MAX_IMAGE_BYTES);
+    await writeFile(join(dir, 'huge.jpg'), huge);
+    const t = fakeIo({ FACEKIT_DATA_DIR: join(dir, 'data') }, dir);
+    const detect = async (path: string) => {
+      const run = await runCli(['detect', path, '-o', 'json', '--store', 'memory'], t.io);
+      expect(run).toMatchObject({ kind: 'exit', exitCode: 0 });
+    };
+    await detect(original);
+    await detect('huge.jpg');
+    const [small, large] = t
+      .stdout()
+      .split(/\n(?=\{)/)
+      .map((text) => JSON.parse(text).FaceDetails as { BoundingBox: Record<string, number> }[]);
+    expect(small.length).toBeGreaterThanOrEqual(2);
+    expect(large.length).toBe(small.length);
+    for (const [i, face] of small.entries()) {
+      for (const key of ['Left', 'Top', 'Width', 'Height']) {
+        expect(Math.abs(large[i].BoundingBox[key] - face.BoundingBox[key])).toBeLessThan(0.01);
       }
-      const huge = await sharp(upscaled.data, { raw: upscaled.info })
-        .jpeg({ quality: 100 })
-        .toBuffer();
-      expect(huge.byteLength).toBeGreaterThan(MAX_IMAGE_BYTES);
-      await writeFile(join(dir, 'huge.jpg'), huge);
-      const t = fakeIo({ FACEKIT_DATA_DIR: join(dir, 'data') }, dir);
-      const detect = async (path: string) => {
-        const run = await runCli(['detect', path, '-o', 'json', '--store', 'memory'], t.io);
-        expect(run).toMatchObject({ kind: 'exit', exitCode: 0 });
-      };
-      await detect(original);
-      await detect('huge.jpg');
-      const [small, large] = t
-        .stdout()
-        .split(/\n(?=\{)/)
-        .map((text) => JSON.parse(text).FaceDetails as { BoundingBox: Record<string, number> }[]);
-      expect(small.length).toBeGreaterThanOrEqual(2);
-      expect(large.length).toBe(small.length);
-      for (const [i, face] of small.entries()) {
-        for (const key of ['Left', 'Top', 'Width', 'Height']) {
-          expect(Math.abs(large[i].BoundingBox[key] - face.BoundingBox[key])).toBeLessThan(0.01);
-        }
-      }
-      expect(t.stderr()).toMatch(/huge\.jpg is [\d.]+ MiB, over the API's 5 MiB: sending a JPEG/);
+    }
+    expect(t.stderr()).toMatch(/huge\.jpg is [\d.]+ MiB, over the API's 5 MiB: sending a JPEG/);
 
-      // --draw draws on the file itself, at its own size, where the ratios put the faces.
-      const drawn = await runCli(
-        ['detect', 'huge.jpg', '--draw', 'huge-drawn.png', '-o', 'json', '--store', 'memory'],
-        t.io,
-      );
-      expect(drawn).toMatchObject({ kind: 'exit', exitCode: 0 });
-      const { data, info } = await sharp(join(dir, 'huge-drawn.png'))
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      expect(info.width).toBe(Math.round(width * scale));
-      const b = large[0].BoundingBox;
-      const x = Math.round(b.Left * info.width);
-      const y = Math.round((b.Top + b.Height / 2) * info.height);
-      const at = (y * info.width + x) * info.channels;
-      expect([data[at], data[at + 1], data[at + 2]]).toEqual([34, 197, 94]); // the box's edge
-    }, 120_000);
-  },
-);
+    // --draw draws on the file itself, at its own size, where the ratios put the faces.
+    const drawn = await runCli(
+      ['detect', 'huge.jpg', '--draw', 'huge-drawn.png', '-o', 'json', '--store', 'memory'],
+      t.io,
+    );
+    expect(drawn).toMatchObject({ kind: 'exit', exitCode: 0 });
+    const { data, info } = await sharp(join(dir, 'huge-drawn.png'))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    expect(info.width).toBe(Math.round(width * scale));
+    const b = large[0].BoundingBox;
+    const x = Math.round(b.Left * info.width);
+    const y = Math.round((b.Top + b.Height / 2) * info.height);
+    const at = (y * info.width + x) * info.channels;
+    expect([data[at], data[at + 1], data[at + 2]]).toEqual([34, 197, 94]); // the box's edge
+  }, 120_000);
+});

@@ -1,28 +1,15 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, drawFaces, runCli } from '../src/index.js';
 import { fakeIo } from './io.js';
+import { realPhotoSkipReason, samplePhotosDir } from './real-photo-setup.js';
 
-const modelsBuilt = existsSync(
-  fileURLToPath(
-    new URL('../../../models/dist/faceplugin-embed-mobilefacenet512.onnx', import.meta.url),
-  ),
-);
-// Sample photos that ship in an npm package (a devDependency of @facekit/models).
-const samples = join(
-  dirname(
-    createRequire(new URL('../../../models/package.json', import.meta.url)).resolve(
-      '@vladmandic/face-api/package.json',
-    ),
-  ),
-  'demo',
-);
+const samples = samplePhotosDir();
+const skipReason = realPhotoSkipReason();
 const fontPresent = existsSync('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf');
 
 let dir: string;
@@ -81,125 +68,122 @@ describe.skipIf(!fontPresent)(
   },
 );
 
-describe.skipIf(!modelsBuilt)(
-  `image commands on real photos${modelsBuilt ? '' : ' (skipped: models not built; run pnpm build)'}`,
-  () => {
-    beforeAll(async () => {
-      await mkdir(join(dir, 'photos/group'), { recursive: true });
-      await copyFile(join(samples, 'sample1.jpg'), join(dir, 'photos/group/sample 1.jpg'));
-      await copyFile(join(samples, 'sample2.jpg'), join(dir, 'photos/sample2.jpg'));
-      await writeFile(join(dir, 'photos/broken.jpg'), 'not an image');
-      await writeFile(join(dir, 'photos/notes.txt'), 'not an image either, and not a .jpg');
-      expect((await facekit(['collections', 'create', 'people'])).code).toBe(0);
-    });
+describe.skipIf(skipReason !== '')(`image commands on real photos${skipReason}`, () => {
+  beforeAll(async () => {
+    await mkdir(join(dir, 'photos/group'), { recursive: true });
+    await copyFile(join(samples, 'sample1.jpg'), join(dir, 'photos/group/sample 1.jpg'));
+    await copyFile(join(samples, 'sample2.jpg'), join(dir, 'photos/sample2.jpg'));
+    await writeFile(join(dir, 'photos/broken.jpg'), 'not an image');
+    await writeFile(join(dir, 'photos/notes.txt'), 'not an image either, and not a .jpg');
+    expect((await facekit(['collections', 'create', 'people'])).code).toBe(0);
+  });
 
-    it('index: walks folders, streams jsonl, reports the bad file and goes on', async () => {
-      const run = await facekit([
-        'index',
-        'people',
-        'photos',
-        '--output',
-        'jsonl',
-        '--draw',
-        'drawn',
-      ]);
-      expect(run.code).toBe(1);
-      const lines = run.stdout
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l));
-      expect(lines).toHaveLength(2);
-      const ids = lines.flatMap((l) =>
-        l.FaceRecords.map((r: { Face: { ExternalImageId: string } }) => r.Face.ExternalImageId),
-      );
-      expect(new Set(ids)).toEqual(new Set(['group:sample_1.jpg', 'sample2.jpg']));
-      // Plain progress lines (not a terminal), then the summary on stderr.
-      expect(run.stderr).toMatch(/^\[1\/3\] photos\//m);
-      expect(run.stderr).toMatch(/images found +3\n/);
-      expect(run.stderr).toMatch(/images indexed +2 /);
-      expect(run.stderr).toMatch(/failed +1\n/);
-      expect(run.stderr).toContain('photos/broken.jpg: InvalidImageFormatException: ');
-      // --draw: one picture per indexed image, named after its ExternalImageId.
-      for (const name of ['group_sample_1.jpg', 'sample2.jpg']) {
-        expect((await sharp(join(dir, 'drawn', name)).metadata()).format).toBe('jpeg');
-      }
-      const faces = JSON.parse((await facekit(['faces', 'list', 'people'])).stdout).Faces;
-      expect(faces.length).toBe(ids.length);
-    }, 60_000);
+  it('index: walks folders, streams jsonl, reports the bad file and goes on', async () => {
+    const run = await facekit([
+      'index',
+      'people',
+      'photos',
+      '--output',
+      'jsonl',
+      '--draw',
+      'drawn',
+    ]);
+    expect(run.code).toBe(1);
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2);
+    const ids = lines.flatMap((l) =>
+      l.FaceRecords.map((r: { Face: { ExternalImageId: string } }) => r.Face.ExternalImageId),
+    );
+    expect(new Set(ids)).toEqual(new Set(['group:sample_1.jpg', 'sample2.jpg']));
+    // Plain progress lines (not a terminal), then the summary on stderr.
+    expect(run.stderr).toMatch(/^\[1\/3\] photos\//m);
+    expect(run.stderr).toMatch(/images found +3\n/);
+    expect(run.stderr).toMatch(/images indexed +2 /);
+    expect(run.stderr).toMatch(/failed +1\n/);
+    expect(run.stderr).toContain('photos/broken.jpg: InvalidImageFormatException: ');
+    // --draw: one picture per indexed image, named after its ExternalImageId.
+    for (const name of ['group_sample_1.jpg', 'sample2.jpg']) {
+      expect((await sharp(join(dir, 'drawn', name)).metadata()).format).toBe('jpeg');
+    }
+    const faces = JSON.parse((await facekit(['faces', 'list', 'people'])).stdout).Faces;
+    expect(faces.length).toBe(ids.length);
+  }, 60_000);
 
-    it('index again resumes: indexed images are skipped, the failed one is retried', async () => {
-      const before = JSON.parse((await facekit(['collections', 'describe', 'people'])).stdout);
-      const run = await facekit(['index', 'people', 'photos'], { tty: true });
-      expect(run.code).toBe(1);
-      // On a terminal: a progress bar with rate and ETA on stderr, the summary table on stdout.
-      expect(run.stderr).toMatch(/█+ 1\/1 +[\d.]+ img\/s +ETA \d+:\d\d/);
-      expect(run.stdout).toMatch(/skipped \(already indexed\) +2\n/);
-      expect(run.stdout).toMatch(/Failures:\n {2}photos\/broken\.jpg: InvalidImageFormatException/);
-      const after = JSON.parse((await facekit(['collections', 'describe', 'people'])).stdout);
-      expect(after.FaceCount).toBe(before.FaceCount);
-    }, 60_000);
+  it('index again resumes: indexed images are skipped, the failed one is retried', async () => {
+    const before = JSON.parse((await facekit(['collections', 'describe', 'people'])).stdout);
+    const run = await facekit(['index', 'people', 'photos'], { tty: true });
+    expect(run.code).toBe(1);
+    // On a terminal: a progress bar with rate and ETA on stderr, the summary table on stdout.
+    expect(run.stderr).toMatch(/█+ 1\/1 +[\d.]+ img\/s +ETA \d+:\d\d/);
+    expect(run.stdout).toMatch(/skipped \(already indexed\) +2\n/);
+    expect(run.stdout).toMatch(/Failures:\n {2}photos\/broken\.jpg: InvalidImageFormatException/);
+    const after = JSON.parse((await facekit(['collections', 'describe', 'people'])).stdout);
+    expect(after.FaceCount).toBe(before.FaceCount);
+  }, 60_000);
 
-    it('search finds the indexed face and draws it with the match label', async () => {
-      const out = join(dir, 'match.png');
-      const run = await facekit([
-        'search',
-        'people',
-        join(samples, 'sample2.jpg'),
-        '--draw',
-        out,
+  it('search finds the indexed face and draws it with the match label', async () => {
+    const out = join(dir, 'match.png');
+    const run = await facekit([
+      'search',
+      'people',
+      join(samples, 'sample2.jpg'),
+      '--draw',
+      out,
+      '-o',
+      'json',
+    ]);
+    expect(run.code).toBe(0);
+    const response = JSON.parse(run.stdout);
+    expect(response.FaceMatches[0].Similarity).toBeGreaterThan(99);
+    expect(response.FaceMatches[0].Face.ExternalImageId).toBe('sample2.jpg');
+    const meta = await sharp(out).metadata();
+    const original = await sharp(join(samples, 'sample2.jpg')).metadata();
+    expect([meta.width, meta.height]).toEqual([original.width, original.height]);
+    const b = response.SearchedFaceBoundingBox;
+    const x = Math.round(b.Left * (meta.width ?? 0));
+    const y = Math.round((b.Top + b.Height / 2) * (meta.height ?? 0));
+    expect(await pixel(out, x, y)).toEqual([34, 197, 94]);
+  }, 60_000);
+
+  it('detect prints the same JSON in-process and through a server with --endpoint', async () => {
+    const photo = join(samples, 'sample1.jpg');
+    const local = await facekit(['detect', photo, '--attributes', 'ALL', '-o', 'json']);
+    expect(local.code).toBe(0);
+    const t = fakeIo({}, dir);
+    const server: CliResult = await runCli(
+      ['serve', '--port', '0', '--store', 'memory', '--log-level', 'silent'],
+      t.io,
+    );
+    if (server.kind !== 'serving') throw new Error(t.stderr());
+    try {
+      const remote = await facekit([
+        'detect',
+        photo,
+        '--attributes',
+        'ALL',
         '-o',
         'json',
+        '--endpoint',
+        server.url,
       ]);
-      expect(run.code).toBe(0);
-      const response = JSON.parse(run.stdout);
-      expect(response.FaceMatches[0].Similarity).toBeGreaterThan(99);
-      expect(response.FaceMatches[0].Face.ExternalImageId).toBe('sample2.jpg');
-      const meta = await sharp(out).metadata();
-      const original = await sharp(join(samples, 'sample2.jpg')).metadata();
-      expect([meta.width, meta.height]).toEqual([original.width, original.height]);
-      const b = response.SearchedFaceBoundingBox;
-      const x = Math.round(b.Left * (meta.width ?? 0));
-      const y = Math.round((b.Top + b.Height / 2) * (meta.height ?? 0));
-      expect(await pixel(out, x, y)).toEqual([34, 197, 94]);
-    }, 60_000);
+      expect(remote).toEqual(local);
+      expect(JSON.parse(local.stdout).FaceDetails.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 
-    it('detect prints the same JSON in-process and through a server with --endpoint', async () => {
-      const photo = join(samples, 'sample1.jpg');
-      const local = await facekit(['detect', photo, '--attributes', 'ALL', '-o', 'json']);
-      expect(local.code).toBe(0);
-      const t = fakeIo({}, dir);
-      const server: CliResult = await runCli(
-        ['serve', '--port', '0', '--store', 'memory', '--log-level', 'silent'],
-        t.io,
-      );
-      if (server.kind !== 'serving') throw new Error(t.stderr());
-      try {
-        const remote = await facekit([
-          'detect',
-          photo,
-          '--attributes',
-          'ALL',
-          '-o',
-          'json',
-          '--endpoint',
-          server.url,
-        ]);
-        expect(remote).toEqual(local);
-        expect(JSON.parse(local.stdout).FaceDetails.length).toBeGreaterThanOrEqual(2);
-      } finally {
-        await server.close();
-      }
-    }, 60_000);
-
-    it('detect --draw writes the picture; table output names the file', async () => {
-      const run = await facekit(['detect', join(samples, 'sample1.jpg'), '--draw', 'drawn.jpg'], {
-        tty: true,
-      });
-      expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/^# +Confidence +BoundingBox/);
-      expect(run.stdout).toMatch(/\d+ faces, drawn to drawn\.jpg\n$/);
-      const bytes = await readFile(join(dir, 'drawn.jpg'));
-      expect((await sharp(bytes).metadata()).format).toBe('jpeg');
-    }, 60_000);
-  },
-);
+  it('detect --draw writes the picture; table output names the file', async () => {
+    const run = await facekit(['detect', join(samples, 'sample1.jpg'), '--draw', 'drawn.jpg'], {
+      tty: true,
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^# +Confidence +BoundingBox/);
+    expect(run.stdout).toMatch(/\d+ faces, drawn to drawn\.jpg\n$/);
+    const bytes = await readFile(join(dir, 'drawn.jpg'));
+    expect((await sharp(bytes).metadata()).format).toBe('jpeg');
+  }, 60_000);
+});

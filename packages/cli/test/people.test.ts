@@ -1,21 +1,11 @@
-import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, runCli } from '../src/index.js';
 import { fakeIo } from './io.js';
+import { deepfacePhotos as photos, realPhotoSkipReason } from './real-photo-setup.js';
 
-const modelsBuilt = existsSync(
-  fileURLToPath(
-    new URL('../../../models/dist/faceplugin-embed-mobilefacenet512.onnx', import.meta.url),
-  ),
-);
-const photos = fileURLToPath(
-  new URL('../../../../shared/datasets/deepface/tests/unit/dataset/', import.meta.url),
-);
-const datasets = existsSync(photos);
 // Three people of deepface's labelled photos (its "Yes" pairs), four photos each, and one more
 // photo of the third.
 const people = [
@@ -27,11 +17,7 @@ const later = 'img7.jpg';
 const personOf = new Map(people.flatMap((files, person) => files.map((f) => [f, person])));
 personOf.set(later, 2);
 
-const skipReason = !datasets
-  ? ' (skipped: ../shared/datasets is absent)'
-  : !modelsBuilt
-    ? ' (skipped: models not built; pnpm turbo run build --filter=@facekit/models)'
-    : '';
+const skipReason = realPhotoSkipReason(photos);
 
 let dir: string;
 beforeAll(async () => {
@@ -104,4 +90,63 @@ describe.skipIf(skipReason !== '')(`facekit people on real photos${skipReason}`,
       await server.close();
     }
   }, 240_000);
+
+  it('"not this person" is listed and taken back (separate --undo), through a server too', async () => {
+    const cluster = async (endpoint: string[] = []) =>
+      (await json(['people', 'cluster', 'family', ...endpoint])).Clusters.find(
+        (c: { UserId?: string }) => c.UserId === 'ana',
+      );
+    const [newFace] = (await cluster()).FaceIds;
+    expect(
+      await facekit(['people', 'separate', 'family', newFace, '--user', 'ana', '-o', 'table']),
+    ).toMatchObject({ code: 0, stdout: 'Separated 1 faces\n' });
+    expect(await cluster()).toBeUndefined();
+    expect(await json(['people', 'separations', 'family'])).toEqual({
+      Separations: [{ FaceId: newFace, UserId: 'ana' }],
+    });
+    const table = await facekit([
+      'people',
+      'separations',
+      'family',
+      '--user',
+      'ana',
+      '-o',
+      'table',
+    ]);
+    expect(table.stdout).toContain(newFace);
+    expect(table.stdout).toContain('user ana');
+
+    const t = fakeIo({ FACEKIT_DATA_DIR: join(dir, 'data') }, dir);
+    const server: CliResult = await runCli(['serve', '--port', '0', '--log-level', 'silent'], t.io);
+    if (server.kind !== 'serving') throw new Error(t.stderr());
+    try {
+      const endpoint = ['--endpoint', server.url];
+      const undo = [
+        'people',
+        'separate',
+        'family',
+        newFace,
+        '--user',
+        'ana',
+        '--undo',
+        '-o',
+        'table',
+        ...endpoint,
+      ];
+      expect(await facekit(undo)).toMatchObject({
+        code: 0,
+        stdout: `Took back 1 decision: ${newFace} not user ana\n`,
+      });
+      expect(await facekit(undo)).toMatchObject({
+        code: 0,
+        stdout: 'Took back 0 decisions (none was recorded)\n',
+      });
+      expect(await json(['people', 'separations', 'family', ...endpoint])).toEqual({
+        Separations: [],
+      });
+      expect((await cluster(endpoint)).FaceIds).toEqual([newFace]);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });

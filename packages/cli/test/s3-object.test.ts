@@ -1,9 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
   CompareFacesCommand,
   CreateCollectionCommand,
@@ -19,21 +17,10 @@ import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, runCli } from '../src/index.js';
 import { fakeIo } from './io.js';
+import { modelsBuilt, realPhotoSkipReason, samplePhotosDir } from './real-photo-setup.js';
 
-const modelsBuilt = existsSync(
-  fileURLToPath(
-    new URL('../../../models/dist/faceplugin-embed-mobilefacenet512.onnx', import.meta.url),
-  ),
-);
-// Sample photos that ship in an npm package (a devDependency of @facekit/models).
-const samplesDir = join(
-  dirname(
-    createRequire(new URL('../../../models/package.json', import.meta.url)).resolve(
-      '@vladmandic/face-api/package.json',
-    ),
-  ),
-  'demo',
-);
+const samplesDir = samplePhotosDir();
+const skipReason = realPhotoSkipReason();
 const sample = (n: number) => readFileSync(join(samplesDir, `sample${n}.jpg`));
 
 /** s3rver's default keys. */
@@ -49,8 +36,8 @@ async function failure(promise: Promise<unknown>): Promise<string> {
   }
 }
 
-describe.skipIf(!modelsBuilt)(
-  `Image.S3Object through the AWS SDK against facekit serve${modelsBuilt ? '' : ' (skipped: models not built; run pnpm build)'}`,
+describe.skipIf(skipReason !== '')(
+  `Image.S3Object through the AWS SDK against facekit serve${skipReason}`,
   () => {
     let tmp: string;
     let s3rver: S3rver;

@@ -1,12 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliResult, runCli } from '../src/index.js';
 import { fakeIo } from './io.js';
+import { realPhotoSkipReason, samplePhotosDir } from './real-photo-setup.js';
 
 let tmp: string;
 const running: CliResult[] = [];
@@ -162,20 +161,8 @@ describe('facekit serve', () => {
   });
 });
 
-const modelsBuilt = existsSync(
-  fileURLToPath(
-    new URL('../../../models/dist/faceplugin-embed-mobilefacenet512.onnx', import.meta.url),
-  ),
-);
-// A sample photo that ships in an npm package (a devDependency of @facekit/models): no datasets needed.
-const samplePhoto = join(
-  dirname(
-    createRequire(new URL('../../../models/package.json', import.meta.url)).resolve(
-      '@vladmandic/face-api/package.json',
-    ),
-  ),
-  'demo/sample1.jpg',
-);
+const samplePhoto = join(samplePhotosDir(), 'sample1.jpg');
+const skipReason = realPhotoSkipReason();
 
 describe('facekit serve --face-model', () => {
   it('refuses an unknown face model with a usage error', async () => {
@@ -189,65 +176,62 @@ describe('facekit serve --face-model', () => {
   });
 });
 
-describe.skipIf(!modelsBuilt)(
-  `facekit serve with the face pipeline${modelsBuilt ? '' : ' (skipped: models not built; run pnpm build)'}`,
-  () => {
-    it('loads face model 1.0 and answers DetectFaces on a real photo', async () => {
-      const { server, stdout } = await start(
-        ['serve', '--port', '0', '--store', 'memory', '--face-model', '1.0'],
-        {},
-      );
-      expect(stdout()).toContain('face model: 1.0 on onnxruntime-node');
-      const bytes = readFileSync(samplePhoto).toString('base64');
-      const detected = await rekognition(server.url, 'DetectFaces', { Image: { Bytes: bytes } });
-      expect(detected.status).toBe(200);
-      expect((detected.body.FaceDetails as unknown[]).length).toBeGreaterThanOrEqual(2);
-      const created = await rekognition(server.url, 'CreateCollection', { CollectionId: 'c' });
-      expect(created.body.FaceModelVersion).toBe('1.0');
-    });
+describe.skipIf(skipReason !== '')(`facekit serve with the face pipeline${skipReason}`, () => {
+  it('loads face model 1.0 and answers DetectFaces on a real photo', async () => {
+    const { server, stdout } = await start(
+      ['serve', '--port', '0', '--store', 'memory', '--face-model', '1.0'],
+      {},
+    );
+    expect(stdout()).toContain('face model: 1.0 on onnxruntime-node');
+    const bytes = readFileSync(samplePhoto).toString('base64');
+    const detected = await rekognition(server.url, 'DetectFaces', { Image: { Bytes: bytes } });
+    expect(detected.status).toBe(200);
+    expect((detected.body.FaceDetails as unknown[]).length).toBeGreaterThanOrEqual(2);
+    const created = await rekognition(server.url, 'CreateCollection', { CollectionId: 'c' });
+    expect(created.body.FaceModelVersion).toBe('1.0');
+  });
 
-    it('answers /health quickly while images are indexed on the analyzer workers', async () => {
-      const { server } = await start(
-        [
-          'serve',
-          '--port',
-          '0',
-          '--store',
-          'memory',
-          '--face-model',
-          '1.0',
-          '--analyzer-workers',
-          '2',
-          '--image-concurrency',
-          '4',
-          '--log-level',
-          'silent',
-        ],
-        {},
-      );
-      await rekognition(server.url, 'CreateCollection', { CollectionId: 'busy' });
-      const bytes = readFileSync(samplePhoto).toString('base64');
-      const index = () =>
-        rekognition(server.url, 'IndexFaces', { CollectionId: 'busy', Image: { Bytes: bytes } });
-      await index(); // the workers load their models
-      let indexing = true;
-      const batch = Promise.all(Array.from({ length: 8 }, index)).finally(() => {
-        indexing = false;
-      });
-      const waits: number[] = [];
-      while (indexing) {
-        const started = performance.now();
-        const health = await fetch(`${server.url}/health`);
-        expect(health.status).toBe(200);
-        waits.push(performance.now() - started);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      const indexed = await batch;
-      expect(indexed.every((r) => r.status === 200)).toBe(true);
-      // On the main thread each image holds the event loop for 50-100 ms (several faces).
-      waits.sort((a, b) => a - b);
-      expect(waits.length).toBeGreaterThan(5);
-      expect(waits[Math.floor(waits.length / 2)]).toBeLessThan(20);
-    }, 120_000);
-  },
-);
+  it('answers /health quickly while images are indexed on the analyzer workers', async () => {
+    const { server } = await start(
+      [
+        'serve',
+        '--port',
+        '0',
+        '--store',
+        'memory',
+        '--face-model',
+        '1.0',
+        '--analyzer-workers',
+        '2',
+        '--image-concurrency',
+        '4',
+        '--log-level',
+        'silent',
+      ],
+      {},
+    );
+    await rekognition(server.url, 'CreateCollection', { CollectionId: 'busy' });
+    const bytes = readFileSync(samplePhoto).toString('base64');
+    const index = () =>
+      rekognition(server.url, 'IndexFaces', { CollectionId: 'busy', Image: { Bytes: bytes } });
+    await index(); // the workers load their models
+    let indexing = true;
+    const batch = Promise.all(Array.from({ length: 8 }, index)).finally(() => {
+      indexing = false;
+    });
+    const waits: number[] = [];
+    while (indexing) {
+      const started = performance.now();
+      const health = await fetch(`${server.url}/health`);
+      expect(health.status).toBe(200);
+      waits.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const indexed = await batch;
+    expect(indexed.every((r) => r.status === 200)).toBe(true);
+    // On the main thread each image holds the event loop for 50-100 ms (several faces).
+    waits.sort((a, b) => a - b);
+    expect(waits.length).toBeGreaterThan(5);
+    expect(waits[Math.floor(waits.length / 2)]).toBeLessThan(20);
+  }, 120_000);
+});

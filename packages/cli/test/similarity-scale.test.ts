@@ -1,25 +1,12 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, runCli } from '../src/index.js';
 import { fakeIo } from './io.js';
+import { deepfacePhotos as photos, realPhotoSkipReason } from './real-photo-setup.js';
 
-const modelsBuilt = existsSync(
-  fileURLToPath(
-    new URL('../../../models/dist/faceplugin-embed-mobilefacenet512.onnx', import.meta.url),
-  ),
-);
-const photos = fileURLToPath(
-  new URL('../../../../shared/datasets/deepface/tests/unit/dataset/', import.meta.url),
-);
-const skipReason = !existsSync(photos)
-  ? ' (skipped: ../shared/datasets is absent)'
-  : !modelsBuilt
-    ? ' (skipped: models not built; pnpm turbo run build --filter=@facekit/models)'
-    : '';
+const skipReason = realPhotoSkipReason(photos);
 
 let dir: string;
 beforeAll(async () => {

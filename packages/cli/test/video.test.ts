@@ -1,27 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { renderSlideshow } from '@facekit/video-ffmpeg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spans, videoTime } from '../src/commands/video.js';
 import { runCli } from '../src/index.js';
 import { fakeIo } from './io.js';
+import { datasets, realPhotoSkipReason } from './real-photo-setup.js';
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const train = join(
-  process.env.FACEKIT_DATASETS ?? resolve(repoRoot, '../shared/datasets'),
-  'face_recognition/examples/knn_examples/train',
-);
-const unavailable = !existsSync(train)
-  ? 'skipped: ../shared/datasets not found'
-  : spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).error
-    ? 'skipped: no ffmpeg on PATH; apt-get install ffmpeg'
-    : !existsSync(join(repoRoot, 'models/dist/faceplugin-embed-mobilefacenet512.onnx'))
-      ? 'skipped: models not built; run pnpm build'
-      : undefined;
+const train = join(datasets, 'face_recognition/examples/knn_examples/train');
+const skipReason =
+  realPhotoSkipReason(train) ||
+  (spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).error
+    ? ' (SKIPPED: no ffmpeg on PATH; apt-get install ffmpeg)'
+    : '');
 
 describe('video summaries', () => {
   it('joins timestamps one sampling interval apart into spans', () => {
@@ -54,8 +47,8 @@ describe('facekit video: usage', () => {
   });
 });
 
-describe.skipIf(unavailable !== undefined)(
-  `facekit video in-process on a slideshow of real photos${unavailable ? ` (${unavailable})` : ''}`,
+describe.skipIf(skipReason !== '')(
+  `facekit video in-process on a slideshow of real photos${skipReason}`,
   () => {
     let dir: string;
     beforeAll(async () => {

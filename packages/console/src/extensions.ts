@@ -60,3 +60,10 @@ export interface ClusterFacesOutput {
   FaceCount: number;
   UnclusteredFaceCount: number;
 }
+
+/** A "not this person" decision (ListFaceSeparations, DeleteFaceSeparations). */
+export interface FaceSeparationDecision {
+  FaceId: string;
+  OtherFaceId?: string;
+  UserId?: string;
+}

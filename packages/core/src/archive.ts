@@ -2,6 +2,7 @@
 
 export {
   type ArchivedFace,
+  type ArchivedSeparation,
   type ArchivedUser,
   COLLECTION_ARCHIVE_FORMAT,
   COLLECTION_ARCHIVE_VERSION,

@@ -1,7 +1,7 @@
 // The spec surface: the Rekognition wire types and API model, errors and request validation, the
 // seams adapters implement, and the service. Everything else is behind a subpath (`/analyzer`,
 // `/pipeline`, `/image`, `/archive`, `/reindex`, `/onnx-models`, `/vector`, `/sql-store`,
-// `/clustering`) or internal.
+// `/clustering`, `/people`) or internal.
 
 export type {
   AnalyzedFace,

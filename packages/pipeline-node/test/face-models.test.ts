@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dot } from '@facekit/core/vector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeFaceAnalyzer, type FaceModelVersion, faceModels } from '../src/index.js';
-import { datasets, missingModels } from './real-photo-setup.js';
+import { datasets, faceModelIds, realPhotoSkipReason } from './real-photo-setup.js';
 
 const people = join(datasets, 'face_recognition/examples/knn_examples/train');
 
@@ -18,19 +17,10 @@ const photos: Record<string, [string, string]> = {
 
 const embeddingLength: Record<FaceModelVersion, number> = { '1.0': 512, '2.0': 128 };
 
-const haveDatasets = existsSync(people);
-
 for (const version of Object.keys(faceModels) as FaceModelVersion[]) {
-  const missing = missingModels(version);
-  const skip = missing.length > 0 || !haveDatasets;
-  const why =
-    missing.length > 0
-      ? ` (SKIPPED: models not built: ${missing.join(', ')}; run pnpm --filter @facekit/models build)`
-      : !haveDatasets
-        ? ` (SKIPPED: datasets not found at ${people}; set FACEKIT_DATASETS)`
-        : '';
+  const why = realPhotoSkipReason(people, faceModelIds(version));
 
-  describe.skipIf(skip)(`face model ${version}${why}`, () => {
+  describe.skipIf(why !== '')(`face model ${version}${why}`, () => {
     const embeddings = new Map<string, Float32Array[]>();
     let analyzer: Awaited<ReturnType<typeof createNodeFaceAnalyzer>> | undefined;
 

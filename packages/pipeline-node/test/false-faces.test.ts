@@ -1,18 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FaceDetail } from '@facekit/core';
 import { defaultDetectionVerifier, qualityBars } from '@facekit/core/analyzer';
 import { iou } from '@facekit/core/pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeFaceAnalyzer, faceModels } from '../src/index.js';
+import { createNodeFaceAnalyzer } from '../src/index.js';
+import { datasets, faceModelIds, realPhotoSkipReason } from './real-photo-setup.js';
 
 // Photos without a human face that the detector alone takes for faces (a dog 99.0, a cat 72.6,
 // a baboon 76.3 and 66.1), a WIDER photo of two people where it boxed clasped hands at 94, one
 // of a painted family portrait where it boxed a doll's face at 95, and portraits that must keep
 // their face.
-const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-const datasets = process.env.FACEKIT_DATASETS ?? resolve(repoRoot, '../shared/datasets');
 const animals = [
   'dlib-faces/examples/faces/dogs.jpg',
   'misc/debian-skimage/chelsea.png',
@@ -31,13 +29,10 @@ const portraits = [
   'deepface/tests/unit/dataset/img41.jpg',
   'deepface/tests/unit/dataset/img1.jpg',
 ].map((p) => join(datasets, p));
-const models = [...Object.values(faceModels['1.0']), 'mtcnn-onet-48', 'mtcnn-rnet-24'];
-const modelsBuilt = models.every((id) => existsSync(join(repoRoot, 'models/dist', `${id}.onnx`)));
-const why = !modelsBuilt
-  ? ' (SKIPPED: models not built; run pnpm build)'
-  : !animals.every((p) => existsSync(p)) || !existsSync(join(widerDir, 'data'))
-    ? ` (SKIPPED: ${datasets} not found; put ../shared/datasets beside the repository or set FACEKIT_DATASETS)`
-    : '';
+const why = realPhotoSkipReason(
+  [...animals, join(widerDir, 'data')],
+  [...faceModelIds('1.0'), 'mtcnn-onet-48', 'mtcnn-rnet-24'],
+);
 
 /** `[x1, y1, x2, y2]` in pixels. */
 const pixels = (d: FaceDetail, w: number, h: number) => {

@@ -1,17 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { int8Models } from '@facekit/core/analyzer';
 import { dot } from '@facekit/core/vector';
-import { loadManifest, modelsDir } from '@facekit/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeFaceAnalyzer } from '../src/index.js';
+import { datasets, realPhotoSkipReason } from './real-photo-setup.js';
 
-/** `../shared/datasets` beside the repository, or `FACEKIT_DATASETS`. */
-const datasets = process.env.FACEKIT_DATASETS
-  ? resolve(process.env.FACEKIT_DATASETS)
-  : fileURLToPath(new URL('../../../../shared/datasets', import.meta.url));
 const people = join(datasets, 'face_recognition/examples/knn_examples/train');
 const photos = existsSync(people)
   ? readdirSync(people)
@@ -23,19 +18,7 @@ const photos = existsSync(people)
       )
   : [];
 
-const manifest = loadManifest();
-const missing = Object.entries(int8Models)
-  .flat()
-  .filter((id) => {
-    const entry = manifest.find((e) => e.id === id);
-    return !entry || !existsSync(join(modelsDir(), entry.file));
-  });
-const why =
-  missing.length > 0
-    ? ` (SKIPPED: models not built: ${missing.join(', ')}; run pnpm --filter @facekit/models build)`
-    : photos.length === 0
-      ? ` (SKIPPED: datasets not found at ${people}; set FACEKIT_DATASETS)`
-      : '';
+const why = realPhotoSkipReason(people, Object.entries(int8Models).flat());
 
 type Analyzer = Awaited<ReturnType<typeof createNodeFaceAnalyzer>>;
 type Result = Awaited<ReturnType<Analyzer['analyze']>>;

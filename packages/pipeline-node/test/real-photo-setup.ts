@@ -11,25 +11,34 @@ export const datasets = process.env.FACEKIT_DATASETS
 
 const manifest = loadManifest();
 
-/** The face model's networks whose files are not built. */
-export function missingModels(version: FaceModelVersion): string[] {
-  return Object.values(faceModels[version]).filter((id) => {
+/** The networks of face model `version`, by model id. */
+export function faceModelIds(version: FaceModelVersion): string[] {
+  return Object.values(faceModels[version]);
+}
+
+/** The models among `ids` whose files are not built. */
+export function missingModels(ids: readonly string[]): string[] {
+  return ids.filter((id) => {
     const entry = manifest.find((e) => e.id === id);
     return !entry || !existsSync(join(modelsDir(), entry.file));
   });
 }
 
 /**
- * Why a real-photo suite of face model `version` over `photosDir` skips (a suffix for its name),
- * or '' when the models are built and the photos are there.
+ * Why a real-photo suite skips (a suffix for its name), or '' when the models `modelIds` (face
+ * model 1.0's networks unless given) are built and `photos`, a path or several, are there.
  */
-export function realPhotoSkipReason(photosDir: string, version: FaceModelVersion = '1.0'): string {
-  const missing = missingModels(version);
+export function realPhotoSkipReason(
+  photos: string | readonly string[],
+  modelIds: readonly string[] = faceModelIds('1.0'),
+): string {
+  const missing = missingModels(modelIds);
   if (missing.length > 0) {
     return ` (SKIPPED: models not built: ${missing.join(', ')}; run pnpm --filter @facekit/models build)`;
   }
-  if (!existsSync(photosDir)) {
-    return ` (SKIPPED: datasets not found at ${photosDir}; set FACEKIT_DATASETS)`;
+  const absent = (typeof photos === 'string' ? [photos] : photos).filter((p) => !existsSync(p));
+  if (absent.length > 0) {
+    return ` (SKIPPED: datasets not found at ${absent[0]}; set FACEKIT_DATASETS)`;
   }
   return '';
 }

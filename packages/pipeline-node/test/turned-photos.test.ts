@@ -1,27 +1,18 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FaceDetail } from '@facekit/core';
 import { iou } from '@facekit/core/pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeFaceAnalyzer, faceModels } from '../src/index.js';
+import { createNodeFaceAnalyzer } from '../src/index.js';
+import { datasets, realPhotoSkipReason } from './real-photo-setup.js';
 
 // A photo taken upside down whose file has no EXIF orientation (WIDER FACE has several): the
 // detector finds no upright face, so the analyzer searches the image turned.
-const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-const datasets = process.env.FACEKIT_DATASETS ?? resolve(repoRoot, '../shared/datasets');
 const photo = join(
   datasets,
   'widerface-val-subset/data/WIDER_val/images/20--Family_Group/20_Family_Group_Family_Group_20_90.jpg',
 );
-const modelsBuilt = Object.values(faceModels['1.0']).every((id) =>
-  existsSync(join(repoRoot, 'models/dist', `${id}.onnx`)),
-);
-const why = !modelsBuilt
-  ? ' (SKIPPED: models not built; run pnpm build)'
-  : !existsSync(photo)
-    ? ` (SKIPPED: ${photo} not found; ../shared/datasets or FACEKIT_DATASETS)`
-    : '';
+const why = realPhotoSkipReason(photo);
 
 /** `[x1, y1, x2, y2]` in pixels. */
 const pixels = (d: FaceDetail, w: number, h: number) => {

@@ -178,6 +178,64 @@ describe('FacekitService.ClusterFaces and SeparateFaces', () => {
     expect(await store.listFaceSeparations('c')).toHaveLength(3);
   });
 
+  it('takes "not this person" back: ListFaceSeparations, DeleteFaceSeparations, regrouped', async () => {
+    const { store, service, app } = await setup();
+    const people = faces(1, 3, 5).map((s) => s.face);
+    await store.putFaces('c', people);
+    const ids = people.map((f) => f.faceId);
+    const clusterOf = async (faceId: string) =>
+      (
+        await service.clusterFaces({
+          CollectionId: 'c',
+          SimilarityThreshold: 50,
+          MinClusterSize: 1,
+        })
+      ).Clusters?.find((c) => c.FaceIds?.includes(faceId))?.FaceIds;
+    expect(await clusterOf(ids[0])).toHaveLength(3);
+    await extension(app, 'SeparateFaces', {
+      CollectionId: 'c',
+      FaceIds: [ids[0]],
+      OtherFaceIds: [ids[1], ids[2]],
+    });
+    expect(await clusterOf(ids[0])).toEqual([ids[0]]);
+
+    const listed = await extension(app, 'ListFaceSeparations', {
+      CollectionId: 'c',
+      FaceId: ids[1],
+    });
+    expect(listed.status).toBe(200);
+    const pair = (a: string, b: string) =>
+      a < b ? { FaceId: a, OtherFaceId: b } : { FaceId: b, OtherFaceId: a };
+    expect(await listed.json()).toEqual({ Separations: [pair(ids[0], ids[1])] });
+
+    // Undo both; asking for a pair never recorded (1–2) removes nothing more.
+    const undone = await extension(app, 'DeleteFaceSeparations', {
+      CollectionId: 'c',
+      FaceIds: [ids[1], ids[2]],
+      OtherFaceIds: [ids[0], ids[1]],
+    });
+    const { DeletedSeparations } = (await undone.json()) as { DeletedSeparations: unknown[] };
+    expect(DeletedSeparations).toHaveLength(2);
+    expect(DeletedSeparations).toEqual(
+      expect.arrayContaining([pair(ids[0], ids[1]), pair(ids[0], ids[2])]),
+    );
+    expect(
+      await (await extension(app, 'ListFaceSeparations', { CollectionId: 'c' })).json(),
+    ).toEqual({ Separations: [] });
+    expect(await clusterOf(ids[0])).toHaveLength(3);
+
+    // A face–user decision, taken back with UserId; embedded through the typed method.
+    await service.createUser({ CollectionId: 'c', UserId: 'ana' });
+    await service.separateFaces({ CollectionId: 'c', FaceIds: [ids[0]], UserId: 'ana' });
+    expect(await service.listFaceSeparations({ CollectionId: 'c', UserId: 'ana' })).toEqual({
+      Separations: [{ FaceId: ids[0], UserId: 'ana' }],
+    });
+    expect(
+      await service.deleteFaceSeparations({ CollectionId: 'c', FaceIds: [ids[0]], UserId: 'ana' }),
+    ).toEqual({ DeletedSeparations: [{ FaceId: ids[0], UserId: 'ana' }] });
+    expect(await store.listFaceSeparations('c')).toEqual([]);
+  });
+
   it('answers the Rekognition errors', async () => {
     const { app } = await setup();
     await expectAwsError(
@@ -208,5 +266,33 @@ describe('FacekitService.ClusterFaces and SeparateFaces', () => {
       400,
       'ResourceNotFoundException',
     );
+    for (const operation of ['ListFaceSeparations', 'DeleteFaceSeparations']) {
+      await expectAwsError(
+        await extension(app, operation, {
+          CollectionId: 'nope',
+          ...(operation === 'DeleteFaceSeparations'
+            ? { FaceIds: ['00000000-0000-4000-8000-000000000000'], UserId: 'ana' }
+            : {}),
+        }),
+        400,
+        'ResourceNotFoundException',
+      );
+    }
+    for (const body of [
+      { CollectionId: 'c', FaceIds: ['00000000-0000-4000-8000-000000000000'] },
+      {
+        CollectionId: 'c',
+        FaceIds: ['00000000-0000-4000-8000-000000000000'],
+        UserId: 'ana',
+        OtherFaceIds: ['00000000-0000-4000-8000-000000000001'],
+      },
+      { CollectionId: 'c', FaceIds: [], UserId: 'ana' },
+    ]) {
+      await expectAwsError(
+        await extension(app, 'DeleteFaceSeparations', body),
+        400,
+        'InvalidParameterException',
+      );
+    }
   });
 });

@@ -360,6 +360,22 @@ export function createMemoryFaceStore(): FaceStore {
       return out;
     },
 
+    async deleteFaceSeparations(collectionId, separations) {
+      const state = collection(collectionId);
+      const removed: FaceSeparation[] = [];
+      for (const s of separations) {
+        const key =
+          s.otherFaceId !== undefined
+            ? `face:${s.faceId < s.otherFaceId ? `${s.faceId}:${s.otherFaceId}` : `${s.otherFaceId}:${s.faceId}`}`
+            : `user:${s.faceId}:${s.userId}`;
+        const entry = state.separations.get(key);
+        if (!entry) continue;
+        state.separations.delete(key);
+        if (live(state, entry)) removed.push({ ...entry.separation });
+      }
+      return removed;
+    },
+
     async close() {
       collections.clear();
     },

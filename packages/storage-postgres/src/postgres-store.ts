@@ -392,6 +392,40 @@ export class PostgresFaceStore extends PostgresStoreBase implements FaceStore {
     });
   }
 
+  async deleteFaceSeparations(
+    collectionId: string,
+    separations: readonly FaceSeparation[],
+  ): Promise<FaceSeparation[]> {
+    return this.write(async (tx) => {
+      const s = this.schema;
+      const { seq } = await this.collection(tx, collectionId, 'FOR KEY SHARE');
+      const removed: FaceSeparation[] = [];
+      for (const { faceId, otherFaceId, userId } of separations) {
+        if (otherFaceId === undefined) {
+          const rows = await tx.query(
+            `DELETE FROM ${s}.face_user_separations x USING ${s}.faces f, ${s}.users u
+             WHERE x.face_seq = f.seq AND x.user_seq = u.seq
+               AND f.collection_seq = $1 AND f.face_id = $2 AND u.collection_seq = $1 AND u.user_id = $3
+             RETURNING 1`,
+            [seq, faceId, userId],
+          );
+          if (rows.length > 0) removed.push({ faceId, userId });
+        } else {
+          const [low, high] = faceId < otherFaceId ? [faceId, otherFaceId] : [otherFaceId, faceId];
+          const rows = await tx.query(
+            `DELETE FROM ${s}.face_separations x USING ${s}.faces a, ${s}.faces b
+             WHERE x.face_seq = a.seq AND x.other_face_seq = b.seq
+               AND a.collection_seq = $1 AND a.face_id = $2 AND b.collection_seq = $1 AND b.face_id = $3
+             RETURNING 1`,
+            [seq, low, high],
+          );
+          if (rows.length > 0) removed.push({ faceId: low, otherFaceId: high });
+        }
+      }
+      return removed;
+    });
+  }
+
   async listFaceSeparations(collectionId: string): Promise<FaceSeparation[]> {
     return this.read(async (db) => {
       const s = this.schema;

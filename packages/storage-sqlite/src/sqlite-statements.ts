@@ -189,6 +189,16 @@ export function prepareStatements(database: BetterSqlite3.Database) {
        SELECT f.seq, u.seq FROM faces f, users u
        WHERE f.collection_seq = ? AND f.face_id = ? AND u.collection_seq = ? AND u.user_id = ?`,
     ),
+    deleteFaceSeparation: db.prepare<[number, string, number, string]>(
+      `DELETE FROM face_separations WHERE (face_seq, other_face_seq) IN (
+         SELECT a.seq, b.seq FROM faces a, faces b
+         WHERE a.collection_seq = ? AND a.face_id = ? AND b.collection_seq = ? AND b.face_id = ?)`,
+    ),
+    deleteFaceUserSeparation: db.prepare<[number, string, number, string]>(
+      `DELETE FROM face_user_separations WHERE (face_seq, user_seq) IN (
+         SELECT f.seq, u.seq FROM faces f, users u
+         WHERE f.collection_seq = ? AND f.face_id = ? AND u.collection_seq = ? AND u.user_id = ?)`,
+    ),
     faceSeparations: db.prepare<[number], { face_id: string; other_face_id: string }>(
       `SELECT a.face_id, b.face_id AS other_face_id
        FROM face_separations s JOIN faces a ON a.seq = s.face_seq JOIN faces b ON b.seq = s.other_face_seq

@@ -476,6 +476,30 @@ export class SqliteFaceStore implements FaceStore {
     });
   }
 
+  async deleteFaceSeparations(
+    collectionId: string,
+    separations: readonly FaceSeparation[],
+  ): Promise<FaceSeparation[]> {
+    return this.write(() => {
+      const s = this.statements;
+      const { seq } = this.collection(collectionId);
+      const removed: FaceSeparation[] = [];
+      for (const { faceId, otherFaceId, userId } of separations) {
+        if (otherFaceId === undefined) {
+          if (s.deleteFaceUserSeparation.run(seq, faceId, seq, userId).changes > 0) {
+            removed.push({ faceId, userId });
+          }
+        } else {
+          const [low, high] = faceId < otherFaceId ? [faceId, otherFaceId] : [otherFaceId, faceId];
+          if (s.deleteFaceSeparation.run(seq, low, seq, high).changes > 0) {
+            removed.push({ faceId: low, otherFaceId: high });
+          }
+        }
+      }
+      return removed;
+    });
+  }
+
   /** Runs `fn` in a deferred (read) transaction: one consistent snapshot. */
   private read<T>(fn: () => T): Promise<T> {
     try {

@@ -20,13 +20,15 @@ import { UsageError } from '../usage-error.js';
 const FORMAT_NOTE = `The file is JSON Lines: a header (format version, CollectionId, FaceModelVersion,
 VectorDimension, CreationTimestamp, Tags, counts), one line per user, then one per face with its
 FaceId, ImageId, ExternalImageId, BoundingBox, Confidence, UserId and Vector (base64 of
-little-endian float32). Both commands work in-process on the data directory (--data-dir,
+little-endian float32), then one per "not this person" decision (FaceId and OtherFaceId or
+UserId). Both commands work in-process on the data directory (--data-dir,
 --store), not through the Rekognition API, which has no operation that returns vectors.`;
 
 export const archiveCommands: Command[] = [
   {
     path: ['collections', 'export'],
-    summary: 'write a collection with its faces, vectors, users and tags to a portable file',
+    summary:
+      'write a collection with its faces, vectors, users, tags and "not this person" decisions to a portable file',
     args: '<collection-id>',
     positionals: { min: 1, max: 1 },
     options: {
@@ -54,7 +56,7 @@ export const archiveCommands: Command[] = [
           const path = resolve(context.io.cwd, file);
           const count = await writeLines(path, lines);
           context.io.stderr.write(
-            `Exported ${context.positionals[0]} to ${file} (${count.faces} faces, ${count.users} users)\n`,
+            `Exported ${context.positionals[0]} to ${file} (${count.faces} faces, ${count.users} users, ${count.separations} separations)\n`,
           );
           return 0;
         } finally {
@@ -109,12 +111,14 @@ nothing when any line is invalid.`,
             CollectionId: result.collectionId,
             FaceCount: result.faceCount,
             UserCount: result.userCount,
+            SeparationCount: result.separationCount,
           };
           emit(io, output, response, () =>
             renderFields([
               ['Imported collection', result.collectionId],
               ['FaceCount', result.faceCount],
               ['UserCount', result.userCount],
+              ['SeparationCount', result.separationCount],
             ]),
           );
           return 0;
@@ -184,12 +188,13 @@ export async function writeLines(path: string, lines: AsyncIterable<string>) {
   out.on('error', (error) => {
     failed = error;
   });
-  const count = { faces: 0, users: 0 };
+  const count = { faces: 0, users: 0, separations: 0 };
   try {
     for await (const line of lines) {
       if (failed) throw failed;
       if (line.startsWith('{"Type":"Face"')) count.faces++;
       else if (line.startsWith('{"Type":"User"')) count.users++;
+      else if (line.startsWith('{"Type":"Separation"')) count.separations++;
       if (!out.write(`${line}\n`)) await once(out, 'drain');
     }
     if (failed) throw failed;

@@ -1,3 +1,4 @@
+import type { FaceSeparationDecision } from '@facekit/core';
 import { type Command, defined, listFlag, numberFlag, stringFlag } from '../command.js';
 import { emit, percent, renderTable } from '../output.js';
 import { UsageError } from '../usage-error.js';
@@ -80,17 +81,35 @@ export const peopleCommands: Command[] = [
         value: '<face-id>',
         description: "the faces are not the person of these faces (a cluster's others); repeatable",
       },
+      undo: {
+        type: 'boolean',
+        description:
+          'take those decisions back instead (FacekitService.DeleteFaceSeparations): the faces may be grouped together again',
+      },
     },
     examples: [
       'facekit people separate family 0b6a0e2c-5f6b-4c5e-9d1c-2a4b6c8d0e1f --user ana',
       'facekit people separate family <face-id> --from <face-id> --from <face-id>',
+      'facekit people separate family 0b6a0e2c-5f6b-4c5e-9d1c-2a4b6c8d0e1f --user ana --undo',
     ],
+    notes: "List the decisions with 'facekit people separations <collection-id>'.",
     async run({ io, output, positionals, values, client }) {
       const [CollectionId, ...FaceIds] = positionals;
       const UserId = stringFlag(values, 'user');
       const OtherFaceIds = listFlag(values, 'from');
       if ((UserId === undefined) === (OtherFaceIds === undefined)) {
         throw new UsageError('give exactly one of --user and --from');
+      }
+      if (values.undo) {
+        const undone = await (await client()).callExtension(
+          'DeleteFaceSeparations',
+          defined({ CollectionId, FaceIds, UserId, OtherFaceIds }),
+        );
+        emit(io, output, undone, () => {
+          const deleted = undone.DeletedSeparations ?? [];
+          return `Took back ${deleted.length} decision${deleted.length === 1 ? '' : 's'}${deleted.length ? `: ${deleted.map(describeSeparation).join(', ')}` : ' (none was recorded)'}\n`;
+        });
+        return 0;
       }
       const response = await (await client()).callExtension(
         'SeparateFaces',
@@ -99,6 +118,49 @@ export const peopleCommands: Command[] = [
       emit(io, output, response, () => {
         const unknown = response.UnknownFaceIds ?? [];
         return `Separated ${response.SeparatedFaceIds?.length ?? 0} faces${unknown.length ? `; not in ${CollectionId}: ${unknown.join(' ')}` : ''}\n`;
+      });
+      return 0;
+    },
+  },
+  {
+    path: ['people', 'separations'],
+    summary:
+      'list the "not this person" decisions of a collection (FacekitService.ListFaceSeparations)',
+    args: '<collection-id>',
+    positionals: { min: 1, max: 1 },
+    options: {
+      face: {
+        type: 'string',
+        value: '<face-id>',
+        description: 'only the decisions about this face',
+      },
+      user: {
+        type: 'string',
+        value: '<user-id>',
+        description: 'only the decisions about this user',
+      },
+    },
+    examples: ['facekit people separations family', 'facekit people separations family --user ana'],
+    notes: "Take one back with 'facekit people separate ... --undo'.",
+    async run({ io, output, positionals, values, client }) {
+      const response = await (await client()).callExtension(
+        'ListFaceSeparations',
+        defined({
+          CollectionId: positionals[0],
+          FaceId: stringFlag(values, 'face'),
+          UserId: stringFlag(values, 'user'),
+        }),
+      );
+      emit(io, output, response, () => {
+        const separations = response.Separations ?? [];
+        if (separations.length === 0) return 'No decisions recorded\n';
+        return renderTable(
+          ['FaceId', 'is not'],
+          separations.map((s) => [
+            s.FaceId,
+            s.UserId !== undefined ? `user ${s.UserId}` : `face ${s.OtherFaceId}`,
+          ]),
+        );
       });
       return 0;
     },
@@ -137,3 +199,6 @@ export const peopleCommands: Command[] = [
     },
   },
 ];
+
+const describeSeparation = (s: FaceSeparationDecision) =>
+  `${s.FaceId} not ${s.UserId !== undefined ? `user ${s.UserId}` : `face ${s.OtherFaceId}`}`;

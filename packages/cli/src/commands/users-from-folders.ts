@@ -1,9 +1,16 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RequestOptions } from '@facekit/core';
+import {
+  findPersonFaces,
+  type PersonSkipReason,
+  type PhotoSkip,
+  skipOfChoice,
+  skipOfUnindexed,
+  toUserId,
+} from '@facekit/core/people';
 import { type ApiClient, ApiError } from '../client/api-client.js';
 import { type CommandContext, numberFlag, stringFlag } from '../command.js';
-import { choosePersonFaces, type FaceLink, toUserId } from '../folder-person.js';
 import { imageReader } from '../image-bytes.js';
 import { collectImages, type ImageFile, ImageFileError, toExternalImageId } from '../images.js';
 import { renderTable } from '../output.js';
@@ -12,20 +19,10 @@ import { UsageError } from '../usage-error.js';
 import { falseAcceptRateFlag } from './images.js';
 import { listPages } from './paginate.js';
 
-/** Why a photo of a person's folder gave no face to associate. */
-export type SkipReason =
-  | 'no face'
-  | 'too small'
-  | 'low quality'
-  | 'no face matching the others'
-  | 'several people equally often'
-  | 'not associated'
-  | 'failed';
-
 interface PersonPhoto extends ImageFile {
   faceIds: string[];
   /** Set when the photo is skipped. */
-  skip?: { reason: SkipReason; detail?: string };
+  skip?: PhotoSkip;
   /** The face associated with the person (now or by an earlier run). */
   faceId?: string;
   alreadyAssociated?: boolean;
@@ -43,7 +40,7 @@ export interface UsersFromFoldersSummary {
     UserId: string;
     Folder: string;
     Associated: { Path: string; FaceId: string; AlreadyAssociated: boolean }[];
-    Skipped: { Path: string; Reason: SkipReason; Detail?: string }[];
+    Skipped: { Path: string; Reason: PersonSkipReason; Detail?: string }[];
   }[];
   /** Files directly in a folder argument, outside any person's folder. */
   Ignored: string[];
@@ -112,15 +109,7 @@ export async function indexUsersFromFolders({
       photo.faceIds = (response.FaceRecords ?? []).flatMap((r) =>
         r.Face?.FaceId ? [r.Face.FaceId] : [],
       );
-      if (photo.faceIds.length === 0) {
-        const reasons = new Set((response.UnindexedFaces ?? []).flatMap((u) => u.Reasons ?? []));
-        photo.skip =
-          reasons.size === 0
-            ? { reason: 'no face' }
-            : reasons.has('SMALL_BOUNDING_BOX')
-              ? { reason: 'too small', detail: [...reasons].join(' ') }
-              : { reason: 'low quality', detail: [...reasons].join(' ') };
-      }
+      if (photo.faceIds.length === 0) photo.skip = skipOfUnindexed(response.UnindexedFaces ?? []);
       progress.tick(`${photo.path}: ${photo.faceIds.length} face(s) indexed`);
     } catch (error) {
       if (!(error instanceof ApiError || error instanceof ImageFileError)) throw error;
@@ -143,38 +132,29 @@ export async function indexUsersFromFolders({
 
   // 2. Per person: which face of each photo is the person, then CreateUser + AssociateFaces.
   for (const person of people) {
-    const folderFaces = new Set(person.photos.flatMap((p) => p.faceIds));
-    const links: FaceLink[] = [];
-    for (const FaceId of folderFaces) {
-      const found = await api.call(
-        'SearchFaces',
-        {
-          CollectionId,
-          FaceId,
-          MaxFaces: 4096,
-          ...(maxFalseAcceptRate === undefined
-            ? { FaceMatchThreshold: threshold ?? defaultThreshold }
-            : {}),
-        },
-        searchOptions,
-      );
-      for (const match of found.FaceMatches ?? []) {
-        const other = match.Face?.FaceId;
-        if (other && other > FaceId && folderFaces.has(other)) {
-          links.push({ a: FaceId, b: other, similarity: match.Similarity ?? 0 });
-        }
-      }
-    }
-    const choices = choosePersonFaces(
+    const choices = await findPersonFaces(
       person.photos.filter((p) => !p.skip),
-      links,
+      async (FaceId) =>
+        (
+          await api.call(
+            'SearchFaces',
+            {
+              CollectionId,
+              FaceId,
+              MaxFaces: 4096,
+              ...(maxFalseAcceptRate === undefined
+                ? { FaceMatchThreshold: threshold ?? defaultThreshold }
+                : {}),
+            },
+            searchOptions,
+          )
+        ).FaceMatches ?? [],
     );
     const byPath = new Map(person.photos.map((p) => [p.path, p]));
     for (const choice of choices) {
       const photo = byPath.get(choice.path) as PersonPhoto;
       if (choice.kind === 'chosen') photo.faceId = choice.faceId;
-      else if (choice.kind === 'no-match') photo.skip = { reason: 'no face matching the others' };
-      else photo.skip = { reason: 'several people equally often' };
+      else photo.skip = skipOfChoice(choice);
     }
     const chosen = person.photos.filter((p) => p.faceId !== undefined);
     if (chosen.length === 0) continue;

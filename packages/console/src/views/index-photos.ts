@@ -7,11 +7,13 @@ import { shortId } from '../face-row.js';
 import { imageView, type Overlay } from '../image-view.js';
 import { dropZone, imageBytes, knownImage, plural } from '../photos.js';
 import { attempt, session } from '../session.js';
+import { peopleFolders } from './people-folders.js';
 
 /**
  * Index: IndexFaces for each dropped photo, one after the other. Every file gets a compact card
  * (its faces, or its error), a line says which of how many is running and, at the end, what the
- * batch did; the cards scroll in their own box, so a long batch keeps the page short.
+ * batch did; the cards scroll in their own box, so a long batch keeps the page short. Below,
+ * folders of people (`people-folders.ts`).
  */
 export function renderIndex(panel: HTMLElement, collection: string) {
   const progress = h('p', { class: 'progress', 'data-testid': 'index-progress', hidden: true });
@@ -66,6 +68,7 @@ export function renderIndex(panel: HTMLElement, collection: string) {
     ),
     dropZone('index-files', 'Drop photos here, or click to choose them', true, run),
     results,
+    peopleFolders(collection),
   );
 }
 

@@ -11,13 +11,14 @@ import { pictureOf } from '../face-pictures.js';
 import { shortId } from '../face-row.js';
 import { faceThumbnail } from '../image-view.js';
 import { call, session } from '../session.js';
+import { separationsList } from './separations.js';
 
 type Cluster = ClusterFacesOutput['Clusters'][number];
 
 /**
  * People: facekit's ClusterFaces groups the faces without a user into candidate people. Name a
  * cluster (CreateUser + AssociateFaces), merge clusters (name them alike), split off selected
- * faces or refuse one face ("not this person", SeparateFaces).
+ * faces or refuse one face ("not this person", SeparateFaces), and take a refusal back.
  */
 export async function renderPeople(panel: HTMLElement, collection: string) {
   const threshold = h('input', {
@@ -42,8 +43,10 @@ export async function renderPeople(panel: HTMLElement, collection: string) {
       find,
     );
     if (!output) return;
-    const faces = await loadFaces(collection);
-    renderClusters(results, collection, output, faces ?? new Map(), run);
+    const faces = (await loadFaces(collection)) ?? new Map<string, Face>();
+    renderClusters(results, collection, output, faces, run);
+    const decisions = await separationsList(collection, faces, run);
+    if (decisions) results.append(decisions);
   };
   form.addEventListener('submit', (event) => {
     event.preventDefault();

@@ -1,4 +1,5 @@
-import { dotRows, type NeighbourGraph } from './neighbour-graph.js';
+import { dotRows } from './dot-products.js';
+import type { NeighbourGraph } from './neighbour-graph.js';
 
 /**
  * How rows are grouped (all over the same k-nearest-neighbour graph, all under the same

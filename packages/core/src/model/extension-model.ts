@@ -92,6 +92,41 @@ export const extensionShapes: Readonly<Record<string, ShapeSpec>> = {
     },
   },
 
+  DeleteFaceSeparationsRequest: {
+    type: 'structure',
+    members: {
+      CollectionId: { target: 'CollectionId', required: true },
+      FaceIds: { target: 'SeparatedFaceIdList', required: true },
+      UserId: { target: 'UserId' },
+      OtherFaceIds: { target: 'FaceIdList' },
+    },
+  },
+  DeleteFaceSeparationsResponse: {
+    type: 'structure',
+    members: { DeletedSeparations: { target: 'FaceSeparationDecisionList' } },
+  },
+  ListFaceSeparationsRequest: {
+    type: 'structure',
+    members: {
+      CollectionId: { target: 'CollectionId', required: true },
+      FaceId: { target: 'FaceId' },
+      UserId: { target: 'UserId' },
+    },
+  },
+  ListFaceSeparationsResponse: {
+    type: 'structure',
+    members: { Separations: { target: 'FaceSeparationDecisionList' } },
+  },
+  FaceSeparationDecision: {
+    type: 'structure',
+    members: {
+      FaceId: { target: 'FaceId' },
+      OtherFaceId: { target: 'FaceId' },
+      UserId: { target: 'UserId' },
+    },
+  },
+  FaceSeparationDecisionList: { type: 'list', member: 'FaceSeparationDecision' },
+
   ...identificationShapes,
 };
 
@@ -130,6 +165,28 @@ export const extensionOperations = {
       'ThrottlingException',
     ],
   },
+  DeleteFaceSeparations: {
+    input: 'DeleteFaceSeparationsRequest',
+    output: 'DeleteFaceSeparationsResponse',
+    errors: [
+      'AccessDeniedException',
+      'InternalServerError',
+      'InvalidParameterException',
+      'ResourceNotFoundException',
+      'ThrottlingException',
+    ],
+  },
+  ListFaceSeparations: {
+    input: 'ListFaceSeparationsRequest',
+    output: 'ListFaceSeparationsResponse',
+    errors: [
+      'AccessDeniedException',
+      'InternalServerError',
+      'InvalidParameterException',
+      'ResourceNotFoundException',
+      'ThrottlingException',
+    ],
+  },
   ...identificationOperations,
 } as const satisfies Record<string, OperationSpec>;
 
@@ -143,6 +200,11 @@ export const extensionOperationNames = Object.keys(
 export interface ExtensionOperationShapes extends IdentificationOperationShapes {
   ClusterFaces: { input: ClusterFacesRequest; output: ClusterFacesResponse };
   SeparateFaces: { input: SeparateFacesRequest; output: SeparateFacesResponse };
+  DeleteFaceSeparations: {
+    input: DeleteFaceSeparationsRequest;
+    output: DeleteFaceSeparationsResponse;
+  };
+  ListFaceSeparations: { input: ListFaceSeparationsRequest; output: ListFaceSeparationsResponse };
   DescribeSimilarityCalibration: {
     input: DescribeSimilarityCalibrationRequest;
     output: DescribeSimilarityCalibrationResponse;
@@ -226,4 +288,41 @@ export interface SeparateFacesResponse {
   SeparatedFaceIds?: string[];
   /** Faces of the request not in the collection (nothing recorded for them). */
   UnknownFaceIds?: string[];
+}
+
+export interface DeleteFaceSeparationsRequest {
+  CollectionId: string;
+  /** Faces whose "not this person" decision is taken back. */
+  FaceIds: string[];
+  /** The decisions that `FaceIds` are not this user. */
+  UserId?: string;
+  /** The decisions that `FaceIds` are not the person of these faces (pairs, either order). */
+  OtherFaceIds?: string[];
+}
+
+export interface DeleteFaceSeparationsResponse {
+  /** The decisions removed; the ones asked for but never recorded are left out. */
+  DeletedSeparations?: FaceSeparationDecision[];
+}
+
+export interface ListFaceSeparationsRequest {
+  CollectionId: string;
+  /** Only the decisions about this face (as either face of a pair). */
+  FaceId?: string;
+  /** Only the decisions about this user. */
+  UserId?: string;
+}
+
+export interface ListFaceSeparationsResponse {
+  /** Every recorded decision that passes the filters: pairs of faces first, then face–user. */
+  Separations?: FaceSeparationDecision[];
+}
+
+/** A "not the same person" decision: `FaceId` is not `UserId`, or not the person `OtherFaceId`. */
+export interface FaceSeparationDecision {
+  FaceId?: string;
+  /** For a pair of faces: the other face (`FaceId` < `OtherFaceId` in string order). */
+  OtherFaceId?: string;
+  /** For a face and a user. */
+  UserId?: string;
 }

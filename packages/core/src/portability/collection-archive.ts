@@ -1,25 +1,32 @@
 import { InvalidParameterException, ResourceAlreadyExistsException } from '../errors/exceptions.js';
 import { RekognitionError } from '../errors/rekognition-error.js';
 import { type KeyedMutex, lockedRunner } from '../service/keyed-mutex.js';
-import type { FaceStore, StoredFace, UserRecord } from '../storage/face-store.js';
+import type { FaceSeparation, FaceStore, StoredFace, UserRecord } from '../storage/face-store.js';
 import { validateShape } from '../validation/validate-shape.js';
 
 /**
  * A collection as a portable file: JSON Lines, so that any store can be left for any other (or
  * for a script) without a facekit to read it, and so that big collections stream.
  *
- * - line 1, the header: `{"Format":"facekit-collection","FormatVersion":1,"CollectionId",
- *   "FaceModelVersion","VectorDimension","CreationTimestamp","Tags","FaceCount","UserCount"}`
+ * - line 1, the header: `{"Format":"facekit-collection","FormatVersion":2,"CollectionId",
+ *   "FaceModelVersion","VectorDimension","CreationTimestamp","Tags","FaceCount","UserCount",
+ *   "SeparationCount"}`
  * - then one line per user: `{"Type":"User","UserId","UserStatus","CreationTimestamp"}`
  * - then one line per face, in indexing order: `{"Type":"Face","FaceId","BoundingBox","ImageId",
  *   "ExternalImageId"?,"Confidence","IndexFacesModelVersion","UserId"?,"IndexedTimestamp",
  *   "Vector"}`, `Vector` being the embedding as base64 of little-endian float32s.
+ * - then one line per "not this person" decision (SeparateFaces):
+ *   `{"Type":"Separation","FaceId","OtherFaceId"}` or `{"Type":"Separation","FaceId","UserId"}`.
  *
  * Members are named as on the Rekognition wire; timestamps are epoch seconds (fractions kept).
- * Users come before faces so an import can associate each face as it reads it.
+ * Users come before faces so an import can associate each face as it reads it, and decisions come
+ * last, once the faces and users they name exist. Version 1 (before decisions were carried) has
+ * no `SeparationCount` and no separation lines; it is still read.
  */
 export const COLLECTION_ARCHIVE_FORMAT = 'facekit-collection';
-export const COLLECTION_ARCHIVE_VERSION = 1;
+export const COLLECTION_ARCHIVE_VERSION = 2;
+/** Every `FormatVersion` this facekit reads. */
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 /** The first line of an archive. */
 export interface CollectionArchiveHeader {
@@ -34,6 +41,8 @@ export interface CollectionArchiveHeader {
   Tags: Record<string, string>;
   FaceCount: number;
   UserCount: number;
+  /** "Not this person" decisions in the file (version 2; absent in version 1: none). */
+  SeparationCount?: number;
 }
 
 export interface ArchivedUser {
@@ -58,6 +67,11 @@ export interface ArchivedFace {
   Vector: string;
 }
 
+/** A "not this person" decision: `FaceId` is not `UserId`, or not the person of `OtherFaceId`. */
+export type ArchivedSeparation =
+  | { Type: 'Separation'; FaceId: string; OtherFaceId: string; UserId?: undefined }
+  | { Type: 'Separation'; FaceId: string; UserId: string; OtherFaceId?: undefined };
+
 export interface ExportCollectionOptions {
   /** Faces read from the store at once (default 256). */
   batchSize?: number;
@@ -80,13 +94,17 @@ export async function* exportCollection(
 ): AsyncGenerator<string> {
   const batchSize = options.batchSize ?? 256;
   const locked = lockedRunner(options.collectionLocks, collectionId);
-  const { stats, tags, sample } = await locked(async () => {
+  const { stats, tags, sample, separations } = await locked(async () => {
     const stats = await store.describeCollection(collectionId);
     const tags = await store.getTags(collectionId);
     const first = await store.listFaces(collectionId, { limit: 1 });
     const [sample] =
       first.items.length > 0 ? await store.getFaces(collectionId, [first.items[0].faceId]) : [];
-    return { stats, tags, sample };
+    // Decisions are made by people one at a time: few enough to hold.
+    const separations = (await store.listFaceSeparations(collectionId))
+      .map(archivedSeparation)
+      .sort(bySeparation);
+    return { stats, tags, sample, separations };
   });
   const header: CollectionArchiveHeader = {
     Format: COLLECTION_ARCHIVE_FORMAT,
@@ -98,6 +116,7 @@ export async function* exportCollection(
     Tags: tags,
     FaceCount: stats.faceCount,
     UserCount: stats.userCount,
+    SeparationCount: separations.length,
   };
   yield JSON.stringify(header);
 
@@ -120,6 +139,21 @@ export async function* exportCollection(
     for (const face of faces) yield JSON.stringify(archivedFace(face));
     after = page.next;
   } while (after);
+
+  for (const separation of separations) yield JSON.stringify(separation);
+}
+
+function archivedSeparation(s: FaceSeparation): ArchivedSeparation {
+  return s.otherFaceId !== undefined
+    ? { Type: 'Separation', FaceId: s.faceId, OtherFaceId: s.otherFaceId }
+    : { Type: 'Separation', FaceId: s.faceId, UserId: s.userId };
+}
+
+/** Pairs of faces first, then face–user decisions, each in string order: a stable file. */
+function bySeparation(a: ArchivedSeparation, b: ArchivedSeparation): number {
+  const key = (s: ArchivedSeparation) =>
+    `${s.UserId === undefined ? 0 : 1}:${s.FaceId}:${s.OtherFaceId ?? s.UserId}`;
+  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 }
 
 function archivedUser(user: UserRecord): ArchivedUser {
@@ -173,11 +207,14 @@ export interface ImportCollectionResult {
   collectionId: string;
   faceCount: number;
   userCount: number;
+  /** "Not this person" decisions restored. */
+  separationCount: number;
 }
 
 /**
  * Reads an archive (lines as {@link exportCollection} wrote them; a trailing empty line is fine)
- * into a new collection, keeping FaceIds, ImageIds, users, associations, tags and timestamps.
+ * into a new collection, keeping FaceIds, ImageIds, users, associations, tags, timestamps and
+ * "not this person" decisions.
  * Every line is validated; on any failure the new collection is deleted again, so a corrupt
  * file leaves the store as it was.
  * @throws {ResourceAlreadyExistsException} when the target collection exists (it is left alone).
@@ -199,6 +236,8 @@ export async function importCollection(
   const owners = new Map<string, number>();
   let batch: { face: StoredFace; userId?: string }[] = [];
   let faceCount = 0;
+  let separations: { separation: FaceSeparation; line: number }[] = [];
+  let separationCount = 0;
 
   const locked = <T>(critical: () => Promise<T>) =>
     lockedRunner(options.collectionLocks, targetId)(critical);
@@ -226,6 +265,32 @@ export async function importCollection(
         );
       }
     }
+  };
+
+  /** Decisions may only name faces of the archive: checked in the store, a batch at a time. */
+  const flushSeparations = async () => {
+    if (separations.length === 0) return;
+    const named = new Set(
+      separations.flatMap(({ separation: s }) =>
+        s.otherFaceId !== undefined ? [s.faceId, s.otherFaceId] : [s.faceId],
+      ),
+    );
+    await locked(async () => {
+      const found = new Set((await store.getFaces(targetId, [...named])).map((f) => f.faceId));
+      for (const { separation: s, line } of separations) {
+        const missing = [s.faceId, s.otherFaceId].find((id) => id !== undefined && !found.has(id));
+        if (missing !== undefined) {
+          throw new InvalidParameterException(
+            `line ${line}: the separation names face ${missing}, which is not in the archive`,
+          );
+        }
+      }
+      await store.putFaceSeparations(
+        targetId,
+        separations.map((s) => s.separation),
+      );
+    });
+    separations = [];
   };
 
   try {
@@ -282,6 +347,9 @@ export async function importCollection(
         continue;
       }
 
+      if (record.Type !== 'Separation' && separationCount > 0) {
+        throw bad('users and faces must come before separations');
+      }
       if (record.Type === 'User') {
         if (faceCount > 0 || batch.length > 0) throw bad('users must come before faces');
         const user = parseUser(record, bad);
@@ -302,16 +370,33 @@ export async function importCollection(
         batch.push({ face: { ...face, userId: undefined }, userId: face.userId });
         faceCount++;
         if (batch.length >= batchSize) await flush();
+      } else if (record.Type === 'Separation' && header.FormatVersion >= 2) {
+        if (separationCount === 0) await flush();
+        const separation = parseSeparation(record, bad);
+        if (separation.userId !== undefined && !declaredUsers.has(separation.userId)) {
+          throw bad(`user ${separation.userId} is not declared`);
+        }
+        separations.push({ separation, line: lineNumber });
+        separationCount++;
+        if (separations.length >= batchSize) await flushSeparations();
       } else {
-        throw bad(`unknown Type ${JSON.stringify(record.Type)} (expected "User" or "Face")`);
+        const expected =
+          header.FormatVersion >= 2 ? '"User", "Face" or "Separation"' : '"User" or "Face"';
+        throw bad(`unknown Type ${JSON.stringify(record.Type)} (expected ${expected})`);
       }
     }
     if (!header) throw new InvalidParameterException('the archive is empty: no header line');
     await flush();
+    await flushSeparations();
 
     if (faceCount !== header.FaceCount || declaredUsers.size !== header.UserCount) {
       throw new InvalidParameterException(
         `the archive is incomplete: the header announces ${header.FaceCount} faces and ${header.UserCount} users, the file has ${faceCount} and ${declaredUsers.size}`,
+      );
+    }
+    if (separationCount !== (header.SeparationCount ?? 0)) {
+      throw new InvalidParameterException(
+        `the archive is incomplete: the header announces ${header.SeparationCount ?? 0} separations, the file has ${separationCount}`,
       );
     }
     for (const [userId, status] of declaredUsers) {
@@ -322,7 +407,12 @@ export async function importCollection(
         );
       }
     }
-    return { collectionId: targetId, faceCount, userCount: declaredUsers.size };
+    return {
+      collectionId: targetId,
+      faceCount,
+      userCount: declaredUsers.size,
+      separationCount,
+    };
   } catch (error) {
     if (created) await locked(() => store.deleteCollection(targetId)).catch(() => undefined);
     if (
@@ -345,9 +435,9 @@ function parseHeader(record: Record<string, unknown>, bad: Bad): CollectionArchi
   if (record.Format !== COLLECTION_ARCHIVE_FORMAT) {
     throw bad(`not a facekit collection archive (Format must be "${COLLECTION_ARCHIVE_FORMAT}")`);
   }
-  if (record.FormatVersion !== COLLECTION_ARCHIVE_VERSION) {
+  if (!READABLE_VERSIONS.includes(record.FormatVersion as number)) {
     throw bad(
-      `unsupported FormatVersion ${JSON.stringify(record.FormatVersion)}; this facekit reads ${COLLECTION_ARCHIVE_VERSION}`,
+      `unsupported FormatVersion ${JSON.stringify(record.FormatVersion)}; this facekit reads ${READABLE_VERSIONS.join(' and ')}`,
     );
   }
   expectShape(record.CollectionId, 'CollectionId', 'CollectionId', bad);
@@ -360,7 +450,11 @@ function parseHeader(record: Record<string, unknown>, bad: Bad): CollectionArchi
   }
   expectNumber(record.CreationTimestamp, 'CreationTimestamp', bad);
   expectShape(record.Tags ?? {}, 'TagMap', 'Tags', bad);
-  for (const key of ['FaceCount', 'UserCount']) {
+  const counts =
+    record.FormatVersion === 1
+      ? ['FaceCount', 'UserCount']
+      : ['FaceCount', 'UserCount', 'SeparationCount'];
+  for (const key of counts) {
     if (!Number.isInteger(record[key]) || (record[key] as number) < 0) {
       throw bad(`${key} must be a non-negative integer`);
     }
@@ -380,6 +474,24 @@ function parseUser(record: Record<string, unknown>, bad: Bad): ArchivedUser {
   }
   expectNumber(CreationTimestamp, 'CreationTimestamp', bad);
   return record as unknown as ArchivedUser;
+}
+
+function parseSeparation(record: Record<string, unknown>, bad: Bad): FaceSeparation {
+  const { Type: _type, FaceId, OtherFaceId, UserId, ...rest } = record;
+  const extra = Object.keys(rest);
+  if (extra.length > 0) throw bad(`unknown member ${extra[0]} in a separation`);
+  if ((OtherFaceId === undefined) === (UserId === undefined)) {
+    throw bad('a separation names exactly one of OtherFaceId and UserId');
+  }
+  expectString(FaceId, 'FaceId', bad);
+  expectShape(FaceId, 'FaceId', 'FaceId', bad);
+  if (OtherFaceId !== undefined) {
+    expectShape(OtherFaceId, 'FaceId', 'OtherFaceId', bad);
+    if (OtherFaceId === FaceId) throw bad('a face cannot be separated from itself');
+    return { faceId: FaceId as string, otherFaceId: OtherFaceId as string };
+  }
+  expectShape(UserId, 'UserId', 'UserId', bad);
+  return { faceId: FaceId as string, userId: UserId as string };
 }
 
 function parseFace(

@@ -143,6 +143,16 @@ export interface FaceStore {
    * @throws {ResourceNotFoundException}
    */
   listFaceSeparations(collectionId: string): Promise<FaceSeparation[]>;
+  /**
+   * Takes decisions back ("undo not this person"): each of `separations` that is recorded is
+   * removed (a pair of faces in either order); the others are ignored.
+   * @returns the decisions removed, pairs of faces with `faceId < otherFaceId` (string order).
+   * @throws {ResourceNotFoundException} when the collection does not exist; nothing is removed.
+   */
+  deleteFaceSeparations(
+    collectionId: string,
+    separations: readonly FaceSeparation[],
+  ): Promise<FaceSeparation[]>;
 
   /** Releases files, connections and memory. Further calls may fail. */
   close(): Promise<void>;

@@ -4,6 +4,7 @@ import type {
 } from '../../model/extension-model.js';
 import type { RequestOptions } from '../request-options.js';
 import { calibrationOperations } from './calibration.js';
+import { faceSeparationOperations } from './face-separations.js';
 import { identificationHandlers } from './identification.js';
 import type { ExtensionOperationHandlers, ExtensionOperationOf } from './operation.js';
 import { peopleOperations } from './people.js';
@@ -19,6 +20,7 @@ export const extensionHandlers = {
   ...calibrationOperations,
   ...identificationHandlers,
   ...peopleOperations,
+  ...faceSeparationOperations,
 } satisfies ExtensionOperationHandlers;
 
 type Input<M extends keyof typeof extensionHandlers> =

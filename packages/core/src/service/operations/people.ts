@@ -1,7 +1,6 @@
 import { clusterVectors } from '../../clustering/cluster-vectors.js';
 import { buildNeighbourGraph } from '../../clustering/neighbour-graph.js';
 import { InvalidParameterException } from '../../errors/exceptions.js';
-import { userNotFound } from '../../errors/not-found.js';
 import type { FaceCluster } from '../../model/extension-model.js';
 import type { FaceMetadata, FaceSeparation } from '../../storage/face-store.js';
 import { type ServiceContext, similarityFor } from '../service-context.js';
@@ -107,48 +106,6 @@ export const peopleOperations = defineExtensionOperations({
       FaceCount: newFaces,
       UnclusteredFaceCount: unclustered,
     };
-  },
-
-  /**
-   * Records "not this person": `FaceIds` are not the user `UserId`, or not the same person as
-   * `OtherFaceIds` (a cluster's other faces). ClusterFaces never groups them again. Faces not in
-   * the collection are listed, not recorded.
-   * @throws {ResourceNotFoundException} when the collection or the user does not exist.
-   * @throws {InvalidParameterException} without exactly one of `UserId` and `OtherFaceIds`, or
-   *   for a face associated with `UserId` itself (disassociate it first).
-   */
-  async separateFaces(context, input) {
-    const { store } = context;
-    const { CollectionId, FaceIds, UserId, OtherFaceIds } = input;
-    if ((UserId === undefined) === (OtherFaceIds === undefined)) {
-      throw new InvalidParameterException('Provide exactly one of UserId and OtherFaceIds.');
-    }
-    return context.collectionLocks.run(CollectionId, async () => {
-      await store.describeCollection(CollectionId);
-      const known = await store.getFaces(CollectionId, [...new Set(FaceIds)]);
-      const knownIds = new Set(known.map((f) => f.faceId));
-      const separations: FaceSeparation[] = [];
-      if (UserId !== undefined) {
-        if (!(await store.getUser(CollectionId, UserId))) throw userNotFound(CollectionId, UserId);
-        const own = known.filter((f) => f.userId === UserId).map((f) => f.faceId);
-        if (own.length > 0) {
-          throw new InvalidParameterException(
-            `Faces ${own.join(', ')} are associated with user ${UserId}: disassociate them (DisassociateFaces) before separating them from it.`,
-          );
-        }
-        for (const f of known) separations.push({ faceId: f.faceId, userId: UserId });
-      } else {
-        const others = [...new Set(OtherFaceIds)].filter((id) => !knownIds.has(id));
-        for (const f of known) {
-          for (const other of others) separations.push({ faceId: f.faceId, otherFaceId: other });
-        }
-      }
-      await store.putFaceSeparations(CollectionId, separations);
-      return {
-        SeparatedFaceIds: known.map((f) => f.faceId),
-        UnknownFaceIds: FaceIds.filter((id) => !knownIds.has(id)),
-      };
-    });
   },
 });
 

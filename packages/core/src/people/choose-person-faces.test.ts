@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { choosePersonFaces, type FaceLink, toUserId } from '../src/folder-person.js';
-import { runCli } from '../src/index.js';
-import { fakeIo } from './io.js';
+import { choosePersonFaces, type FaceLink } from './choose-person-faces.js';
+import { findPersonFaces, skipOfChoice, skipOfUnindexed } from './find-person-faces.js';
+import { toUserId } from './to-user-id.js';
 
 const link = (a: string, b: string, similarity = 95): FaceLink => ({ a, b, similarity });
 
@@ -132,35 +129,69 @@ describe('toUserId', () => {
   });
 });
 
-describe('facekit index --users-from-folders: command-line mistakes', () => {
-  const run = async (argv: string[]) => {
-    const dir = await mkdtemp(join(tmpdir(), 'facekit-folders-'));
-    const t = fakeIo({ FACEKIT_STORE: 'memory', FACEKIT_FACE_MODEL: 'none' }, dir);
-    try {
-      const result = await runCli(argv, t.io);
-      return { code: result.kind === 'exit' ? result.exitCode : -1, stderr: t.stderr() };
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  };
-
-  it('refuses a folder that cannot be read, and a threshold given with a rate', async () => {
-    const missing = await run(['index', 'family', '--users-from-folders', 'no-such-folder']);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain(
-      '--users-from-folders needs folders: cannot read no-such-folder',
-    );
-    const both = await run([
-      'index',
-      'family',
-      '--users-from-folders',
-      '.',
-      '--threshold',
-      '90',
-      '--max-false-accept-rate',
-      '0.001',
+describe('findPersonFaces', () => {
+  it('links the faces of the folder that each search finds, once per pair, then chooses', async () => {
+    const photos = [
+      { path: 'a.jpg', faceIds: ['a1'] },
+      { path: 'b.jpg', faceIds: ['b1'] },
+      { path: 'group.jpg', faceIds: ['g-bystander', 'g-person'] },
+    ];
+    // Symmetric matches, plus a face of another folder that must not count.
+    const matches: Record<string, [string, number][]> = {
+      a1: [
+        ['b1', 97],
+        ['g-person', 93],
+        ['elsewhere', 99],
+      ],
+      b1: [
+        ['a1', 97],
+        ['g-person', 91],
+      ],
+      'g-person': [
+        ['a1', 93],
+        ['b1', 91],
+      ],
+      'g-bystander': [['elsewhere', 95]],
+    };
+    const searched: string[] = [];
+    const choices = await findPersonFaces(photos, async (faceId) => {
+      searched.push(faceId);
+      return (matches[faceId] ?? []).map(([FaceId, Similarity]) => ({
+        Similarity,
+        Face: { FaceId },
+      }));
+    });
+    expect(searched.sort()).toEqual(['a1', 'b1', 'g-bystander', 'g-person']);
+    expect(choices).toEqual([
+      { path: 'a.jpg', kind: 'chosen', faceId: 'a1', supportingPhotos: 2 },
+      { path: 'b.jpg', kind: 'chosen', faceId: 'b1', supportingPhotos: 2 },
+      { path: 'group.jpg', kind: 'chosen', faceId: 'g-person', supportingPhotos: 2 },
     ]);
-    expect(both.code).toBe(2);
-    expect(both.stderr).toContain('not both');
+  });
+});
+
+describe('skip reasons', () => {
+  it('says why IndexFaces left a photo without a face', () => {
+    expect(skipOfUnindexed([])).toEqual({ reason: 'no face' });
+    expect(skipOfUnindexed([{ Reasons: ['SMALL_BOUNDING_BOX'] }])).toEqual({
+      reason: 'too small',
+      detail: 'SMALL_BOUNDING_BOX',
+    });
+    expect(skipOfUnindexed([{ Reasons: ['LOW_SHARPNESS', 'EXTREME_POSE'] }])).toEqual({
+      reason: 'low quality',
+      detail: 'LOW_SHARPNESS EXTREME_POSE',
+    });
+  });
+
+  it('says why a photo had no face of the person', () => {
+    expect(skipOfChoice({ path: 'a', kind: 'no-match' })?.reason).toBe(
+      'no face matching the others',
+    );
+    expect(skipOfChoice({ path: 'a', kind: 'ambiguous' })?.reason).toBe(
+      'several people equally often',
+    );
+    expect(skipOfChoice({ path: 'a', kind: 'chosen', faceId: 'x', supportingPhotos: 1 })).toBe(
+      undefined,
+    );
   });
 });

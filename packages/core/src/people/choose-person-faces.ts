@@ -1,6 +1,7 @@
 /**
- * Which face of each photo in a person's folder is that person: the pure decision behind
- * `facekit index --users-from-folders`, over faces already indexed and the matches between them.
+ * Which face of each photo in a person's folder is that person: the pure decision behind folders
+ * of people (`facekit index --users-from-folders`, the console's Index tab), over faces already
+ * indexed and the matches between them.
  */
 
 /** One photo of a person's folder and the faces indexed from it. */
@@ -130,18 +131,4 @@ export function choosePersonFaces(
       supportingPhotos: support.get(id)?.photos.size ?? 0,
     };
   });
-}
-
-/**
- * A folder name made a valid `UserId` (pattern `[a-zA-Z0-9_.\-:]+`, 1–128 characters, from the
- * API model): spaces and other characters outside the pattern become `_`, accents are dropped
- * first (`José María` → `Jose_Maria`), and long names are cut to 128.
- */
-export function toUserId(folderName: string): string {
-  const id = folderName
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-zA-Z0-9_.\-:]/g, '_')
-    .slice(0, 128);
-  return id.length > 0 ? id : 'user';
 }
