@@ -1,3 +1,4 @@
+import { readImageHeader } from '@facekit/core/image';
 import type { CliIo } from './cli-io.js';
 import { ApiError } from './client/api-client.js';
 import type { OptionSpec } from './command.js';
@@ -124,12 +125,17 @@ export function imageFormatOf(bytes: Uint8Array): ImageFormat | undefined {
   return undefined;
 }
 
+/**
+ * Width × height from the JPEG or PNG header, as the service reads it; `undefined` when the
+ * header cannot be read (the service then gives its verdict). No decoder is loaded for it.
+ */
 async function pixelCount(bytes: Uint8Array): Promise<number | undefined> {
-  const { default: sharp } = await import('sharp');
-  const { width, height } = await sharp(bytes)
-    .metadata()
-    .catch(() => ({ width: undefined, height: undefined }));
-  return width && height ? width * height : undefined;
+  try {
+    const { width, height } = readImageHeader(bytes);
+    return width && height ? width * height : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A JPEG copy within the limits: 2048 px at quality 90, then smaller until it fits. */

@@ -110,6 +110,25 @@ describe('photos over 5 MiB', () => {
     );
   });
 
+  it('count megapixels from the header: over 36 MP is refused with --no-resize', async () => {
+    // A JPEG header of 7000 × 6000 (SOF0, one scan, EOI) with almost no data: only the header
+    // is read to count its pixels.
+    const [h, w] = [6000, 7000];
+    const header = Uint8Array.of(
+      ...[0xff, 0xd8],
+      ...[0xff, 0xc0, 0x00, 0x11, 8, h >> 8, h & 0xff, w >> 8, w & 0xff, 3],
+      ...[1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1],
+      ...[0xff, 0xda, 0x00, 0x0c, 3, 1, 0, 2, 0x11, 3, 0x11, 0, 0x3f, 0],
+      ...[0x00, 0xff, 0xd9],
+    );
+    await writeFile(join(dir, 'huge.jpg'), header);
+    const read = imageReader(fakeIo({}, dir).io, { resize: false });
+    await expect(read('huge.jpg')).rejects.toMatchObject({
+      name: 'ImageTooLargeException',
+      message: expect.stringMatching(/^huge\.jpg is 42\.0 megapixels, over the 36 megapixels/),
+    });
+  });
+
   it('leave photos under the limits untouched', async () => {
     const small = await noiseJpeg(300, 200);
     await writeFile(join(dir, 'small.jpg'), small);
