@@ -5,9 +5,9 @@ import { randomUnitVectors } from '@facekit/conformance/storage';
 import { type FaceStore, RekognitionError, type StoredFace } from '@facekit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPGliteDriver, createPgDriver, createPostgresFaceStore } from '../src/index.js';
-import { MIGRATIONS, SCHEMA_VERSION } from '../src/migrations.js';
+import { SCHEMA_VERSION } from '../src/migrations.js';
 import { freshSchema, type SharedPGlite, sharedPGlite } from './pglite-fixtures.js';
-import { concurrentCountWrites } from './store-fixtures.js';
+import { concurrentCountWrites, createVersion2Schema, VERSION_2_COUNTS } from './store-fixtures.js';
 
 let shared: SharedPGlite;
 beforeAll(async () => {
@@ -82,32 +82,14 @@ describe('migrations', () => {
   it('3 backfills the face and user counts of a database written by version 2', async () => {
     const schema = freshSchema();
     const db = shared.inProcess;
-    await db.query(`CREATE SCHEMA ${schema}`);
-    await db.query(`CREATE TABLE ${schema}.facekit_migrations (
-      version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-    for (const statement of MIGRATIONS.slice(0, 2).flat()) {
-      await db.query(statement.replaceAll('{schema}', schema));
-    }
-    await db.query(`INSERT INTO ${schema}.facekit_migrations (version) VALUES (1), (2)`);
-    // Version 2 rows: collection 1 has 3 faces (one of user 1) and 2 users, 2 has 1 face, 3 none.
-    await db.query(`INSERT INTO ${schema}.collections (collection_id, face_model_version,
-      created_at, dimension) VALUES ('a', '7.0', 1, 3), ('b', '7.0', 1, 3), ('empty', '7.0', 1, NULL)`);
-    await db.query(`INSERT INTO ${schema}.users (collection_seq, user_id, created_at)
-      VALUES (1, 'u1', 1), (1, 'u2', 1)`);
-    await db.query(`INSERT INTO ${schema}.faces (collection_seq, face_id, image_id, bbox_width,
-      bbox_height, bbox_left, bbox_top, confidence, index_faces_model_version, user_seq,
-      created_at, embedding)
-      SELECT c, 'f' || i, 'i', 0.5, 0.5, 0.25, 0.25, 99, '7.0', u, 1, '[1,0,0]'
-      FROM (VALUES (1, 1, 1), (1, 2, NULL), (1, 3, NULL), (2, 4, NULL)) AS v(c, i, u)`);
-
+    await createVersion2Schema(db, schema);
     const store = await createPostgresFaceStore({ driver: db, schema, closeDriver: false });
     const counts = async (id: string) => {
       const { faceCount, userCount } = await store.describeCollection(id);
       return [faceCount, userCount];
     };
-    expect(await counts('a')).toEqual([3, 2]);
-    expect(await counts('b')).toEqual([1, 0]);
-    expect(await counts('empty')).toEqual([0, 0]);
+    for (const [id, faces, users] of VERSION_2_COUNTS)
+      expect(await counts(id)).toEqual([faces, users]);
     // And kept from then on.
     await store.deleteFaces('a', ['f2', 'f3']);
     await store.deleteUser('a', 'u1');

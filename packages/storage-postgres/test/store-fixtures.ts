@@ -1,6 +1,7 @@
 import { describeFaceStoreContract, randomUnitVectors } from '@facekit/conformance/storage';
 import type { FaceStore, StoredFace } from '@facekit/core';
 import { createPostgresFaceStore, type SqlDriver, type SqlQueryable } from '../src/index.js';
+import { MIGRATIONS } from '../src/migrations.js';
 import { freshSchema } from './pglite-fixtures.js';
 
 const open = (driver: () => SqlDriver, search: 'exact' | 'hnsw', schema = freshSchema()) =>
@@ -132,3 +133,41 @@ export async function concurrentCountWrites(
     other: await counts('other'),
   };
 }
+
+/**
+ * `schema` as facekit schema version 2 left it (before the stored counts): collection `a` has
+ * 3 faces (`f1` of user `u1`, `f2`, `f3`) and users `u1`, `u2`; `b` has 1 face; `empty` none.
+ * `citus`: created as a Citus distributed schema, as the store creates them.
+ */
+export async function createVersion2Schema(db: SqlDriver, schema: string, citus = false) {
+  await db.transaction(async (tx) => {
+    await tx.query('CREATE EXTENSION IF NOT EXISTS vector');
+    if (citus) await tx.query('SET LOCAL citus.enable_schema_based_sharding = on');
+    await tx.query(`CREATE SCHEMA ${schema}`);
+    await tx.query(`CREATE TABLE ${schema}.facekit_migrations (
+      version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    for (const statement of MIGRATIONS.slice(0, 2).flat()) {
+      await tx.query(statement.replaceAll('{schema}', schema));
+    }
+    await tx.query(`INSERT INTO ${schema}.facekit_migrations (version) VALUES (1), (2)`);
+  });
+  await db.query(`INSERT INTO ${schema}.collections (collection_id, face_model_version,
+    created_at, dimension) VALUES ('a', '7.0', 1, 3), ('b', '7.0', 1, 3), ('empty', '7.0', 1, NULL)`);
+  const seq = `(SELECT seq FROM ${schema}.collections WHERE collection_id = v.c)`;
+  await db.query(`INSERT INTO ${schema}.users (collection_seq, user_id, created_at)
+    SELECT ${seq}, v.u, 1 FROM (VALUES ('a', 'u1'), ('a', 'u2')) AS v(c, u)`);
+  await db.query(`INSERT INTO ${schema}.faces (collection_seq, face_id, image_id, bbox_width,
+    bbox_height, bbox_left, bbox_top, confidence, index_faces_model_version, user_seq,
+    created_at, embedding)
+    SELECT ${seq}, v.f, 'i', 0.5, 0.5, 0.25, 0.25, 99, '7.0',
+      (SELECT seq FROM ${schema}.users WHERE user_id = v.u), 1, '[1,0,0]'
+    FROM (VALUES ('a', 'f1', 'u1'), ('a', 'f2', NULL), ('a', 'f3', NULL), ('b', 'f4', NULL))
+      AS v(c, f, u)`);
+}
+
+/** The [collection, faces, users] that {@link createVersion2Schema} wrote. */
+export const VERSION_2_COUNTS = [
+  ['a', 3, 2],
+  ['b', 1, 0],
+  ['empty', 0, 0],
+] as const;
