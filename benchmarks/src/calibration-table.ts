@@ -15,7 +15,7 @@ import {
   faceModels,
   similarityScaleFor,
 } from '@facekit/pipeline-node';
-import { type LabelledPair, masterPairs, pivotPairs, requireDatasets } from './datasets.js';
+import { type LabelledPair, labelledPairs, pivotPairs, requireDatasets } from './datasets.js';
 import { falseAcceptPoints, thresholdTable } from './false-accept-table.js';
 import { clusterIdentities, identityPairs } from './identity-clusters.js';
 import { readImageForApi } from './image-bytes.js';
@@ -47,10 +47,7 @@ const THRESHOLDS = [50, 60, 70, 75, 80, 85, 90, 95, 99];
 const RATES = [0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001];
 
 const pivot = pivotPairs(root);
-const labelled = [
-  ...new Map([...pivot, ...masterPairs(root)].map((p) => [`${p.a}|${p.b}|${p.same}`, p])).values(),
-];
-const identities = clusterIdentities(labelled);
+const identities = clusterIdentities(labelledPairs(root));
 const images = [...identities.clusterOf.keys()];
 
 console.log('facekit similarity calibration: Similarity threshold → FAR / TAR per face model');

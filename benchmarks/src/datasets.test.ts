@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { datasetsDir, facelessImages, pivotPairs, widerSubset } from './datasets.js';
+import {
+  datasetsDir,
+  facelessImages,
+  labelledPairs,
+  masterPairs,
+  pivotPairs,
+  widerSubset,
+} from './datasets.js';
 
 const root = datasetsDir();
 
@@ -12,6 +19,16 @@ describe.skipIf(!existsSync(root))(
       expect(pairs.filter((p) => p.same)).toHaveLength(140);
       expect(pairs.filter((p) => !p.same)).toHaveLength(140);
       expect(pairs.every((p) => existsSync(p.a) && existsSync(p.b))).toBe(true);
+    });
+
+    it('joins the pivot and master pairs, each pair once, in the order first read', () => {
+      const all = [...pivotPairs(root), ...masterPairs(root)];
+      const pairs = labelledPairs(root);
+      const key = (p: { a: string; b: string; same: boolean }) => `${p.a}|${p.b}|${p.same}`;
+      expect(new Set(pairs.map(key)).size).toBe(pairs.length);
+      expect(new Set(all.map(key)).size).toBe(pairs.length);
+      expect(pairs.length).toBeLessThan(all.length);
+      expect(pairs[0]).toEqual(all[0]);
     });
 
     it('reads the WIDER subset ground truth', () => {

@@ -39,6 +39,12 @@ export function masterPairs(root: string): LabelledPair[] {
   return readPairs(root, 'master.csv', 'Decision');
 }
 
+/** deepface's pivot and master pairs, each pair once (the two files share some). */
+export function labelledPairs(root: string): LabelledPair[] {
+  const pairs = [...pivotPairs(root), ...masterPairs(root)];
+  return [...new Map(pairs.map((p) => [`${p.a}|${p.b}|${p.same}`, p])).values()];
+}
+
 function readPairs(root: string, file: string, decisionColumn: string): LabelledPair[] {
   const path = join(root, DEEPFACE, file);
   if (!existsSync(path)) return [];

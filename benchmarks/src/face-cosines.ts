@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { dot } from '@facekit/core/vector';
 import { createNodeFaceAnalyzer, type FaceModelVersion } from '@facekit/pipeline-node';
-import { type LabelledPair, masterPairs, pivotPairs, requireDatasets } from './datasets.js';
+import { labelledPairs, requireDatasets } from './datasets.js';
 import { faceLikePairCosines, summarizeCosines } from './face-like-vectors.js';
 import { clusterIdentities, identityPairs } from './identity-clusters.js';
 import { readImageForApi } from './image-bytes.js';
@@ -23,12 +23,7 @@ const { values: args } = parseArgs({
 
 const root = requireDatasets();
 const analyzer = await createNodeFaceAnalyzer({ faceModelVersion: args.model as FaceModelVersion });
-const labelled = [
-  ...new Map(
-    [...pivotPairs(root), ...masterPairs(root)].map((p) => [JSON.stringify(p), p]),
-  ).values(),
-] as LabelledPair[];
-const identities = clusterIdentities(labelled);
+const identities = clusterIdentities(labelledPairs(root));
 const embeddings = new Map<string, Float32Array>();
 for (const path of identities.clusterOf.keys()) {
   try {

@@ -21,7 +21,7 @@ import {
 } from '@facekit/core/clustering';
 import { createNodeFaceAnalyzer, type FaceModelVersion } from '@facekit/pipeline-node';
 import { scoreClustering } from './clustering-metrics.js';
-import { type LabelledPair, masterPairs, pivotPairs, requireDatasets } from './datasets.js';
+import { labelledPairs, requireDatasets } from './datasets.js';
 import { FaceLikeVectors } from './face-like-vectors.js';
 import { clusterIdentities } from './identity-clusters.js';
 import { readImageForApi } from './image-bytes.js';
@@ -112,12 +112,7 @@ async function photos(): Promise<void> {
   const analyzer = await createNodeFaceAnalyzer({
     faceModelVersion: args.model as FaceModelVersion,
   });
-  const labelled = [
-    ...new Map(
-      [...pivotPairs(root), ...masterPairs(root)].map((p) => [JSON.stringify(p), p]),
-    ).values(),
-  ] as LabelledPair[];
-  const identities = clusterIdentities(labelled);
+  const identities = clusterIdentities(labelledPairs(root));
   const embedded: { vector: Float32Array; identity: number }[] = [];
   for (const [path, identity] of identities.clusterOf) {
     try {

@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type CliResult, runCli } from '@facekit/cli';
 import { faceModels } from '@facekit/pipeline-node';
-import S3rver from 's3rver';
+import type S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsRekognition } from './aws-cli-client.js';
+import { s3rverKeys, startS3Uploads } from './s3-uploads.js';
 import { faceApiSamplesDir, repoRoot } from './sample-photos.js';
 
 /**
@@ -23,7 +23,6 @@ const modelsBuilt = Object.values(faceModels['1.0']).every((id) =>
 );
 const awsFound = !spawnSync('aws', ['--version'], { stdio: 'ignore' }).error;
 const sample = join(faceApiSamplesDir, 'sample1.jpg');
-const s3rverKeys = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 const reason = !awsFound
   ? " (skipped: no 'aws' on PATH; apt-get install awscli, as .ci/run does)"
@@ -40,29 +39,10 @@ describe.skipIf(reason !== '')(`aws rekognition CLI against facekit serve${reaso
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'facekit-awscli-'));
     // An S3 server on loopback holding one photo, for the S3Object read through an endpoint.
-    mkdirSync(join(home, 's3'));
-    s3rver = new S3rver({
-      port: 0,
-      address: '127.0.0.1',
-      silent: true,
-      directory: join(home, 's3'),
-      configureBuckets: [{ name: 'uploads', configs: [] }],
-    });
-    const s3Endpoint = `http://127.0.0.1:${(await s3rver.run()).port}`;
-    const s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint: s3Endpoint,
-      forcePathStyle: true,
-      credentials: s3rverKeys,
-    });
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: 'uploads',
-        Key: 'in/sample1.jpg',
-        Body: readFileSync(sample),
-      }),
-    );
-    s3.destroy();
+    let s3Endpoint: string;
+    ({ s3rver, endpoint: s3Endpoint } = await startS3Uploads(join(home, 's3'), {
+      'in/sample1.jpg': readFileSync(sample),
+    }));
     // Bucket `samples` is the sample photos' folder: the aws CLI sends S3Object, never bytes.
     server = await runCli(
       [

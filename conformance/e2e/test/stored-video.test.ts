@@ -11,12 +11,12 @@ import {
   StartFaceDetectionCommand,
   StartFaceSearchCommand,
 } from '@aws-sdk/client-rekognition';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type CliResult, runCli } from '@facekit/cli';
 import { renderSlideshow } from '@facekit/video-ffmpeg';
-import S3rver from 's3rver';
+import type S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsRekognition } from './aws-cli-client.js';
+import { s3rverKeys, startS3Uploads } from './s3-uploads.js';
 import {
   appearances,
   examplesDir,
@@ -32,7 +32,6 @@ import {
  * who is on screen when, and jobs read back after a restart.
  */
 
-const s3rverKeys = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const reason = videoTestsUnavailable ? ` (${videoTestsUnavailable})` : '';
 
 describe.skipIf(reason !== '')(`stored video through facekit serve${reason}`, () => {
@@ -68,27 +67,11 @@ describe.skipIf(reason !== '')(`stored video through facekit serve${reason}`, ()
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'facekit-video-'));
     mkdirSync(join(home, 'videos'));
-    mkdirSync(join(home, 's3'));
     const video = join(home, 'videos', 'clip.mp4');
     await renderSlideshow(scenes, video, { width: 1280, height: 720 });
-    s3rver = new S3rver({
-      port: 0,
-      address: '127.0.0.1',
-      silent: true,
-      directory: join(home, 's3'),
-      configureBuckets: [{ name: 'uploads', configs: [] }],
-    });
-    s3Endpoint = `http://127.0.0.1:${(await s3rver.run()).port}`;
-    const s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint: s3Endpoint,
-      forcePathStyle: true,
-      credentials: s3rverKeys,
-    });
-    await s3.send(
-      new PutObjectCommand({ Bucket: 'uploads', Key: 'in/clip.mp4', Body: readFileSync(video) }),
-    );
-    s3.destroy();
+    ({ s3rver, endpoint: s3Endpoint } = await startS3Uploads(join(home, 's3'), {
+      'in/clip.mp4': readFileSync(video),
+    }));
     await serve();
     await client.send(new CreateCollectionCommand({ CollectionId: 'people' }));
     for (const [name, photo] of Object.entries(indexedPhotos)) {

@@ -8,8 +8,7 @@ import { createMemoryFaceStore } from '@facekit/storage-memory';
 import { createSqliteFaceStore } from '@facekit/storage-sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeLines } from '../src/commands/collection-archive.js';
-import { runCli } from '../src/index.js';
-import { fakeIo } from './io.js';
+import { runToExit } from './io.js';
 
 const MODEL = '1.0';
 const DIMENSION = 16;
@@ -351,15 +350,11 @@ describe.each(stores)('collection export/import on the %s store', (_name, open) 
 });
 
 describe('facekit collections export / import', () => {
-  async function facekit(argv: string[], env: Record<string, string> = {}) {
-    const t = fakeIo(
-      { FACEKIT_FACE_MODEL: MODEL, FACEKIT_DATA_DIR: join(dir, 'data'), ...env },
-      dir,
-    );
-    const result = await runCli(argv, t.io);
-    if (result.kind !== 'exit') throw new Error('a command kept running');
-    return { code: result.exitCode, stdout: t.stdout(), stderr: t.stderr() };
-  }
+  const facekit = (argv: string[], env: Record<string, string> = {}) =>
+    runToExit(argv, {
+      env: { FACEKIT_FACE_MODEL: MODEL, FACEKIT_DATA_DIR: join(dir, 'data'), ...env },
+      cwd: dir,
+    });
 
   it('a file that cannot be written fails the export with its error, not the process', async () => {
     const { mkdir } = await import('node:fs/promises');

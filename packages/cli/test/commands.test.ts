@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listPages } from '../src/commands/paginate.js';
-import { type ApiClient, commands, runCli, toExternalImageId } from '../src/index.js';
-import { fakeIo } from './io.js';
+import { type ApiClient, commands, toExternalImageId } from '../src/index.js';
+import { runToExit } from './io.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -15,18 +15,12 @@ afterEach(async () => {
 });
 
 /** Runs facekit in-process on a fresh data directory without the face models. */
-async function facekit(
-  argv: string[],
-  options: { tty?: boolean; env?: Record<string, string> } = {},
-) {
-  const t = fakeIo({ FACEKIT_FACE_MODEL: 'none', ...options.env }, dir, {
-    stdout: options.tty,
-    stderr: options.tty,
+const facekit = (argv: string[], options: { tty?: boolean; env?: Record<string, string> } = {}) =>
+  runToExit(argv, {
+    env: { FACEKIT_FACE_MODEL: 'none', ...options.env },
+    cwd: dir,
+    tty: options.tty,
   });
-  const result = await runCli(argv, t.io);
-  if (result.kind !== 'exit') throw new Error('a command kept running');
-  return { code: result.exitCode, stdout: t.stdout(), stderr: t.stderr() };
-}
 
 describe('help', () => {
   it.each(commands.map((c) => [c.path.join(' ')]))(

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliResult, runCli } from '../src/index.js';
-import { fakeIo } from './io.js';
+import { fakeIo, runToExit } from './io.js';
 
 let dir: string;
 const running: CliResult[] = [];
@@ -16,13 +16,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function facekit(argv: string[], env: Record<string, string> = {}) {
-  const t = fakeIo({ FACEKIT_FACE_MODEL: 'none', ...env }, dir);
-  const result = await runCli(argv, t.io);
-  running.push(result);
-  if (result.kind !== 'exit') throw new Error('a command kept running');
-  return { code: result.exitCode, stdout: t.stdout(), stderr: t.stderr() };
-}
+const facekit = (argv: string[], env: Record<string, string> = {}) =>
+  runToExit(argv, { env: { FACEKIT_FACE_MODEL: 'none', ...env }, cwd: dir });
 
 describe('facekit extension operations from the CLI', () => {
   it('runs in-process and through a SigV4 server with a plain signed request alike', async () => {

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { faissUnavailableReason } from '@facekit/storage-faiss';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../src/index.js';
-import { fakeIo } from './io.js';
+import { runToExit } from './io.js';
 
 const unavailable = faissUnavailableReason();
 
@@ -17,12 +16,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function facekit(argv: string[], env: Record<string, string> = {}) {
-  const t = fakeIo({ FACEKIT_FACE_MODEL: 'none', ...env }, dir);
-  const result = await runCli(argv, t.io);
-  if (result.kind !== 'exit') throw new Error('a command kept running');
-  return { code: result.exitCode, stdout: t.stdout(), stderr: t.stderr() };
-}
+const facekit = (argv: string[], env: Record<string, string> = {}) =>
+  runToExit(argv, { env: { FACEKIT_FACE_MODEL: 'none', ...env }, cwd: dir });
 
 describe.skipIf(unavailable !== undefined)('--store faiss', () => {
   it('keeps its data in the same SQLite database as --store sqlite, plus faiss/', async () => {

@@ -5,7 +5,7 @@ import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageFormatOf, imageReader, MAX_IMAGE_BYTES } from '../src/image-bytes.js';
 import { runCli } from '../src/index.js';
-import { fakeIo } from './io.js';
+import { fakeIo, runToExit } from './io.js';
 import { realPhotoSkipReason, samplePhotosDir } from './real-photo-setup.js';
 
 const samples = samplePhotosDir();
@@ -30,12 +30,11 @@ async function noiseJpeg(width: number, height: number, orientation?: number) {
   return orientation ? image.withMetadata({ orientation }).toBuffer() : image.toBuffer();
 }
 
-async function facekit(argv: string[]) {
-  const t = fakeIo({ FACEKIT_FACE_MODEL: 'none', FACEKIT_DATA_DIR: join(dir, 'data') }, dir);
-  const result = await runCli(argv, t.io);
-  if (result.kind !== 'exit') throw new Error('a command kept running');
-  return { code: result.exitCode, stdout: t.stdout(), stderr: t.stderr() };
-}
+const facekit = (argv: string[]) =>
+  runToExit(argv, {
+    env: { FACEKIT_FACE_MODEL: 'none', FACEKIT_DATA_DIR: join(dir, 'data') },
+    cwd: dir,
+  });
 
 describe('image format by content', () => {
   it('tells JPEG, PNG, WebP, GIF, HEIC and AVIF apart', async () => {

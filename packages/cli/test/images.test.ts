@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, drawFaces, runCli } from '../src/index.js';
-import { fakeIo } from './io.js';
+import { fakeIo, runToExit } from './io.js';
 import { realPhotoSkipReason, samplePhotosDir } from './real-photo-setup.js';
 
 const samples = samplePhotosDir();
@@ -20,15 +20,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function facekit(argv: string[], options: { tty?: boolean } = {}) {
-  const t = fakeIo({ FACEKIT_DATA_DIR: join(dir, 'data') }, dir, {
-    stdout: options.tty,
-    stderr: options.tty,
-  });
-  const result = await runCli(argv, t.io);
-  if (result.kind !== 'exit') throw new Error('a command kept running');
-  return { code: result.exitCode, stdout: t.stdout(), stderr: t.stderr() };
-}
+const facekit = (argv: string[], options: { tty?: boolean } = {}) =>
+  runToExit(argv, { env: { FACEKIT_DATA_DIR: join(dir, 'data') }, cwd: dir, tty: options.tty });
 
 /** RGB of one pixel of an image file. */
 async function pixel(path: string, x: number, y: number): Promise<number[]> {

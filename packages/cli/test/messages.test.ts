@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createSqliteFaceStore } from '@facekit/storage-sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliResult, runCli } from '../src/index.js';
-import { fakeIo } from './io.js';
+import { fakeIo, runToExit } from './io.js';
 
 let dir: string;
 const running: CliResult[] = [];
@@ -16,19 +16,12 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function facekit(
-  argv: string[],
-  options: { env?: Record<string, string>; tty?: boolean } = {},
-) {
-  const t = fakeIo({ FACEKIT_FACE_MODEL: 'none', ...options.env }, dir, {
-    stdout: options.tty,
-    stderr: options.tty,
+const facekit = (argv: string[], options: { env?: Record<string, string>; tty?: boolean } = {}) =>
+  runToExit(argv, {
+    env: { FACEKIT_FACE_MODEL: 'none', ...options.env },
+    cwd: dir,
+    tty: options.tty,
   });
-  const result = await runCli(argv, t.io);
-  running.push(result);
-  if (result.kind !== 'exit') throw new Error('a command kept running');
-  return { code: result.exitCode, stdout: t.stdout(), stderr: t.stderr() };
-}
 
 describe('tags', () => {
   it('take a collection id as well as its ARN', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, runCli } from '../src/index.js';
-import { fakeIo } from './io.js';
+import { fakeIo, runToExit } from './io.js';
 import { deepfacePhotos as photos, realPhotoSkipReason } from './real-photo-setup.js';
 
 // Three people of deepface's labelled photos (its "Yes" pairs), four photos each, and one more
@@ -27,12 +27,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function facekit(argv: string[]) {
-  const t = fakeIo({ FACEKIT_DATA_DIR: join(dir, 'data') }, dir);
-  const result = await runCli(argv, t.io);
-  if (result.kind !== 'exit') throw new Error('a command kept running');
-  return { code: result.exitCode, stdout: t.stdout(), stderr: t.stderr() };
-}
+const facekit = (argv: string[]) =>
+  runToExit(argv, { env: { FACEKIT_DATA_DIR: join(dir, 'data') }, cwd: dir });
 
 async function json(argv: string[]) {
   const run = await facekit([...argv, '-o', 'json']);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.js';
-import { fakeIo } from './io.js';
+import { fakeIo, runToExit } from './io.js';
 import { realPhotoSkipReason, samplePhotosDir } from './real-photo-setup.js';
 
 const samples = samplePhotosDir();
@@ -18,12 +18,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function facekit(argv: string[]) {
-  const t = fakeIo({ FACEKIT_DATA_DIR: join(dir, 'data') }, dir);
-  const result = await runCli(argv, t.io);
-  if (result.kind !== 'exit') throw new Error('a command kept running');
-  return { code: result.exitCode, stdout: t.stdout(), stderr: t.stderr() };
-}
+const facekit = (argv: string[]) =>
+  runToExit(argv, { env: { FACEKIT_DATA_DIR: join(dir, 'data') }, cwd: dir });
 
 it('--output csv is only for the commands that have it', async () => {
   const t = fakeIo({ FACEKIT_FACE_MODEL: 'none', FACEKIT_DATA_DIR: join(dir, 'none') }, dir);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, runCli } from '../src/index.js';
-import { fakeIo } from './io.js';
+import { fakeIo, runToExit } from './io.js';
 import { deepfacePhotos as photos, realPhotoSkipReason } from './real-photo-setup.js';
 
 const skipReason = realPhotoSkipReason(photos);
@@ -18,11 +18,12 @@ afterAll(async () => {
 
 /** One command in its own in-process client, as a fresh `facekit` process would run it. */
 async function json(argv: string[]) {
-  const t = fakeIo({ FACEKIT_DATA_DIR: join(dir, 'data') }, dir);
-  const result = await runCli([...argv, '-o', 'json'], t.io);
-  if (result.kind !== 'exit') throw new Error('a command kept running');
-  expect(result.exitCode, t.stderr()).toBe(0);
-  return JSON.parse(t.stdout());
+  const run = await runToExit([...argv, '-o', 'json'], {
+    env: { FACEKIT_DATA_DIR: join(dir, 'data') },
+    cwd: dir,
+  });
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout);
 }
 
 describe.skipIf(skipReason !== '')(`Similarity in-process and served${skipReason}`, () => {

@@ -1,10 +1,8 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { FaceService } from '@facekit/core';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import { type AccessKey, createApp } from '../src/index.js';
-import { call, expectAwsError, makeApp, type TestApp } from './helpers.js';
+import { call, expectAwsError, makeApp, signedCall, type TestApp } from './helpers.js';
 
 /** A facekit extension call: AWS JSON 1.1 under `FacekitService.`. */
 function extension(app: TestApp, operation: string, body: unknown = {}) {
@@ -71,39 +69,12 @@ describe('facekit extension operations (X-Amz-Target: FacekitService.*)', () => 
       service: new FaceService({ store: createMemoryFaceStore() }),
       auth: { mode: 'sigv4', accessKeys: [KEY] },
     });
-    const body = '{}';
-    const request = {
-      method: 'POST',
-      protocol: 'http:',
-      hostname: 'facekit.test',
-      path: '/',
-      query: {},
-      headers: {
-        host: 'facekit.test',
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': 'FacekitService.DescribeSimilarityCalibration',
-      },
-      body,
-    };
-    const signer = new SignatureV4({
-      credentials: KEY,
-      region: 'us-east-1',
-      service: 'rekognition',
-      sha256: Sha256,
-    });
-    const signed = await signer.sign(request);
-    const ok = await app.request('http://facekit.test/', {
-      method: 'POST',
-      headers: signed.headers,
-      body,
+    const ok = await signedCall(app, KEY, 'DescribeSimilarityCalibration', '{}', {
+      targetPrefix: 'FacekitService',
     });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ FaceModelVersion: '7.0', FalseAcceptRates: [] });
-    const unsigned = await app.request('http://facekit.test/', {
-      method: 'POST',
-      headers: request.headers,
-      body,
-    });
+    const unsigned = await extension(app, 'DescribeSimilarityCalibration');
     expect(unsigned.status).toBe(400);
     expect(unsigned.headers.get('x-amzn-ErrorType')).toBe('MissingAuthenticationTokenException');
   });

@@ -1,7 +1,9 @@
+import { Sha256 } from '@aws-crypto/sha256-js';
 import { FaceService } from '@facekit/core';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { expect } from 'vitest';
-import { type CreateAppOptions, createApp } from '../src/index.js';
+import { type AccessKey, type CreateAppOptions, createApp } from '../src/index.js';
 
 export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -30,6 +32,57 @@ export function call(
       body: typeof body === 'string' ? body : JSON.stringify(body),
     }),
   );
+}
+
+/** How {@link signedCall} signs, and what it changes after signing. */
+export interface SignedCallOptions {
+  date?: Date;
+  /** Default `us-east-1`. */
+  region?: string;
+  /** Default `rekognition`. */
+  service?: string;
+  /** `X-Amz-Target` prefix: default `RekognitionService`; facekit's extensions are `FacekitService`. */
+  targetPrefix?: string;
+  tamper?: (headers: Record<string, string>) => { headers: Record<string, string>; body?: string };
+}
+
+/** Signs an AWS JSON 1.1 call with `key` as the AWS SDK does and sends it to `app` (no socket). */
+export async function signedCall(
+  app: { request: (url: string, init: RequestInit) => Response | Promise<Response> },
+  key: Pick<AccessKey, 'accessKeyId' | 'secretAccessKey'>,
+  operation: string,
+  body: string,
+  options: SignedCallOptions = {},
+): Promise<Response> {
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
+    region: options.region ?? 'us-east-1',
+    service: options.service ?? 'rekognition',
+    sha256: Sha256,
+  });
+  const signed = await signer.sign(
+    {
+      method: 'POST',
+      protocol: 'http:',
+      hostname: 'facekit.test',
+      path: '/',
+      query: {},
+      headers: {
+        host: 'facekit.test',
+        'content-type': 'application/x-amz-json-1.1',
+        'content-length': String(new TextEncoder().encode(body).byteLength),
+        'x-amz-target': `${options.targetPrefix ?? 'RekognitionService'}.${operation}`,
+      },
+      body,
+    },
+    { signingDate: options.date ?? new Date() },
+  );
+  const tampered = options.tamper?.({ ...signed.headers }) ?? { headers: signed.headers };
+  return app.request('http://facekit.test/', {
+    method: 'POST',
+    headers: tampered.headers,
+    body: tampered.body ?? body,
+  });
 }
 
 /** Checks the documented error shape and returns the body. */

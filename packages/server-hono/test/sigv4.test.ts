@@ -1,4 +1,3 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
 import {
   CreateCollectionCommand,
   DeleteCollectionCommand,
@@ -11,11 +10,10 @@ import {
 } from '@aws-sdk/client-rekognition';
 import { FaceService } from '@facekit/core';
 import { createMemoryFaceStore } from '@facekit/storage-memory';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AccessKey, createAccountServices, createApp } from '../src/index.js';
 import { type NodeServer, serve } from '../src/node.js';
-import { expectAwsError } from './helpers.js';
+import { expectAwsError, type SignedCallOptions, signedCall as signedCallWith } from './helpers.js';
 
 const ALICE: AccessKey = {
   accessKeyId: 'AKIAALICE0000000001',
@@ -36,51 +34,16 @@ function accountServices() {
   });
 }
 
-/** Signs a request as the AWS SDK does and sends it to `app.fetch` (no socket). */
-async function signedCall(
-  app: { request: (url: string, init: RequestInit) => Response | Promise<Response> },
+/** {@link signedCall} as ALICE in eu-west-1 unless told otherwise. */
+function signedCall(
+  app: Parameters<typeof signedCallWith>[0],
   operation: string,
   body: string,
-  options: {
-    key?: Pick<AccessKey, 'accessKeyId' | 'secretAccessKey'>;
-    date?: Date;
-    region?: string;
-    service?: string;
-    tamper?: (headers: Record<string, string>) => {
-      headers: Record<string, string>;
-      body?: string;
-    };
-  } = {},
+  options: SignedCallOptions & { key?: Pick<AccessKey, 'accessKeyId' | 'secretAccessKey'> } = {},
 ): Promise<Response> {
-  const key = options.key ?? ALICE;
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
-    region: options.region ?? 'eu-west-1',
-    service: options.service ?? 'rekognition',
-    sha256: Sha256,
-  });
-  const signed = await signer.sign(
-    {
-      method: 'POST',
-      protocol: 'http:',
-      hostname: 'facekit.test',
-      path: '/',
-      query: {},
-      headers: {
-        host: 'facekit.test',
-        'content-type': 'application/x-amz-json-1.1',
-        'content-length': String(new TextEncoder().encode(body).byteLength),
-        'x-amz-target': `RekognitionService.${operation}`,
-      },
-      body,
-    },
-    { signingDate: options.date ?? new Date() },
-  );
-  const tampered = options.tamper?.({ ...signed.headers }) ?? { headers: signed.headers };
-  return app.request('http://facekit.test/', {
-    method: 'POST',
-    headers: tampered.headers,
-    body: tampered.body ?? body,
+  return signedCallWith(app, options.key ?? ALICE, operation, body, {
+    region: 'eu-west-1',
+    ...options,
   });
 }
 
