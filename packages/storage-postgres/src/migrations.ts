@@ -70,6 +70,17 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     )`,
     `CREATE INDEX face_user_separations_user ON {schema}.face_user_separations (user_seq)`,
   ],
+  // 3: a collection's face and user counts, kept by every write that adds or removes faces or
+  // users (in its own transaction), so DescribeCollection reads one row instead of counting
+  // (72 ms per call at 1M faces).
+  [
+    `ALTER TABLE {schema}.collections
+      ADD COLUMN face_count bigint NOT NULL DEFAULT 0,
+      ADD COLUMN user_count bigint NOT NULL DEFAULT 0`,
+    `UPDATE {schema}.collections c SET
+      face_count = (SELECT count(*) FROM {schema}.faces f WHERE f.collection_seq = c.seq),
+      user_count = (SELECT count(*) FROM {schema}.users u WHERE u.collection_seq = c.seq)`,
+  ],
 ];
 
 /** The schema version this code writes: the number of migrations. */

@@ -7,6 +7,9 @@ import {
 export interface CollectionRow extends SqlCollectionRow {
   /** Set by the collection's first face: pgvector's `vector` column has no fixed dimension. */
   dimension: number | null;
+  /** Kept by the writes that add or remove the collection's faces and users (migration 3). */
+  face_count: Int8;
+  user_count: Int8;
 }
 
 /** Cursors are a row's `seq` (a bigint: at most 18 digits here). */

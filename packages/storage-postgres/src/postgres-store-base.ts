@@ -117,6 +117,21 @@ export abstract class PostgresStoreBase {
     return dimension;
   }
 
+  /**
+   * Adds to the collection's face and user counts, in the write's transaction. The UPDATE locks
+   * the collection row until commit, so concurrent writers (of any process) count one after the
+   * other; call it last in the transaction, so that the lock is held for as short as possible
+   * and its holder waits for nothing else.
+   */
+  protected async addToCounts(tx: SqlQueryable, collectionSeq: Int8, faces: number, users: number) {
+    if (faces === 0 && users === 0) return;
+    await tx.query(
+      `UPDATE ${this.schema}.collections
+       SET face_count = face_count + $2, user_count = user_count + $3 WHERE seq = $1`,
+      [collectionSeq, faces, users],
+    );
+  }
+
   protected async lockUser(
     tx: SqlQueryable,
     collectionSeq: Int8,

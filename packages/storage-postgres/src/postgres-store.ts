@@ -82,11 +82,9 @@ export class PostgresFaceStore extends PostgresStoreBase implements FaceStore {
   async describeCollection(collectionId: string): Promise<CollectionStats> {
     const s = this.schema;
     return this.read(async (db) => {
-      const [row] = await db.query<CollectionRow & { face_count: Int8; user_count: Int8 }>(
-        `SELECT c.*,
-           (SELECT count(*) FROM ${s}.faces f WHERE f.collection_seq = c.seq) AS face_count,
-           (SELECT count(*) FROM ${s}.users u WHERE u.collection_seq = c.seq) AS user_count
-         FROM ${s}.collections c WHERE c.collection_id = $1`,
+      // The counts are kept by the writes (see `addToCounts`), not counted here.
+      const [row] = await db.query<CollectionRow>(
+        `SELECT * FROM ${s}.collections WHERE collection_id = $1`,
         [collectionId],
       );
       if (!row) throw collectionNotFound(collectionId);
@@ -204,6 +202,7 @@ export class PostgresFaceStore extends PostgresStoreBase implements FaceStore {
         const faceId = existing[0]?.face_id ?? faces[0].faceId;
         throw faceAlreadyExists(faceId, collectionId);
       }
+      await this.addToCounts(tx, collection.seq, inserted.length, 0);
     });
   }
 
@@ -268,10 +267,13 @@ export class PostgresFaceStore extends PostgresStoreBase implements FaceStore {
       const { seq } = await this.collection(tx, collectionId, 'FOR KEY SHARE');
       const { result, toDelete } = deletion(await this.faceStandings(tx, seq, faceIds));
       if (toDelete.length > 0) {
-        await tx.query(
-          `DELETE FROM ${s}.faces WHERE seq IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)`,
+        // Counted by the rows the DELETE removed.
+        const deleted = await tx.query(
+          `DELETE FROM ${s}.faces WHERE seq IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)
+           RETURNING seq`,
           [json(toDelete.map(String))],
         );
+        await this.addToCounts(tx, seq, -deleted.length, 0);
       }
       return result;
     });
@@ -349,6 +351,7 @@ export class PostgresFaceStore extends PostgresStoreBase implements FaceStore {
       if (inserted.length === 0) {
         throw userAlreadyExists(collectionId, user.userId);
       }
+      await this.addToCounts(tx, seq, 0, 1);
       return { userId: user.userId, createdAt: user.createdAt, faceCount: 0 };
     });
   }
@@ -362,6 +365,7 @@ export class PostgresFaceStore extends PostgresStoreBase implements FaceStore {
         [seq, userId],
       );
       if (deleted.length === 0) throw userNotFound(collectionId, userId);
+      await this.addToCounts(tx, seq, 0, -1);
     });
   }
 

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { createPgDriver, createPostgresFaceStore } from '../src/index.js';
 import { SCHEMA_VERSION } from '../src/migrations.js';
 import { freshSchema } from './pglite-fixtures.js';
-import { describeContractOn } from './store-fixtures.js';
+import {
+  concurrentCountWrites,
+  createVersion2Schema,
+  describeContractOn,
+  VERSION_2_COUNTS,
+} from './store-fixtures.js';
 
 // The contract suite on a Citus 13 cluster (a coordinator and 2 workers, built from
 // ../shared/vendor by tools/postgres/install.sh): every schema is a Citus distributed schema, so
@@ -98,6 +103,41 @@ describe.skipIf(unavailable)(
       expect(distributed).toHaveLength(1);
       await Promise.all(stores.map((s) => s.close()));
     });
+
+    it('backfills the stored counts of a distributed schema written by version 2', async () => {
+      const schema = freshSchema();
+      await createVersion2Schema(citus.driver, schema, true);
+      const distributed = await citus.server.query(
+        'SELECT 1 FROM pg_dist_schema WHERE schemaid = to_regnamespace($1)::oid',
+        [schema],
+      );
+      expect(distributed).toHaveLength(1);
+      const store = await createPostgresFaceStore({
+        driver: citus.driver,
+        schema,
+        closeDriver: false,
+      });
+      for (const [id, faces, users] of VERSION_2_COUNTS) {
+        const stats = await store.describeCollection(id);
+        expect([stats.faceCount, stats.userCount]).toEqual([faces, users]);
+      }
+      await store.close();
+    });
+
+    it('keeps the stored counts equal to the rows under concurrent writes from two pools', async () => {
+      const schema = freshSchema();
+      const a = await createPostgresFaceStore({ driver: citus.driver, schema, closeDriver: false });
+      const b = await createPostgresFaceStore({
+        driver: await createPgDriver({ connectionString: citus.server.url, pool: { max: 4 } }),
+        schema,
+      });
+      const seen = await concurrentCountWrites(a, b, citus.driver, schema);
+      expect(seen.described).toEqual(seen.counted);
+      expect(seen.described).toEqual(seen.expected);
+      expect(seen.other).toEqual({ faces: 2, users: 1 });
+      await a.close();
+      await b.close();
+    }, 60_000);
 
     describeContractOn('Citus distributed schema', () => citus.driver);
   },

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPGliteDriver, createPgDriver, createPostgresFaceStore } from '../src/index.js';
 import { SCHEMA_VERSION } from '../src/migrations.js';
 import { freshSchema, type SharedPGlite, sharedPGlite } from './pglite-fixtures.js';
+import { concurrentCountWrites, createVersion2Schema, VERSION_2_COUNTS } from './store-fixtures.js';
 
 let shared: SharedPGlite;
 beforeAll(async () => {
@@ -78,6 +79,24 @@ describe('migrations', () => {
     expect(error.message).toMatch(/newer facekit/);
   });
 
+  it('3 backfills the face and user counts of a database written by version 2', async () => {
+    const schema = freshSchema();
+    const db = shared.inProcess;
+    await createVersion2Schema(db, schema);
+    const store = await createPostgresFaceStore({ driver: db, schema, closeDriver: false });
+    const counts = async (id: string) => {
+      const { faceCount, userCount } = await store.describeCollection(id);
+      return [faceCount, userCount];
+    };
+    for (const [id, faces, users] of VERSION_2_COUNTS)
+      expect(await counts(id)).toEqual([faces, users]);
+    // And kept from then on.
+    await store.deleteFaces('a', ['f2', 'f3']);
+    await store.deleteUser('a', 'u1');
+    expect(await counts('a')).toEqual([1, 1]);
+    await store.close();
+  });
+
   it('refuses a schema name that would need quoting', async () => {
     const error = await errorOf(
       createPostgresFaceStore({ driver: shared.inProcess, schema: 'a"; DROP', closeDriver: false }),
@@ -140,6 +159,25 @@ describe('concurrent writers', () => {
     await a.close();
     await b.close();
   });
+});
+
+describe('collection counts', () => {
+  it('stay equal to the rows after concurrent writes from two stores on one schema', async () => {
+    const schema = freshSchema();
+    const other = await createPgDriver({ connectionString: shared.url, pool: { max: 2 } });
+    const a = await createPostgresFaceStore({ driver: other, schema });
+    const b = await createPostgresFaceStore({
+      driver: shared.overWire,
+      schema,
+      closeDriver: false,
+    });
+    const seen = await concurrentCountWrites(a, b, shared.overWire, schema);
+    expect(seen.described).toEqual(seen.counted);
+    expect(seen.described).toEqual(seen.expected);
+    expect(seen.other).toEqual({ faces: 2, users: 1 });
+    await a.close();
+    await b.close();
+  }, 60_000);
 });
 
 describe('HNSW', () => {
