@@ -13,6 +13,7 @@ declare global {
   function setTimeout(handler: () => void, ms?: number): unknown;
   class TextEncoder {
     encode(input?: string): Uint8Array;
+    encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
   }
   class TextDecoder {
     constructor(label?: string, options?: { fatal?: boolean });

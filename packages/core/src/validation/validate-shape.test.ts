@@ -401,6 +401,22 @@ describe('validateRequest: blobs', () => {
     },
   );
 
+  // The check runs over chunks of 16 384 characters: a bad character anywhere, including at
+  // either side of a chunk boundary and in the last short chunk, must still be found.
+  it.each([0, 16_383, 16_384, 16_385, 32_767, 32_768, 39_990])(
+    'rejects a long image with a bad character at %i',
+    (at) => {
+      const good = base64OfLength(30_000);
+      expect(good.length).toBe(40_000);
+      expect(rulesAt('ImageBlob', good)).toEqual([]);
+      for (const bad of ['-', '=', ' ', 'À', '\u{1F600}', '\ud83d']) {
+        const text = `${good.slice(0, at)}${bad}${good.slice(at + bad.length)}`;
+        expect(text.length).toBe(40_000);
+        expect(rulesAt('ImageBlob', text)).toEqual([['', 'base64']]);
+      }
+    },
+  );
+
   it('requires a string', () => {
     expect(rulesAt('ImageBlob', [1, 2, 3])).toEqual([['', 'type']]);
   });

@@ -48,6 +48,10 @@ const BASE64_DIGIT = (() => {
   for (let i = 0; i < digits.length; i++) table[digits.charCodeAt(i)] = 1;
   return table;
 })();
+/** Characters of base64 checked per step, and the bytes they are encoded into. */
+const BASE64_CHUNK = 16_384;
+const base64Scratch = new Uint8Array(BASE64_CHUNK);
+const utf8Encoder = new TextEncoder();
 /** Rekognition's shapes and facekit's extension shapes (which may refer to Rekognition's). */
 const shapes: Readonly<Record<string, ShapeSpec>> = { ...rekognitionShapes, ...extensionShapes };
 
@@ -364,18 +368,24 @@ function unknownMember(
   return `Unknown parameter ${formatValue(key)}${where}: ${hint}`;
 }
 
-/** Decoded byte count of standard padded base64, or `undefined` when `text` is not that. */
 /**
  * The byte count `text` decodes to, or `undefined` when it is not standard base64 with padding.
- * A table lookup per character: images arrive as megabytes of base64, where a regular
- * expression took 2.5 times as long.
+ * Images arrive as megabytes of base64: the text is encoded a chunk at a time into a scratch
+ * buffer (a copy for ASCII) and its bytes looked up in a table, which takes about half the time
+ * of `charCodeAt` per character (a regular expression took 2.5 times as long as that).
  */
 function decodedLength(text: string): number | undefined {
   if (text.length % 4 !== 0) return undefined;
   const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  for (let i = 0; i < text.length - padding; i++) {
-    const code = text.charCodeAt(i);
-    if (code >= 128 || BASE64_DIGIT[code] === 0) return undefined;
+  const end = text.length - padding;
+  for (let start = 0; start < end; start += BASE64_CHUNK) {
+    const chunk = text.slice(start, Math.min(end, start + BASE64_CHUNK));
+    const { read, written } = utf8Encoder.encodeInto(chunk, base64Scratch);
+    // A character outside ASCII takes several bytes, so the counts differ.
+    if (read !== chunk.length || written !== chunk.length) return undefined;
+    let valid = 1;
+    for (let i = 0; i < written; i++) valid &= BASE64_DIGIT[base64Scratch[i]];
+    if (valid === 0) return undefined;
   }
   return (text.length / 4) * 3 - padding;
 }
