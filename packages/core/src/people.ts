@@ -1,6 +1,11 @@
 // `@facekit/core/people`: folders of people, the decisions shared by the CLI and the console.
 
 export {
+  type AssociablePhoto,
+  type AssociateFacesAnswer,
+  associatePersonFaces,
+} from './people/associate-person-faces.js';
+export {
   choosePersonFaces,
   type FaceLink,
   type FolderPhoto,

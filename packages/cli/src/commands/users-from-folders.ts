@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RequestOptions } from '@facekit/core';
 import {
+  associatePersonFaces,
   findPersonFaces,
   type PersonSkipReason,
   type PhotoSkip,
@@ -159,32 +160,9 @@ export async function indexUsersFromFolders({
     const chosen = person.photos.filter((p) => p.faceId !== undefined);
     if (chosen.length === 0) continue;
     await createUserOnce(api, CollectionId, person.userId);
-    const toAssociate: PersonPhoto[] = [];
-    for (const photo of chosen) {
-      const owner = userOfFace.get(photo.faceId as string);
-      if (owner === person.userId) photo.alreadyAssociated = true;
-      else toAssociate.push(photo);
-    }
-    for (let i = 0; i < toAssociate.length; i += 100) {
-      const batch = toAssociate.slice(i, i + 100);
-      const response = await api.call('AssociateFaces', {
-        CollectionId,
-        UserId: person.userId,
-        FaceIds: batch.map((p) => p.faceId as string),
-      });
-      const failed = new Map(
-        (response.UnsuccessfulFaceAssociations ?? []).map((u) => [
-          u.FaceId,
-          [...(u.Reasons ?? []), ...(u.UserId ? [`user ${u.UserId}`] : [])].join(' '),
-        ]),
-      );
-      for (const photo of batch) {
-        const why = failed.get(photo.faceId);
-        if (why === undefined) continue;
-        photo.skip = { reason: 'not associated', detail: why };
-        photo.faceId = undefined;
-      }
-    }
+    await associatePersonFaces(chosen, person.userId, userOfFace, (FaceIds) =>
+      api.call('AssociateFaces', { CollectionId, UserId: person.userId, FaceIds }),
+    );
   }
 
   const summary = summarize(people, ignored);

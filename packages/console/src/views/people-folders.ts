@@ -6,6 +6,7 @@ import {
   SearchFacesCommand,
 } from '@aws-sdk/client-rekognition';
 import {
+  associatePersonFaces,
   findPersonFaces,
   type PersonSkipReason,
   type PhotoSkip,
@@ -280,33 +281,11 @@ async function associatePerson(
     // An earlier run made it: resuming.
     if ((error as Error).name !== 'ConflictException') throw error;
   }
-  const toAssociate: PersonPhoto[] = [];
-  for (const photo of chosen) {
-    if (userOfFace.get(photo.faceId as string) === person.userId) photo.alreadyAssociated = true;
-    else toAssociate.push(photo);
-  }
-  for (let i = 0; i < toAssociate.length; i += 100) {
-    const batch = toAssociate.slice(i, i + 100);
-    const output = await session.client.send(
-      new AssociateFacesCommand({
-        CollectionId: collection,
-        UserId: person.userId,
-        FaceIds: batch.map((p) => p.faceId as string),
-      }),
-    );
-    const failed = new Map(
-      (output.UnsuccessfulFaceAssociations ?? []).map((u) => [
-        u.FaceId,
-        [...(u.Reasons ?? []), ...(u.UserId ? [`user ${u.UserId}`] : [])].join(' '),
-      ]),
-    );
-    for (const photo of batch) {
-      const why = failed.get(photo.faceId);
-      if (why === undefined) continue;
-      photo.skip = { reason: 'not associated', detail: why };
-      photo.faceId = undefined;
-    }
-  }
+  await associatePersonFaces(chosen, person.userId, userOfFace, (FaceIds) =>
+    session.client.send(
+      new AssociateFacesCommand({ CollectionId: collection, UserId: person.userId, FaceIds }),
+    ),
+  );
 }
 
 /** A row per user, then every skipped photo with why, as the CLI's summary. */

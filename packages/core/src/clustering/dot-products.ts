@@ -202,7 +202,9 @@ let kernel: SimdKernel | null | undefined;
 /** The kernel, compiled on first use; null where WebAssembly or its SIMD is missing. */
 function simdKernel(): SimdKernel | null {
   if (kernel !== undefined) return kernel;
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  // Through unknown: with the DOM library (the browser packages' typecheck) globalThis has
+  // WebAssembly's own, wider type.
+  const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
   try {
     if (!wasm) throw new Error('no WebAssembly');
     const { exports } = new wasm.Instance(new wasm.Module(DOT_PRODUCTS_WASM), {});
