@@ -1,5 +1,4 @@
-import { SignatureV4 } from '@smithy/signature-v4';
-import { session } from './session.js';
+import { signedFetch } from './signed-fetch.js';
 
 /** A failed extension call, named like the Rekognition error the server answered. */
 class ExtensionError extends Error {
@@ -17,31 +16,15 @@ class ExtensionError extends Error {
  * them). Fails with the server's error name, so an authentication failure opens the key dialog.
  */
 export async function callExtension<T>(operation: string, input: unknown): Promise<T> {
-  const url = new URL('/', window.location.origin);
-  const { accessKeyId, secretAccessKey, region } = session.credentials;
   const body = JSON.stringify(input);
-  const signer = new SignatureV4({
-    credentials: { accessKeyId, secretAccessKey },
-    region,
-    service: 'rekognition',
-    sha256: session.client.config.sha256,
-  });
-  const signed = await signer.sign({
+  const response = await signedFetch('/', {
     method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    ...(url.port ? { port: Number(url.port) } : {}),
-    path: url.pathname,
-    query: {},
     headers: {
-      host: url.host,
       'content-type': 'application/x-amz-json-1.1',
       'x-amz-target': `FacekitService.${operation}`,
     },
     body,
   });
-  // The browser sets Host itself (the same value); fetch drops the header.
-  const response = await fetch(url, { method: 'POST', headers: signed.headers, body });
   const output = (await response.json()) as T & { __type?: string; Message?: string };
   if (!response.ok) {
     throw new ExtensionError(

@@ -1,7 +1,6 @@
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { KnownImage } from './image-view.js';
 import { knownImage } from './photos.js';
-import { session } from './session.js';
+import { signedFetch } from './signed-fetch.js';
 
 /** The server's route for the images it kept (`@facekit/server-hono`'s `SOURCE_IMAGE_PATH`). */
 const SOURCE_IMAGE_PATH = '/facekit/source-images';
@@ -41,25 +40,10 @@ export async function forgetPictures() {
 /** `GET /facekit/source-images/<ImageId>`, signed with SigV4 like the SDK's own calls. */
 async function keptImage(imageId: string): Promise<KnownImage | undefined> {
   if (serverKeepsNone) return undefined;
-  const url = new URL(`${SOURCE_IMAGE_PATH}/${imageId}`, window.location.origin);
-  const { accessKeyId, secretAccessKey, region } = session.credentials;
-  const signer = new SignatureV4({
-    credentials: { accessKeyId, secretAccessKey },
-    region,
-    service: 'rekognition',
-    sha256: session.client.config.sha256,
-  });
-  const signed = await signer.sign({
+  const response = await signedFetch(`${SOURCE_IMAGE_PATH}/${imageId}`, {
     method: 'GET',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    ...(url.port ? { port: Number(url.port) } : {}),
-    path: url.pathname,
-    query: {},
-    headers: { host: url.host },
+    cache: 'no-store',
   });
-  // The browser sets Host itself (the same value); fetch drops the header.
-  const response = await fetch(url, { headers: signed.headers, cache: 'no-store' });
   if (!response.ok) {
     // Refused keys (400): ask again once signed in.
     if (response.status === 400) pictures.delete(imageId);

@@ -4,6 +4,8 @@ export {
   type AssociablePhoto,
   type AssociateFacesAnswer,
   associatePersonFaces,
+  type PersonFolder,
+  type PersonFolderPhoto,
 } from './people/associate-person-faces.js';
 export {
   choosePersonFaces,

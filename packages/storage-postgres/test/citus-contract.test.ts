@@ -4,9 +4,9 @@ import { createPgDriver, createPostgresFaceStore } from '../src/index.js';
 import { SCHEMA_VERSION } from '../src/migrations.js';
 import { freshSchema } from './pglite-fixtures.js';
 import {
-  concurrentCountWrites,
   createVersion2Schema,
   describeContractOn,
+  expectCountsKeptUnderConcurrentWrites,
   VERSION_2_COUNTS,
 } from './store-fixtures.js';
 
@@ -131,12 +131,7 @@ describe.skipIf(unavailable)(
         driver: await createPgDriver({ connectionString: citus.server.url, pool: { max: 4 } }),
         schema,
       });
-      const seen = await concurrentCountWrites(a, b, citus.driver, schema);
-      expect(seen.described).toEqual(seen.counted);
-      expect(seen.described).toEqual(seen.expected);
-      expect(seen.other).toEqual({ faces: 2, users: 1 });
-      await a.close();
-      await b.close();
+      await expectCountsKeptUnderConcurrentWrites(a, b, citus.driver, schema);
     }, 60_000);
 
     describeContractOn('Citus distributed schema', () => citus.driver);

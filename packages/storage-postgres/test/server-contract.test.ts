@@ -1,8 +1,8 @@
 import { useTestPostgres } from '@facekit/postgres-test-server';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { createPgDriver, createPostgresFaceStore } from '../src/index.js';
 import { freshSchema } from './pglite-fixtures.js';
-import { concurrentCountWrites, describeContractOn } from './store-fixtures.js';
+import { describeContractOn, expectCountsKeptUnderConcurrentWrites } from './store-fixtures.js';
 
 // The contract suite on a real PostgreSQL 15 server with pgvector 0.8.6 (built from
 // ../shared/vendor by tools/postgres/install.sh): one server and one pool for the file, a schema
@@ -27,12 +27,7 @@ describe.skipIf(pg.unavailable)(
         driver: await createPgDriver({ connectionString: pg.server.url, pool: { max: 4 } }),
         schema,
       });
-      const seen = await concurrentCountWrites(a, b, pg.driver, schema);
-      expect(seen.described).toEqual(seen.counted);
-      expect(seen.described).toEqual(seen.expected);
-      expect(seen.other).toEqual({ faces: 2, users: 1 });
-      await a.close();
-      await b.close();
+      await expectCountsKeptUnderConcurrentWrites(a, b, pg.driver, schema);
     }, 60_000);
   },
 );

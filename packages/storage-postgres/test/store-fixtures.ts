@@ -1,5 +1,6 @@
 import { describeFaceStoreContract, randomUnitVectors } from '@facekit/conformance/storage';
 import type { FaceStore, StoredFace } from '@facekit/core';
+import { expect } from 'vitest';
 import { createPostgresFaceStore, type SqlDriver, type SqlQueryable } from '../src/index.js';
 import { MIGRATIONS } from '../src/migrations.js';
 import { freshSchema } from './pglite-fixtures.js';
@@ -132,6 +133,25 @@ export async function concurrentCountWrites(
     expected: { faces: 40, users: 5 },
     other: await counts('other'),
   };
+}
+
+/**
+ * {@link concurrentCountWrites}, then what must hold whatever order the writes ran in:
+ * DescribeCollection's counts equal the rows and the expected result, and the other collection
+ * is untouched. Closes both stores.
+ */
+export async function expectCountsKeptUnderConcurrentWrites(
+  a: FaceStore,
+  b: FaceStore,
+  db: SqlQueryable,
+  schema: string,
+): Promise<void> {
+  const seen = await concurrentCountWrites(a, b, db, schema);
+  expect(seen.described).toEqual(seen.counted);
+  expect(seen.described).toEqual(seen.expected);
+  expect(seen.other).toEqual({ faces: 2, users: 1 });
+  await a.close();
+  await b.close();
 }
 
 /**

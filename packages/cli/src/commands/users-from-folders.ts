@@ -4,8 +4,9 @@ import type { RequestOptions } from '@facekit/core';
 import {
   associatePersonFaces,
   findPersonFaces,
+  type PersonFolder,
+  type PersonFolderPhoto,
   type PersonSkipReason,
-  type PhotoSkip,
   skipOfChoice,
   skipOfUnindexed,
   toUserId,
@@ -20,20 +21,7 @@ import { UsageError } from '../usage-error.js';
 import { falseAcceptRateFlag } from './images.js';
 import { listPages } from './paginate.js';
 
-interface PersonPhoto extends ImageFile {
-  faceIds: string[];
-  /** Set when the photo is skipped. */
-  skip?: PhotoSkip;
-  /** The face associated with the person (now or by an earlier run). */
-  faceId?: string;
-  alreadyAssociated?: boolean;
-}
-
-interface PersonFolder {
-  folder: string;
-  userId: string;
-  photos: PersonPhoto[];
-}
+interface PersonPhoto extends ImageFile, PersonFolderPhoto {}
 
 /** The JSON summary (`--output json`): one entry per person folder. */
 export interface UsersFromFoldersSummary {
@@ -192,8 +180,8 @@ async function createUserOnce(api: ApiClient, CollectionId: string, UserId: stri
 async function personFolders(
   roots: readonly string[],
   cwd: string,
-): Promise<{ people: PersonFolder[]; ignored: string[] }> {
-  const people = new Map<string, PersonFolder>();
+): Promise<{ people: PersonFolder<PersonPhoto>[]; ignored: string[] }> {
+  const people = new Map<string, PersonFolder<PersonPhoto>>();
   const ignored: string[] = [];
   for (const root of roots) {
     let entries: import('node:fs').Dirent[];
@@ -229,7 +217,10 @@ async function personFolders(
   return { people: [...people.values()], ignored };
 }
 
-function summarize(people: readonly PersonFolder[], ignored: string[]): UsersFromFoldersSummary {
+function summarize(
+  people: readonly PersonFolder<PersonPhoto>[],
+  ignored: string[],
+): UsersFromFoldersSummary {
   return {
     Users: people.map((person) => ({
       UserId: person.userId,

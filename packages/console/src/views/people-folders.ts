@@ -8,8 +8,9 @@ import {
 import {
   associatePersonFaces,
   findPersonFaces,
+  type PersonFolder,
+  type PersonFolderPhoto,
   type PersonSkipReason,
-  type PhotoSkip,
   skipOfChoice,
   skipOfUnindexed,
   toUserId,
@@ -24,21 +25,11 @@ import { attempt, session } from '../session.js';
 /** SearchFaces' threshold for two photos of a folder to show one person, as the CLI's default. */
 const DEFAULT_THRESHOLD = 80;
 
-interface PersonPhoto {
+interface PersonPhoto extends PersonFolderPhoto {
   file: File;
   /** The path below the chosen folder, as the summary names it. */
   path: string;
   externalImageId: string;
-  faceIds: string[];
-  skip?: PhotoSkip;
-  faceId?: string;
-  alreadyAssociated?: boolean;
-}
-
-interface PersonFolder {
-  folder: string;
-  userId: string;
-  photos: PersonPhoto[];
 }
 
 /**
@@ -97,8 +88,11 @@ export function peopleFolders(collection: string): HTMLElement {
 }
 
 /** The chosen folder's files by person: `<root>/<person>/<...>/<photo>`; others are ignored. */
-function personFolders(files: readonly File[]): { people: PersonFolder[]; ignored: string[] } {
-  const people = new Map<string, PersonFolder>();
+function personFolders(files: readonly File[]): {
+  people: PersonFolder<PersonPhoto>[];
+  ignored: string[];
+} {
+  const people = new Map<string, PersonFolder<PersonPhoto>>();
   const ignored: string[] = [];
   const sorted = [...files].sort((a, b) => compare(relativePath(a), relativePath(b)));
   for (const file of sorted) {
@@ -247,7 +241,7 @@ const fatal = (error: unknown) =>
 /** Which face of each photo is the person, then CreateUser (unless it exists) + AssociateFaces. */
 async function associatePerson(
   collection: string,
-  person: PersonFolder,
+  person: PersonFolder<PersonPhoto>,
   threshold: number,
   userOfFace: ReadonlyMap<string, string>,
 ) {
@@ -289,7 +283,7 @@ async function associatePerson(
 }
 
 /** A row per user, then every skipped photo with why, as the CLI's summary. */
-function summary(people: readonly PersonFolder[], ignored: readonly string[]) {
+function summary(people: readonly PersonFolder<PersonPhoto>[], ignored: readonly string[]) {
   const rows = people.map((person) => {
     const associated = person.photos.filter((p) => p.faceId !== undefined);
     const skipped = person.photos.filter((p) => p.faceId === undefined && p.skip);

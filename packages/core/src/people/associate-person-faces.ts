@@ -9,6 +9,18 @@ export interface AssociablePhoto {
   alreadyAssociated?: boolean;
 }
 
+/** A photo of a person's folder from IndexFaces on: its faces, then the decision about it. */
+export interface PersonFolderPhoto extends AssociablePhoto {
+  faceIds: string[];
+}
+
+/** A subfolder of photos of one person, and the user it becomes. */
+export interface PersonFolder<Photo extends PersonFolderPhoto> {
+  folder: string;
+  userId: string;
+  photos: Photo[];
+}
+
 /** What AssociateFaces answers, as far as used here. */
 export interface AssociateFacesAnswer {
   UnsuccessfulFaceAssociations?: readonly {
